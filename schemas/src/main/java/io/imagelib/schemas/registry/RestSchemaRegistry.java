@@ -1,0 +1,129 @@
+package io.imagelib.schemas.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+
+/**
+ * Client of the Confluent Schema Registry REST API v7 (also served by Apicurio under /apis/ccompat/v7 and by
+ * Karapace). Registered ids and fetched schemas are cached forever: they are immutable, so a running service
+ * keeps producing and consuming while the registry is down.
+ */
+public final class RestSchemaRegistry implements SchemaRegistry {
+
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+
+    public RestSchemaRegistry(String baseUrl, Duration timeout) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    public RestSchemaRegistry(String baseUrl) {
+        this(baseUrl, Duration.ofSeconds(5));
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+        String cacheKey = subject + '\n' + schema;
+        Integer cached = idsBySubjectAndSchema.get(cacheKey);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+        int id = answer.path("id").asInt();
+        idsBySubjectAndSchema.put(cacheKey, id);
+        schemasById.putIfAbsent(id, schema);
+        return id;
+    }
+
+    @Override
+    public Schema getSchemaById(int id) {
+        return schemasById.computeIfAbsent(id, missing -> {
+            JsonNode answer = call("GET", "/schemas/ids/" + missing, null);
+            return new Schema.Parser().parse(answer.path("schema").asText());
+        });
+    }
+
+    @Override
+    public boolean testCompatibility(String subject, Schema schema) {
+        try {
+            JsonNode answer = call("POST",
+                    "/compatibility/subjects/" + encode(subject) + "/versions/latest", schemaBody(schema));
+            return answer.path("is_compatible").asBoolean(false);
+        } catch (SchemaRegistryException e) {
+            if (e.httpStatus() == 404) {
+                return true; // no version yet: anything is compatible
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<String> getAllSubjects() {
+        List<String> subjects = new ArrayList<>();
+        call("GET", "/subjects", null).forEach(node -> subjects.add(node.asText()));
+        return subjects;
+    }
+
+    private static String schemaBody(Schema schema) {
+        try {
+            return JSON.writeValueAsString(Map.of("schemaType", "AVRO", "schema", schema.toString()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String encode(String subject) {
+        return URLEncoder.encode(subject, StandardCharsets.UTF_8);
+    }
+
+    private JsonNode call(String method, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(timeout)
+                .header("Accept", CONTENT_TYPE + ", application/json");
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", CONTENT_TYPE).method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new SchemaRegistryException("Schema registry " + baseUrl + " unreachable: " + e, 0, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException("Interrupted calling schema registry " + baseUrl, 0, e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new SchemaRegistryException("Schema registry " + baseUrl + " answered " + response.statusCode()
+                    + " to " + method + " " + path + ": " + response.body(), response.statusCode());
+        }
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new SchemaRegistryException("Schema registry " + baseUrl + " sent invalid JSON: " + response.body(),
+                    response.statusCode(), e);
+        }
+    }
+}
