@@ -1,0 +1,154 @@
+package io.imagelib.support.kafka;
+
+import io.imagelib.schemas.topics.TopicSpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Reads a whole compacted state topic from offset 0, every partition, without a consumer group, and keeps
+ * following it: every instance of a service sees the full state, like a GlobalKTable. It reports itself caught up
+ * once it has passed the end offsets that existed when it started, which is what readiness waits for.
+ * Records that cannot be decoded go to {@code <topic>-dlt} with their raw bytes; reading goes on.
+ */
+public final class CompactedTopicReader<V extends SpecificRecord> implements SmartLifecycle {
+
+    /** Receives every record in partition order; a null value is a tombstone. */
+    @FunctionalInterface
+    public interface Handler<V> {
+        void onRecord(String key, V value);
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(CompactedTopicReader.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final TopicSpec<String, V> topic;
+    private final Map<String, Object> consumerConfig;
+    private final Deserializer<V> valueDeserializer;
+    private final Handler<V> handler;
+    private final DeadLetterPublisher deadLetters;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final List<Runnable> onCaughtUp;
+    private volatile boolean running;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private Thread thread;
+
+    CompactedTopicReader(TopicSpec<String, V> topic, Map<String, Object> baseConsumerConfig, Deserializer<V> valueDeserializer,
+                         Handler<V> handler, DeadLetterPublisher deadLetters, String clientId, List<Runnable> onCaughtUp) {
+        this.topic = topic;
+        this.valueDeserializer = valueDeserializer;
+        this.handler = handler;
+        this.deadLetters = deadLetters;
+        this.onCaughtUp = List.copyOf(onCaughtUp);
+        Map<String, Object> config = new HashMap<>(baseConsumerConfig);
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + topic.name());
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        this.consumerConfig = config;
+    }
+
+    public TopicSpec<String, V> topic() {
+        return topic;
+    }
+
+    public boolean isCaughtUp() {
+        return caughtUp.getCount() == 0;
+    }
+
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = Thread.ofPlatform().daemon().name("state-reader-" + topic.name()).start(this::run);
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        KafkaConsumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void run() {
+        try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(consumerConfig)) {
+            consumer = kafka;
+            List<TopicPartition> partitions = kafka.partitionsFor(topic.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            kafka.assign(partitions);
+            kafka.seekToBeginning(partitions);
+            Map<TopicPartition, Long> startEnd = kafka.endOffsets(partitions);
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : kafka.poll(POLL)) {
+                    deliver(record);
+                }
+                if (!isCaughtUp() && startEnd.entrySet().stream().allMatch(e -> kafka.position(e.getKey()) >= e.getValue())) {
+                    log.info("Caught up with {} ({} partitions)", topic.name(), partitions.size());
+                    caughtUp.countDown();
+                    onCaughtUp.forEach(Runnable::run);
+                }
+            }
+        } catch (WakeupException stopping) {
+            // stop() woke the consumer
+        } catch (RuntimeException e) {
+            log.error("State reader of {} stopped: {}", topic.name(), e.toString(), e);
+            running = false;
+        }
+    }
+
+    private void deliver(ConsumerRecord<byte[], byte[]> record) {
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        V value;
+        try {
+            value = valueDeserializer.deserialize(record.topic(), record.value());
+        } catch (RuntimeException poison) {
+            log.warn("Undecodable record {}-{}@{} sent to {}: {}", record.topic(), record.partition(), record.offset(),
+                    topic.deadLetterTopic(), poison.getMessage());
+            deadLetters.publish(topic.deadLetterTopic(), record, poison);
+            return;
+        }
+        try {
+            handler.onRecord(key, value);
+        } catch (RuntimeException failure) {
+            log.error("Handler failed on {}-{}@{} (key {}), sent to {}", record.topic(), record.partition(),
+                    record.offset(), key, topic.deadLetterTopic(), failure);
+            deadLetters.publish(topic.deadLetterTopic(), record, failure);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.imagelib.support.kafka;
+
+import io.imagelib.schemas.registry.SchemaRegistries;
+import io.imagelib.schemas.registry.SchemaRegistry;
+import io.imagelib.schemas.serde.ConfluentAvroDeserializer;
+import io.imagelib.schemas.serde.ConfluentAvroSerializer;
+import io.imagelib.schemas.topics.TopicProvisioner;
+import io.imagelib.schemas.topics.Topics;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.util.backoff.FixedBackOff;
+
+/**
+ * The Kafka conventions of every imagelib service, in one place: Avro values in the Confluent wire format
+ * through the configured registry, string keys, acks=all with idempotence, deserialization failures caught by
+ * {@link ErrorHandlingDeserializer}, and records that keep failing sent to {@code <topic>-dlt} on the same partition.
+ */
+@AutoConfiguration(before = KafkaAutoConfiguration.class)
+@EnableConfigurationProperties(ImagelibKafkaProperties.class)
+public class ImagelibKafkaAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    SchemaRegistry schemaRegistry(ImagelibKafkaProperties properties) {
+        return SchemaRegistries.forUrl(properties.schemaRegistryUrl());
+    }
+
+    /** Serdes are named by class so the same settings work for reflective construction and in Kafka UI's terms. */
+    @Bean
+    DefaultKafkaProducerFactoryCustomizer imagelibProducerDefaults(ImagelibKafkaProperties properties) {
+        return factory -> factory.updateConfigs(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConfluentAvroSerializer.class,
+                SchemaRegistries.URL_CONFIG, properties.schemaRegistryUrl()));
+    }
+
+    @Bean
+    DefaultKafkaConsumerFactoryCustomizer imagelibConsumerDefaults(ImagelibKafkaProperties properties) {
+        return factory -> factory.updateConfigs(Map.of(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class,
+                ErrorHandlingDeserializer.KEY_DESERIALIZER_CLASS, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class,
+                ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, ConfluentAvroDeserializer.class,
+                SchemaRegistries.URL_CONFIG, properties.schemaRegistryUrl()));
+    }
+
+    /** Poison records: retried a little (a transient fault may pass), then parked on the DLT with the raw bytes. */
+    @Bean
+    @ConditionalOnMissingBean(CommonErrorHandler.class)
+    DefaultErrorHandler kafkaErrorHandler(KafkaTemplate<?, ?> template, DeadLetterPublisher deadLetters,
+                                          ImagelibKafkaProperties properties) {
+        Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
+        templates.put(byte[].class, deadLetters.template());
+        templates.put(Object.class, template);
+        var recoverer = new DeadLetterPublishingRecoverer(templates,
+                (record, failure) -> new TopicPartition(record.topic() + "-dlt", record.partition()));
+        return new DefaultErrorHandler(recoverer,
+                new FixedBackOff(properties.deadLetterBackoff().toMillis(), properties.deadLetterRetries()));
+    }
+
+    /** Runs before any listener container starts: a service never consumes from a topic the catalogue disowns. */
+    @Bean
+    @ConditionalOnProperty(prefix = "imagelib.kafka", name = "provision-topics", havingValue = "true", matchIfMissing = true)
+    InitializingBean imagelibTopicProvisioning(KafkaAdmin kafkaAdmin) {
+        return () -> {
+            try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {
+                new TopicProvisioner(admin).provision(Topics.ALL);
+            }
+        };
+    }
+
+    @Bean
+    DeadLetterPublisher deadLetterPublisher(KafkaProperties kafka) {
+        Map<String, Object> config = new LinkedHashMap<>(kafka.buildProducerProperties());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new DeadLetterPublisher(new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config,
+                new ByteArraySerializer(), new ByteArraySerializer())));
+    }
+
+    @Bean
+    StateReaderFactory stateReaderFactory(KafkaProperties kafka, SchemaRegistry registry,
+                                          DeadLetterPublisher deadLetters, ImagelibKafkaProperties properties) {
+        return new StateReaderFactory(kafka.buildConsumerProperties(), registry, deadLetters, properties.instanceId());
+    }
+
+    @Bean
+    StateReadersHealthIndicator stateReadersHealthIndicator(
+            org.springframework.beans.factory.ObjectProvider<CompactedTopicReader<?>> readers) {
+        return new StateReadersHealthIndicator(readers);
+    }
+}

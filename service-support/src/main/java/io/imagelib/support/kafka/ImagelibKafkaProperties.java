@@ -1,0 +1,23 @@
+package io.imagelib.support.kafka;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Kafka settings every imagelib service shares; broker addresses and client tuning stay under {@code spring.kafka}.
+ *
+ * @param schemaRegistryUrl Confluent-compatible registry base URL, or {@code mock://scope} for tests
+ * @param provisionTopics   create missing catalogue topics at startup and refuse conflicting ones
+ * @param instanceId        names this instance in records it publishes (monitorId, observer) and in metrics
+ * @param deadLetterRetries how often a failing record is retried before it goes to {@code <topic>-dlt}
+ * @param deadLetterBackoff pause between those retries
+ */
+@ConfigurationProperties("imagelib.kafka")
+public record ImagelibKafkaProperties(
+        @DefaultValue("http://127.0.0.1:8081/apis/ccompat/v7") String schemaRegistryUrl,
+        @DefaultValue("true") boolean provisionTopics,
+        @DefaultValue("${HOSTNAME:local}") String instanceId,
+        @DefaultValue("2") int deadLetterRetries,
+        @DefaultValue("100ms") Duration deadLetterBackoff) {
+}
