@@ -22,6 +22,11 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public class ConfluentAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
+    static {
+        TrustedAvroTypes.install();
+    }
+
+
     private SchemaRegistry registry;
     private Class<T> targetType;
     private final Map<Integer, SpecificDatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();

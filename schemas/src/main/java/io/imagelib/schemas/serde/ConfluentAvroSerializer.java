@@ -21,6 +21,11 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class ConfluentAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
+    static {
+        TrustedAvroTypes.install();
+    }
+
+
     private SchemaRegistry registry;
     private boolean isKey;
     private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();

@@ -26,7 +26,7 @@ import org.springframework.context.SmartLifecycle;
  * once it has passed the end offsets that existed when it started, which is what readiness waits for.
  * Records that cannot be decoded go to {@code <topic>-dlt} with their raw bytes; reading goes on.
  */
-public final class CompactedTopicReader<V extends SpecificRecord> implements SmartLifecycle {
+public final class CompactedTopicReader<V extends SpecificRecord> implements SmartLifecycle, CatchUp {
 
     /** Receives every record in partition order; a null value is a tombstone. */
     @FunctionalInterface
@@ -68,6 +68,12 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Sma
         return topic;
     }
 
+    @Override
+    public String catchUpName() {
+        return topic.name();
+    }
+
+    @Override
     public boolean isCaughtUp() {
         return caughtUp.getCount() == 0;
     }

@@ -15,18 +15,18 @@ import org.springframework.kafka.support.KafkaHeaders;
  */
 public final class DeadLetterPublisher {
 
-    private final KafkaTemplate<byte[], byte[]> bytes;
+    private final KafkaTemplate<Object, byte[]> bytes;
 
-    public DeadLetterPublisher(KafkaTemplate<byte[], byte[]> bytes) {
+    public DeadLetterPublisher(KafkaTemplate<Object, byte[]> bytes) {
         this.bytes = bytes;
     }
 
-    public KafkaTemplate<byte[], byte[]> template() {
+    public KafkaTemplate<Object, byte[]> template() {
         return bytes;
     }
 
     public void publish(String deadLetterTopic, ConsumerRecord<byte[], byte[]> record, Exception cause) {
-        var out = new ProducerRecord<>(deadLetterTopic, record.partition(), record.key(), record.value());
+        var out = new ProducerRecord<Object, byte[]>(deadLetterTopic, record.partition(), record.key(), record.value());
         out.headers().add(KafkaHeaders.DLT_ORIGINAL_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
         out.headers().add(KafkaHeaders.DLT_ORIGINAL_PARTITION, Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
         out.headers().add(KafkaHeaders.DLT_ORIGINAL_OFFSET, Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));

@@ -32,6 +32,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.backoff.FixedBackOff;
 
@@ -101,8 +102,11 @@ public class ImagelibKafkaAutoConfiguration {
         Map<String, Object> config = new LinkedHashMap<>(kafka.buildProducerProperties());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        return new DeadLetterPublisher(new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config,
-                new ByteArraySerializer(), new ByteArraySerializer())));
+        // Keys arrive as String when only the value was poison, as byte[] when the key itself was.
+        var keys = new DelegatingByTypeSerializer(Map.of(
+                byte[].class, new ByteArraySerializer(), String.class, new StringSerializer()));
+        return new DeadLetterPublisher(new KafkaTemplate<>(new DefaultKafkaProducerFactory<Object, byte[]>(config,
+                keys, new ByteArraySerializer())));
     }
 
     @Bean
@@ -113,7 +117,7 @@ public class ImagelibKafkaAutoConfiguration {
 
     @Bean
     StateReadersHealthIndicator stateReadersHealthIndicator(
-            org.springframework.beans.factory.ObjectProvider<CompactedTopicReader<?>> readers) {
+            org.springframework.beans.factory.ObjectProvider<CatchUp> readers) {
         return new StateReadersHealthIndicator(readers);
     }
 }

@@ -5,14 +5,14 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * DOWN until every state topic reader has caught up: a service that answers from half its state would, for
+ * DOWN until every state topic reader ({@link CatchUp} bean) has caught up: a service that answers from half its state would, for
  * example, accept a role that breaks a rule against a host it has not read yet. Put it in the readiness group.
  */
 public final class StateReadersHealthIndicator implements HealthIndicator {
 
-    private final ObjectProvider<CompactedTopicReader<?>> readers;
+    private final ObjectProvider<CatchUp> readers;
 
-    public StateReadersHealthIndicator(ObjectProvider<CompactedTopicReader<?>> readers) {
+    public StateReadersHealthIndicator(ObjectProvider<CatchUp> readers) {
         this.readers = readers;
     }
 
@@ -20,7 +20,7 @@ public final class StateReadersHealthIndicator implements HealthIndicator {
     public Health health() {
         Health.Builder builder = Health.up();
         readers.orderedStream().forEach(reader -> {
-            builder.withDetail(reader.topic().name(), reader.isCaughtUp() ? "caught up" : "catching up");
+            builder.withDetail(reader.catchUpName(), reader.isCaughtUp() ? "caught up" : "catching up");
             if (!reader.isCaughtUp()) {
                 builder.status("DOWN");
             }
