@@ -1,0 +1,59 @@
+package io.imagelib.glancesim;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Fault switches a test flips at run time, thread-safe. Each models something a real Glance host does when it dies
+ * or is overloaded, so clients can be tested against it.
+ */
+public final class Faults {
+
+    /** Downloads still to start before the broken one; -1 when no download is to break. */
+    private final AtomicInteger downloadsUntilBreak = new AtomicInteger(-1);
+    private final AtomicLong breakAfterBytes = new AtomicLong();
+    private final AtomicInteger unavailableResponses = new AtomicInteger();
+    private final AtomicLong throttleBytesPerSecond = new AtomicLong();
+
+    /**
+     * The {@code nth} download started from now on (1 = the next one) sends {@code afterBytes} bytes of its body and
+     * then the connection is closed, like a host that crashes mid-transfer.
+     */
+    public void breakDownload(int nth, long afterBytes) {
+        if (nth < 1 || afterBytes < 0) {
+            throw new IllegalArgumentException("nth >= 1 and afterBytes >= 0 required");
+        }
+        breakAfterBytes.set(afterBytes);
+        downloadsUntilBreak.set(nth);
+    }
+
+    /** The next {@code count} API requests (not /healthcheck) are answered 503 without being processed. */
+    public void answerUnavailable(int count) {
+        unavailableResponses.set(count);
+    }
+
+    /** Limits each download to about this many bytes per second (0 = unlimited), so tests can act mid-stream. */
+    public void throttleDownloads(long bytesPerSecond) {
+        throttleBytesPerSecond.set(Math.max(0, bytesPerSecond));
+    }
+
+    public void clear() {
+        downloadsUntilBreak.set(-1);
+        unavailableResponses.set(0);
+        throttleBytesPerSecond.set(0);
+    }
+
+    /** Called once per download that starts; returns the byte count after which to cut it, or -1. */
+    long cutAfterForNewDownload() {
+        int left = downloadsUntilBreak.getAndUpdate(n -> n > 0 ? n - 1 : n);
+        return left == 1 ? breakAfterBytes.get() : -1;
+    }
+
+    boolean takeUnavailable() {
+        return unavailableResponses.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+    }
+
+    long throttle() {
+        return throttleBytesPerSecond.get();
+    }
+}
