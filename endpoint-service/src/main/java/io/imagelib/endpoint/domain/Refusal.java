@@ -9,6 +9,11 @@ public record Refusal(Code code, String message) {
         /** Neither the host id nor the URL names a registered host of the region. */
         UNKNOWN_HOST,
         /** The host exists but is not UP (DOWN, DRAINING or not probed yet). */
-        HOST_NOT_HEALTHY
+        HOST_NOT_HEALTHY;
+
+        /** Stable kebab-case name, used on the wire and as the problem type. */
+        public String slug() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
     }
 }
