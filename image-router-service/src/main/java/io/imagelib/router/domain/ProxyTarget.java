@@ -45,7 +45,7 @@ public record ProxyTarget(String region, String upstreamPath, String rawQuery, I
             region = regionHeader;
         }
         region = region == null ? defaultRegion : region;
-        if (!REGION.matcher(region).matches()) {
+        if (!REGION.matcher(region).matches() || region.equals(".") || region.equals("..")) {
             throw new InvalidTarget("bad-region", "Region names match [A-Za-z0-9._-]{1,64}.");
         }
         List<String> segments = checkedSegments(path, rawPath);
