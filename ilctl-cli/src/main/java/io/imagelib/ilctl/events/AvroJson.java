@@ -35,6 +35,17 @@ public final class AvroJson {
             }
             return object;
         }
+        // Before GenericContainer: Avro arrays are both.
+        if (value instanceof Collection<?> items) {
+            ArrayNode array = NODES.arrayNode();
+            items.forEach(item -> array.add(toJson(item)));
+            return array;
+        }
+        if (value instanceof Map<?, ?> map) {
+            ObjectNode object = NODES.objectNode();
+            map.forEach((k, v) -> object.set(k.toString(), toJson(v)));
+            return object;
+        }
         if (value instanceof Instant instant) {
             return NODES.textNode(instant.toString());
         }
@@ -52,16 +63,6 @@ public final class AvroJson {
         }
         if (value instanceof ByteBuffer bytes) {
             return NODES.textNode(Base64.getEncoder().encodeToString(bytes.duplicate().array()));
-        }
-        if (value instanceof Collection<?> items) {
-            ArrayNode array = NODES.arrayNode();
-            items.forEach(item -> array.add(toJson(item)));
-            return array;
-        }
-        if (value instanceof Map<?, ?> map) {
-            ObjectNode object = NODES.objectNode();
-            map.forEach((k, v) -> object.set(k.toString(), toJson(v)));
-            return object;
         }
         return NODES.textNode(value.toString());
     }

@@ -33,15 +33,17 @@ public final class EventTail {
     /** Prints records; returns how many. {@code max} and {@code timeout} are optional bounds. */
     public long follow(String topic, boolean fromBeginning, Optional<Long> max, Optional<Duration> timeout, PrintWriter out) {
         long printed = 0;
-        long deadline = timeout.map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
         try (KafkaConsumer<String, SpecificRecord> opened = kafka.consumer(topic)) {
             consumer = opened;
             if (fromBeginning) {
                 opened.seekToBeginning(opened.assignment());
             } else {
                 opened.seekToEnd(opened.assignment());
-                opened.assignment().forEach(opened::position); // fix "end" now, not at the first poll
             }
+            // Resolve the start positions now ("end" means now, not at the first poll), and start the clock only
+            // then: connecting may take seconds on a busy machine, and --timeout bounds the reading, not the start.
+            opened.assignment().forEach(opened::position);
+            long deadline = timeout.map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
             while (!stopped.get() && System.nanoTime() < deadline && (max.isEmpty() || printed < max.get())) {
                 for (ConsumerRecord<String, SpecificRecord> record : poll(opened, out)) {
                     out.println(line(record));
