@@ -188,7 +188,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
         while (true) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Apicurio Registry exited before it answered on " + ccompatUrl()
-                        + "; last lines of " + process.logFile() + ":\n" + process.logTail(40));
+                        + "; " + process.diagnosis());
             }
             try {
                 HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
@@ -204,8 +204,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Apicurio Registry (PID " + process.pid() + ") not ready on " + ccompatUrl()
-                        + " within " + timeout.toSeconds() + " s (" + lastProblem + "); last lines of " + process.logFile()
-                        + ":\n" + process.logTail(40));
+                        + " within " + timeout.toSeconds() + " s (" + lastProblem + "); " + process.diagnosis());
             }
             try {
                 Thread.sleep(POLL.toMillis());

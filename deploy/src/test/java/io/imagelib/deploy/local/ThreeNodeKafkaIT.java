@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ThreeNodeKafkaIT {
 
     private static final String TOPIC = "imagelib.it-failover";
-    private static final Duration FAILOVER_BOUND = Duration.ofSeconds(45);
+    private static final Duration FAILOVER_BOUND = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
