@@ -37,12 +37,10 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final Path dir;
     private final int port;
     private final ChildProcess process;
 
-    private ApicurioRegistryProcess(Path dir, int port, ChildProcess process) {
-        this.dir = dir;
+    private ApicurioRegistryProcess(int port, ChildProcess process) {
         this.port = port;
         this.process = process;
     }
@@ -145,7 +143,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
                 "-jar", jar.toString()));
         ChildProcess process = ChildProcess.start("Apicurio Registry", command, home, home.resolve("registry.log"),
                 home.resolve("registry.pid"), lifetime);
-        ApicurioRegistryProcess registry = new ApicurioRegistryProcess(home, chosen, process);
+        ApicurioRegistryProcess registry = new ApicurioRegistryProcess(chosen, process);
         try {
             registry.awaitReady(readyTimeout);
         } catch (RuntimeException e) {
@@ -164,7 +162,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
     public static Optional<ApicurioRegistryProcess> find(Path dir) {
         Path home = dir.toAbsolutePath().normalize();
         return ChildProcess.find("Apicurio Registry", home.resolve("registry.pid"), marker(home), home.resolve("registry.log"))
-                .map(process -> new ApicurioRegistryProcess(home, readPort(home), process));
+                .map(process -> new ApicurioRegistryProcess(readPort(home), process));
     }
 
     /** A system property nobody reads, so the pid file is only trusted for a JVM started on this directory. */
@@ -226,10 +224,6 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
-    }
-
-    public Path dir() {
-        return dir;
     }
 
     /** SIGTERM, SIGKILL after 20 s; returns when the PID is gone. */

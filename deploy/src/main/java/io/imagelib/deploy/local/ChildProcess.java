@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * stopping signals only that PID. A pid file alone is never trusted: the PID must still run a command line that
  * names {@code marker} (a path unique to this process), so a recycled PID is never signalled.
  */
-public final class ChildProcess {
+final class ChildProcess {
 
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
@@ -113,10 +113,6 @@ public final class ChildProcess {
 
     public boolean isAlive() {
         return handle.isAlive();
-    }
-
-    public Path logFile() {
-        return logFile;
     }
 
     /** SIGTERM, up to {@code grace} for a clean exit, then SIGKILL. Returns once the PID is gone. */

@@ -217,14 +217,6 @@ public final class KafkaCluster implements AutoCloseable {
         return nodes.stream().map(KafkaNode::bootstrapServer).collect(Collectors.joining(","));
     }
 
-    public String clusterId() {
-        return clusterId;
-    }
-
-    public Path dir() {
-        return dir;
-    }
-
     public List<KafkaNode> nodes() {
         return nodes;
     }

@@ -59,10 +59,6 @@ public final class KafkaNode {
         return spec.bootstrapServer();
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     public Path logFile() {
         return dir.resolve("kafka.log");
     }
