@@ -27,7 +27,7 @@ import java.util.function.Consumer;
 public final class ApicurioRegistryProcess implements AutoCloseable {
 
     public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
-    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(120);
     /** The first build downloads ~231 MB; slow mirrors and a busy machine get this long. */
     public static final Duration BUILD_TIMEOUT = Duration.ofMinutes(15);
     /** System property naming the project root (where mvnw is); the build sets it for integration tests. */
