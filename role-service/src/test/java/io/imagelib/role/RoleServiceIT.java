@@ -166,6 +166,15 @@ class RoleServiceIT {
             assertThat(answer.body()).contains("https://imagelib.io/problems/");
         }
 
+        // the same huge body without Content-Length (chunked) must not slip past the limit
+        HttpResponse<String> chunked = HTTP.send(HttpRequest.newBuilder(URI.create(base + rolePath("BAD", "bad-1")))
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        bodies.getLast().getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer it-admin-token").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).as(chunked.body()).isBetween(400, 499);
+        assertThat(chunked.body()).contains("exceeds 65536 bytes");
+
         assertThat(recordsFor(r -> true)).hasSize(before);
     }
 
