@@ -1,5 +1,9 @@
 package io.imagelib.role;
 
+import static io.imagelib.role.RoleRequests.block;
+import static io.imagelib.role.RoleRequests.body;
+import static io.imagelib.role.RoleRequests.nfs;
+import static io.imagelib.role.RoleRequests.rolePath;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -82,6 +86,7 @@ class RoleServiceIT {
         app.close();
         start();
 
+        assertThat(get("/actuator/health/readiness").body()).contains("\"stateReaders\":{\"status\":\"UP\"");
         HttpResponse<String> after = get("/v1/regions/SJC/hosts");
         assertThat(after.statusCode()).isEqualTo(200);
         assertThat(after.body()).isEqualTo(before);
@@ -217,8 +222,7 @@ class RoleServiceIT {
     }
 
     static HttpResponse<String> assign(String region, String host, String publicUrl, String storage, String query) throws Exception {
-        return send("PUT", rolePath(region, host) + query,
-                "{\"publicUrl\":\"" + publicUrl + "\",\"storage\":" + storage + "}", true);
+        return send("PUT", rolePath(region, host) + query, body(publicUrl, storage), true);
     }
 
     static HttpResponse<String> get(String path) throws Exception {
@@ -233,17 +237,5 @@ class RoleServiceIT {
             request.header("Authorization", "Bearer it-admin-token");
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static String rolePath(String region, String host) {
-        return "/v1/regions/" + region + "/hosts/" + host + "/roles/image-library";
-    }
-
-    static String nfs(String mountPath, String storageId) {
-        return "{\"type\":\"NFS\",\"mountPath\":\"" + mountPath + "\",\"storageId\":\"" + storageId + "\"}";
-    }
-
-    static String block(String volumeType) {
-        return "{\"type\":\"BLOCK\",\"volumeType\":\"" + volumeType + "\"}";
     }
 }
