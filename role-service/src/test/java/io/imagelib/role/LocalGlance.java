@@ -9,11 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /** A real HTTP server on 127.0.0.1 that plays a Glance host's {@code /healthcheck}, so probes go over real sockets. */
 public final class LocalGlance implements AutoCloseable {
 
     private final HttpServer server;
+    /** Handlers off the dispatcher thread, so a deliberately slow answer neither blocks other requests nor stop(). */
+    private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
     private final List<String> paths = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
     private volatile Duration delay = Duration.ZERO;
@@ -36,6 +40,7 @@ public final class LocalGlance implements AutoCloseable {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
+        server.setExecutor(handlers);
         server.start();
     }
 
@@ -61,5 +66,6 @@ public final class LocalGlance implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        handlers.shutdownNow();
     }
 }

@@ -1,5 +1,9 @@
 package io.imagelib.role;
 
+import static io.imagelib.role.RoleRequests.block;
+import static io.imagelib.role.RoleRequests.body;
+import static io.imagelib.role.RoleRequests.nfs;
+import static io.imagelib.role.RoleRequests.rolePath;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -82,6 +86,7 @@ class RoleServiceIT {
         app.close();
         start();
 
+        assertThat(get("/actuator/health/readiness").body()).contains("\"stateReaders\":{\"status\":\"UP\"");
         HttpResponse<String> after = get("/v1/regions/SJC/hosts");
         assertThat(after.statusCode()).isEqualTo(200);
         assertThat(after.body()).isEqualTo(before);
@@ -166,6 +171,15 @@ class RoleServiceIT {
             assertThat(answer.body()).contains("https://imagelib.io/problems/");
         }
 
+        // the same huge body without Content-Length (chunked) must not slip past the limit
+        HttpResponse<String> chunked = HTTP.send(HttpRequest.newBuilder(URI.create(base + rolePath("BAD", "bad-1")))
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        bodies.getLast().getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer it-admin-token").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).as(chunked.body()).isBetween(400, 499);
+        assertThat(chunked.body()).contains("exceeds 65536 bytes");
+
         assertThat(recordsFor(r -> true)).hasSize(before);
     }
 
@@ -208,8 +222,7 @@ class RoleServiceIT {
     }
 
     static HttpResponse<String> assign(String region, String host, String publicUrl, String storage, String query) throws Exception {
-        return send("PUT", rolePath(region, host) + query,
-                "{\"publicUrl\":\"" + publicUrl + "\",\"storage\":" + storage + "}", true);
+        return send("PUT", rolePath(region, host) + query, body(publicUrl, storage), true);
     }
 
     static HttpResponse<String> get(String path) throws Exception {
@@ -224,17 +237,5 @@ class RoleServiceIT {
             request.header("Authorization", "Bearer it-admin-token");
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static String rolePath(String region, String host) {
-        return "/v1/regions/" + region + "/hosts/" + host + "/roles/image-library";
-    }
-
-    static String nfs(String mountPath, String storageId) {
-        return "{\"type\":\"NFS\",\"mountPath\":\"" + mountPath + "\",\"storageId\":\"" + storageId + "\"}";
-    }
-
-    static String block(String volumeType) {
-        return "{\"type\":\"BLOCK\",\"volumeType\":\"" + volumeType + "\"}";
     }
 }

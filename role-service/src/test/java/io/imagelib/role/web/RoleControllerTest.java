@@ -1,5 +1,9 @@
 package io.imagelib.role.web;
 
+import static io.imagelib.role.RoleRequests.block;
+import static io.imagelib.role.RoleRequests.body;
+import static io.imagelib.role.RoleRequests.nfs;
+import static io.imagelib.role.RoleRequests.rolePath;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
@@ -313,21 +317,5 @@ class RoleControllerTest {
 
     static MockHttpServletRequestBuilder authorized(MockHttpServletRequestBuilder request, String token) {
         return request.header("Authorization", "Bearer " + token);
-    }
-
-    static String rolePath(String region, String host) {
-        return "/v1/regions/" + region + "/hosts/" + host + "/roles/image-library";
-    }
-
-    static String body(String publicUrl, String storageJson) {
-        return "{\"publicUrl\":\"" + publicUrl + "\",\"storage\":" + storageJson + "}";
-    }
-
-    static String nfs(String mountPath, String storageId) {
-        return "{\"type\":\"NFS\",\"mountPath\":\"" + mountPath + "\",\"storageId\":\"" + storageId + "\"}";
-    }
-
-    static String block(String volumeType) {
-        return "{\"type\":\"BLOCK\",\"volumeType\":\"" + volumeType + "\"}";
     }
 }
