@@ -8,16 +8,23 @@ import static org.awaitility.Awaitility.await;
 import io.imagelib.avro.AdminChangeReason;
 import io.imagelib.avro.AdminEndpoint;
 import io.imagelib.avro.HealthStatus;
+import io.imagelib.avro.HostHealth;
 import io.imagelib.endpoint.EndpointServiceApplication;
+import io.imagelib.schemas.serde.ConfluentAvroSerializer;
 import io.imagelib.schemas.topics.Topics;
 import io.imagelib.testing.KafkaTestBroker;
 import io.imagelib.testing.TypedKafka;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.WebApplicationType;
@@ -34,6 +41,7 @@ class StreamsRestartIT {
     private static final String REGION = "RESTART";
     private static final int EVENTS = 240;
     private static final int STOP_AFTER = 80;
+    private static final Duration EVENT_GAP = Duration.ofMillis(20);
 
     @RegisterExtension
     static KafkaTestBroker kafka = new KafkaTestBroker();
@@ -60,14 +68,21 @@ class StreamsRestartIT {
 
         CountDownLatch halfway = new CountDownLatch(1);
         Thread flapping = Thread.ofPlatform().name("health-flapping").start(() -> {
-            for (int k = 0; k < EVENTS; k++) {
-                // h1, h2, h3 go DOWN one after the other, then UP again: failovers, NO_HEALTHY_HOST, recoveries.
-                String host = host(k % 3 + 1);
-                HealthStatus status = (k / 3) % 2 == 0 ? HealthStatus.DOWN : HealthStatus.UP;
-                typed.produce(Topics.HOST_HEALTH, host, health(REGION, host, status));
-                if (k == STOP_AFTER) {
-                    halfway.countDown();
+            try (var producer = new KafkaProducer<String, HostHealth>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                    new StringSerializer(), new ConfluentAvroSerializer<>(typed.registry()))) {
+                for (int k = 0; k < EVENTS; k++) {
+                    // h1, h2, h3 go DOWN one after the other, then UP again: failovers, NO_HEALTHY_HOST, recoveries.
+                    String host = host(k % 3 + 1);
+                    HealthStatus status = (k / 3) % 2 == 0 ? HealthStatus.DOWN : HealthStatus.UP;
+                    producer.send(new ProducerRecord<>(Topics.HOST_HEALTH_NAME, host, health(REGION, host, status))).get();
+                    if (k == STOP_AFTER) {
+                        halfway.countDown();
+                    }
+                    Thread.sleep(EVENT_GAP);
                 }
+            } catch (Exception e) {
+                throw new IllegalStateException("flapping stopped", e);
             }
         });
         assertThat(halfway.await(2, TimeUnit.MINUTES)).isTrue();
