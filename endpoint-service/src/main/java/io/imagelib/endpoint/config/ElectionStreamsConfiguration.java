@@ -2,6 +2,7 @@ package io.imagelib.endpoint.config;
 
 import io.imagelib.endpoint.kafka.ElectionMetrics;
 import io.imagelib.endpoint.kafka.ElectionTopology;
+import io.imagelib.endpoint.kafka.SkipPoisonOnlyHandler;
 import io.imagelib.schemas.registry.SchemaRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -11,7 +12,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.kstream.KStream;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -44,7 +44,7 @@ public class ElectionStreamsConfiguration {
         config.put(StreamsConfig.STATE_DIR_CONFIG, streams.stateDir().toAbsolutePath().toString());
         // Never hold a record back to align timestamps across inputs: a DOWN must not wait for a quiet partition.
         config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
-        config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipPoisonOnlyHandler.class);
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
                 (int) streams.sessionTimeout().toMillis());
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),

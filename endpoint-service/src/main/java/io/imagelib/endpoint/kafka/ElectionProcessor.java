@@ -1,5 +1,6 @@
 package io.imagelib.endpoint.kafka;
 
+import io.imagelib.avro.AdminEndpoint;
 import io.imagelib.avro.EndpointCommand;
 import io.imagelib.avro.EndpointCommandResult;
 import io.imagelib.avro.EndpointCommandType;
@@ -19,6 +20,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,7 @@ final class ElectionProcessor implements Processor<String, RegionInput, String, 
     private final ElectionMetrics metrics;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, StoredRegion> regions;
+    private ReadOnlyKeyValueStore<String, AdminEndpoint> publishedAdmins;
 
     ElectionProcessor(Clock clock, ElectionMetrics metrics) {
         this.clock = clock;
@@ -46,13 +49,14 @@ final class ElectionProcessor implements Processor<String, RegionInput, String, 
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.regions = context.getStateStore(REGIONS_STORE);
+        this.publishedAdmins = context.getStateStore(PublishedAdmins.STORE);
     }
 
     @Override
     public void process(Record<String, RegionInput> record) {
         String region = record.key();
         RegionState before = Optional.ofNullable(regions.get(region)).map(StoredRegion::toDomain)
-                .orElseGet(() -> RegionState.empty(region));
+                .orElseGet(() -> PublishedAdmins.seed(region, publishedAdmins.get(region)));
         Instant now = clock.instant();
         Answer answer = switch (record.value()) {
             case RegionInput.Update update ->

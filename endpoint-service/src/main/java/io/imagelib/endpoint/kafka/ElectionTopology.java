@@ -41,6 +41,14 @@ public final class ElectionTopology {
                 Stores.persistentKeyValueStore(ElectionProcessor.REGIONS_STORE), Serdes.String(),
                 JsonSerde.of(StoredRegion.class)));
 
+        // What was published before is the epoch floor should the regions store and its changelog be lost
+        // (an application reset): the epoch then resumes above it instead of restarting at 1.
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PublishedAdmins.STORE),
+                        Serdes.String(), AvroSerdes.value(registry, Topics.ADMIN_ENDPOINT)).withLoggingDisabled(),
+                Topics.ADMIN_ENDPOINT_NAME,
+                Consumed.with(Serdes.String(), AvroSerdes.value(registry, Topics.ADMIN_ENDPOINT)).withName("published-admins"),
+                PublishedAdmins::new);
+
         KStream<String, HostUpdateMessage> roleUpdates = builder
                 .stream(Topics.HOST_ROLES_NAME, Consumed.with(Serdes.String(), AvroSerdes.value(registry, HostRole.class))
                         .withName("host-roles"))

@@ -160,6 +160,23 @@ class ElectionTopologyTest {
     }
 
     @Test
+    void aRegionWithoutStateResumesAboveTheLastPublishedEpoch() {
+        TestInputTopic<String, AdminEndpoint> published = driver.createInputTopic(Topics.ADMIN_ENDPOINT_NAME,
+                new StringSerializer(), AvroSerdes.value(registry, AdminEndpoint.class).serializer());
+        published.pipeInput("LAX", AdminEndpoint.newBuilder().setRegion("LAX").setHostId("old").setUrl(adminUrl("old"))
+                .setEpoch(41).setReason(AdminChangeReason.FAILOVER).setChangedAt(java.time.Instant.now()).build());
+        admins.readValuesToList();
+
+        roles.pipeInput("l1", role("LAX", "l1", 1_000L));
+        healths.pipeInput("l1", health("LAX", "l1", HealthStatus.UP));
+
+        List<AdminEndpoint> after = admins.readValuesToList().stream().filter(a -> a.getRegion().equals("LAX")).toList();
+        assertThat(after).isNotEmpty();
+        assertThat(after.getFirst().getEpoch()).as("the epoch never goes back").isEqualTo(42);
+        assertThat(after.getLast().getHostId()).isEqualTo("l1");
+    }
+
+    @Test
     void unchangedFactsPublishNothing() {
         threeHostsUp();
         admins.readValuesToList();
