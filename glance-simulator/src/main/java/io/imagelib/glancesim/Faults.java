@@ -14,6 +14,7 @@ public final class Faults {
     private final AtomicLong breakAfterBytes = new AtomicLong();
     private final AtomicInteger unavailableResponses = new AtomicInteger();
     private final AtomicLong throttleBytesPerSecond = new AtomicLong();
+    private final AtomicInteger lostCreateAnswers = new AtomicInteger();
 
     /**
      * The {@code nth} download started from now on (1 = the next one) sends {@code afterBytes} bytes of its body and
@@ -32,6 +33,14 @@ public final class Faults {
         unavailableResponses.set(count);
     }
 
+    /**
+     * The next {@code count} image creates are carried out, then the connection drops before the answer is sent,
+     * like a host that dies right after committing: the client cannot know whether the image exists.
+     */
+    public void loseCreateAnswers(int count) {
+        lostCreateAnswers.set(count);
+    }
+
     /** Limits each download to about this many bytes per second (0 = unlimited), so tests can act mid-stream. */
     public void throttleDownloads(long bytesPerSecond) {
         throttleBytesPerSecond.set(Math.max(0, bytesPerSecond));
@@ -41,6 +50,7 @@ public final class Faults {
         downloadsUntilBreak.set(-1);
         unavailableResponses.set(0);
         throttleBytesPerSecond.set(0);
+        lostCreateAnswers.set(0);
     }
 
     /** Called once per download that starts; returns the byte count after which to cut it, or -1. */
@@ -51,6 +61,10 @@ public final class Faults {
 
     boolean takeUnavailable() {
         return unavailableResponses.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+    }
+
+    boolean takeLostCreateAnswer() {
+        return lostCreateAnswers.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
     }
 
     long throttle() {

@@ -126,7 +126,12 @@ final class GlanceApiHandler implements HttpHandler {
         @SuppressWarnings("unchecked")
         Map<String, Object> request = json.readValue(exchange.getRequestBody(), LinkedHashMap.class);
         String owner = exchange.getRequestHeaders().getFirst("X-Project-Id");
-        sendJson(exchange, 201, store.create(request, owner));
+        Map<String, Object> image = store.create(request, owner);
+        if (faults.takeLostCreateAnswer()) {
+            // Closing an exchange that sent no headers drops the connection: the client gets no answer at all.
+            return;
+        }
+        sendJson(exchange, 201, image);
     }
 
     private void patch(HttpExchange exchange, String id) throws IOException {

@@ -150,6 +150,11 @@ class GlanceSimulatorTest {
         assertThat(send(hostB, "GET", "/v2/images/" + id).statusCode()).isEqualTo(503);
         assertThat(send(hostB, "GET", "/v2/images/" + id).statusCode()).isEqualTo(200);
 
+        String lostId = UUID.randomUUID().toString();
+        hostB.faults().loseCreateAnswers(1);
+        assertThatThrownBy(() -> createImage(hostB, lostId)).isInstanceOf(IOException.class);
+        assertThat(send(hostA, "GET", "/v2/images/" + lostId).statusCode()).as("created although unanswered").isEqualTo(200);
+
         hostB.kill();
         assertThatThrownBy(() -> send(hostB, "GET", "/v2/images/" + id)).isInstanceOf(ConnectException.class);
     }
