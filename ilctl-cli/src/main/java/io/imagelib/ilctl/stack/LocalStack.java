@@ -164,7 +164,8 @@ public final class LocalStack {
                 say("  %-22s %-40s already running (PID %d)", service.module(), config.serviceUrl(service), running.get().pid());
                 continue;
             }
-            Path jar = project.jar(service.module()).orElseThrow(() -> IlctlException.stack("No jar for " + service.module()));
+            Path bootJar = project.jar(service.module()).orElseThrow(() -> IlctlException.stack("No jar for " + service.module()));
+            Path jar = ExtractedJar.of(bootJar, layout.dir().resolve("app").resolve(service.module()), process.logFile());
             String marker = layout.jvmMarker(service.module());
             List<String> command = List.of(javaBinary(), "-Xmx384m", "-XX:TieredStopAtLevel=1", marker, "-jar", jar.toString());
             ProcessHandle handle = process.start(command, marker, serviceEnvironment(config, service, bootstrap, registryUrl, token),

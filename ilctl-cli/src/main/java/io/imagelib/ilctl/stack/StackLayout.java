@@ -9,6 +9,8 @@ import java.nio.file.Path;
  * token                 bearer token the services accept for changes (mode 600)
  * logs/NAME.log         output of each service and host
  * pids/NAME.pid         PID of each service and host, and the argument that identifies it
+ * app/SERVICE/          the service's Boot jar, extracted (see ExtractedJar); refreshed when the jar changes
+ * state/SERVICE/        the service's working directory and IMAGELIB_STATE_DIR (Kafka Streams state)
  * kafka/                the KRaft node (deploy module layout: cluster.properties, node-1/{kafka.log,kafka.pid,data/})
  * registry/             Apicurio registry (registry.log, registry.pid, registry.port)
  * glance/data/          the one data directory all Glance hosts share (the seed's shared storage)
