@@ -21,7 +21,6 @@ import picocli.CommandLine.Parameters;
         subcommands = {RoleCommand.Assign.class, RoleCommand.Remove.class, RoleCommand.ListRoles.class})
 public final class RoleCommand {
 
-    static final String DEFAULT_REGION = "${env:ILCTL_REGION:-RegionOne}";
     /** The seed's NFS mount point. */
     static final String SEED_MOUNT_PATH = "/var/opt/imagelibrary/data";
 
@@ -54,9 +53,8 @@ public final class RoleCommand {
         @Parameters(paramLabel = "HOST", description = "Host id ([A-Za-z0-9._-]{1,64}).")
         String hostId;
 
-        @Option(names = "--region", paramLabel = "REGION", defaultValue = DEFAULT_REGION,
-                description = "Region of the host (env ILCTL_REGION; default ${DEFAULT-VALUE}).")
-        String region;
+        @Mixin
+        RegionOption region;
 
         @Option(names = "--public-url", paramLabel = "URL", required = true,
                 description = "Glance API URL of the host that compute and block storage fetch images from.")
@@ -88,7 +86,7 @@ public final class RoleCommand {
         public Integer call() {
             String mount = mountPath == null && storageType == StorageType.NFS ? SEED_MOUNT_PATH : mountPath;
             RoleRequest body = new RoleRequest(publicUrl, adminUrl, new RoleRequest.Storage(storageType.name(), mount, storageId, volumeType));
-            String path = RoleRequest.path(region, hostId) + (noProbe ? "?probe=false" : "");
+            String path = RoleRequest.path(region.region, hostId) + (noProbe ? "?probe=false" : "");
             output.print(show(services.roleService().put(path, body)));
             return 0;
         }
@@ -108,13 +106,12 @@ public final class RoleCommand {
         @Parameters(paramLabel = "HOST", description = "Host id.")
         String hostId;
 
-        @Option(names = "--region", paramLabel = "REGION", defaultValue = DEFAULT_REGION,
-                description = "Region of the host (env ILCTL_REGION; default ${DEFAULT-VALUE}).")
-        String region;
+        @Mixin
+        RegionOption region;
 
         @Override
         public Integer call() {
-            services.roleService().delete(RoleRequest.path(region, hostId));
+            services.roleService().delete(RoleRequest.path(region.region, hostId));
             return 0;
         }
     }
@@ -133,13 +130,12 @@ public final class RoleCommand {
         @Mixin
         FormatOptions output;
 
-        @Option(names = "--region", paramLabel = "REGION", defaultValue = DEFAULT_REGION,
-                description = "Region (env ILCTL_REGION; default ${DEFAULT-VALUE}).")
-        String region;
+        @Mixin
+        RegionOption region;
 
         @Override
         public Integer call() {
-            JsonNode answer = services.roleService().get("/v1/regions/" + region + "/hosts", Map.of());
+            JsonNode answer = services.roleService().get("/v1/regions/" + region.region + "/hosts", Map.of());
             output.print(listTable(JsonRows.items(answer, "hosts")));
             return 0;
         }

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -74,24 +73,18 @@ public final class RealGlance implements GlanceLauncher {
             run(List.of("/usr/bin/glance-manage", "--config-file", common.toString(), "db_sync"), Map.of(), layout.logs().resolve("glance-manage.log"));
             touch(synced);
         }
-        List<GlanceHost> started = new ArrayList<>();
-        for (GlanceHost host : config.glanceHosts()) {
-            StackProcess process = layout.process(host.name());
-            Optional<ProcessHandle> running = process.running();
-            if (running.isPresent()) {
-                out.printf("  %-22s %-40s Glance, already running (PID %d)%n", host.name(), host.url(), running.get().pid());
-                continue;
+        GlanceHosts.startEach(config, layout, out, new GlanceHosts.Launch() {
+            @Override
+            public List<String> command(GlanceHost host) {
+                return List.of(GLANCE_API.toString(), "--config-file", common.toString(), "--config-file", marker(host));
             }
-            String hostConf = layout.glanceDir().resolve(host.name() + ".conf").toString();
-            List<String> command = List.of(GLANCE_API.toString(), "--config-file", common.toString(), "--config-file", hostConf);
-            ProcessHandle handle = process.start(command, hostConf, Map.of(), layout.glanceDir());
-            out.printf("  %-22s %-40s Glance, started (PID %d)%n", host.name(), host.url(), handle.pid());
-            started.add(host);
-        }
-        out.flush();
-        for (GlanceHost host : started) {
-            Readiness.await(layout.process(host.name()), host.url() + "/healthcheck", READY_TIMEOUT);
-        }
+
+            /** The host's own config file: an argument no other process has. */
+            @Override
+            public String marker(GlanceHost host) {
+                return layout.glanceDir().resolve(host.name() + ".conf").toString();
+            }
+        }, READY_TIMEOUT);
     }
 
     /** A private cluster in DIR/postgres on 127.0.0.1 with trust auth: the hosts' one shared database. */

@@ -7,9 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,25 +35,18 @@ public final class SimulatedGlance implements GlanceLauncher {
         Path jar = project.jar(MODULE).orElseThrow(() -> IlctlException.stack(
                 "No glance-simulator jar; build it with ./mvnw -pl glance-simulator -am package -DskipTests"));
         SharedStore.prepare(layout);
-        List<GlanceHost> started = new ArrayList<>();
-        for (GlanceHost host : config.glanceHosts()) {
-            StackProcess process = layout.process(host.name());
-            Optional<ProcessHandle> running = process.running();
-            if (running.isPresent()) {
-                out.printf("  %-22s %-40s simulated Glance, already running (PID %d)%n", host.name(), host.url(), running.get().pid());
-                continue;
+        GlanceHosts.startEach(config, layout, out, new GlanceHosts.Launch() {
+            @Override
+            public List<String> command(GlanceHost host) {
+                return List.of(LocalStack.javaBinary(), "-Xmx128m", marker(host), "-jar", jar.toString(), "--port=" + host.port(),
+                        "--data-dir=" + layout.glanceData(), "--disable-file=" + layout.disableFile(host.name()));
             }
-            String marker = layout.jvmMarker(host.name());
-            List<String> command = List.of(LocalStack.javaBinary(), "-Xmx128m", marker, "-jar", jar.toString(),
-                    "--port=" + host.port(), "--data-dir=" + layout.glanceData(), "--disable-file=" + layout.disableFile(host.name()));
-            ProcessHandle handle = process.start(command, marker, Map.of(), layout.glanceDir());
-            out.printf("  %-22s %-40s simulated Glance, started (PID %d)%n", host.name(), host.url(), handle.pid());
-            started.add(host);
-        }
-        out.flush();
-        for (GlanceHost host : started) {
-            Readiness.await(layout.process(host.name()), host.url() + "/healthcheck", READY_TIMEOUT);
-        }
+
+            @Override
+            public String marker(GlanceHost host) {
+                return layout.jvmMarker(host.name());
+            }
+        }, READY_TIMEOUT);
     }
 
     /** The shared data directory and its id file, as an operator prepares an NFS share (role-service checks the id). */

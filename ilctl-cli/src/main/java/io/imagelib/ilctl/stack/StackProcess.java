@@ -10,9 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -112,18 +110,10 @@ public record StackProcess(String name, Path pidFile, Path logFile) {
         return true;
     }
 
+    /** True once the process is gone, false if it still runs after {@code timeout}. */
     private static boolean awaitExit(ProcessHandle handle, Duration timeout) {
-        try {
-            handle.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return !handle.isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !handle.isAlive();
-        }
+        handle.onExit().completeOnTimeout(handle, timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+        return !handle.isAlive();
     }
 
     private void forget() {
