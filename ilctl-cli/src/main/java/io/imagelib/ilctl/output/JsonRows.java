@@ -77,6 +77,9 @@ public final class JsonRows {
                 case "id", "url", "uuid" -> lower.toUpperCase();
                 default -> Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
             };
+            if (header.toString().equals(shown) || header.toString().endsWith(" " + shown)) {
+                continue; // storage.storageId reads "Storage ID", not "Storage Storage ID"
+            }
             header.append(header.isEmpty() ? "" : " ").append(shown);
         }
         return header.toString();

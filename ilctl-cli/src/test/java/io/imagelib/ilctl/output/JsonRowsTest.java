@@ -15,6 +15,7 @@ class JsonRowsTest {
         assertThat(JsonRows.header("publicUrl")).isEqualTo("Public URL");
         assertThat(JsonRows.header("storage.mountPath")).isEqualTo("Storage Mount Path");
         assertThat(JsonRows.header("service_name")).isEqualTo("Service Name");
+        assertThat(JsonRows.header("storage.storageId")).isEqualTo("Storage ID");
     }
 
     @Test
