@@ -21,15 +21,19 @@ final class HostRouter {
     private HostRouter() {
     }
 
-    static final class Roles implements Processor<String, HostRole, String, HostUpdateMessage> {
-        private ProcessorContext<String, HostUpdateMessage> context;
-        private KeyValueStore<String, String> regions;
+    /** Both routers share the host-regions store, so they live in one task per hostId partition. */
+    private abstract static class Router<V> implements Processor<String, V, String, HostUpdateMessage> {
+        ProcessorContext<String, HostUpdateMessage> context;
+        KeyValueStore<String, String> regions;
 
         @Override
         public void init(ProcessorContext<String, HostUpdateMessage> context) {
             this.context = context;
             this.regions = context.getStateStore(HOST_REGIONS_STORE);
         }
+    }
+
+    static final class Roles extends Router<HostRole> {
 
         @Override
         public void process(Record<String, HostRole> record) {
@@ -53,15 +57,7 @@ final class HostRouter {
         }
     }
 
-    static final class Health implements Processor<String, HostHealth, String, HostUpdateMessage> {
-        private ProcessorContext<String, HostUpdateMessage> context;
-        private KeyValueStore<String, String> regions;
-
-        @Override
-        public void init(ProcessorContext<String, HostUpdateMessage> context) {
-            this.context = context;
-            this.regions = context.getStateStore(HOST_REGIONS_STORE);
-        }
+    static final class Health extends Router<HostHealth> {
 
         @Override
         public void process(Record<String, HostHealth> record) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class AdminElectionPropertiesTest {
 
     private static final List<String> HOSTS = List.of("h1", "h2", "h3", "h4");
-    private static final int SEQUENCES = 2_000;
+    private static final int SEQUENCES = 1_000;
     private static final int STEPS = 60;
 
     @Test

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -51,6 +52,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Each test uses a region of its own, so they share one broker and one application.
  */
 @SpringBootTest(classes = EndpointServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext // the application must stop before this class's broker does
 class EndpointServiceIT {
 
     private static final String ADMIN_TOKEN = "it-admin-token";
@@ -124,6 +126,10 @@ class EndpointServiceIT {
             assertThat(hosts.findValues("enabled")).extracting(JsonNode::asBoolean).containsExactly(true, true, false);
         });
         assertThat(get("/actuator/health/readiness").get("status").asString()).isEqualTo("UP");
+        HttpResponse<String> metrics = send(HttpRequest.newBuilder(uri("/actuator/prometheus")).GET(), null);
+        assertThat(metrics.body())
+                .contains("imagelib_endpoint_admin_epoch{region=\"" + region + "\"} " + (epoch + 1) + ".0")
+                .contains("imagelib_endpoint_admin_changes_total{reason=\"FAILOVER\",region=\"" + region + "\"} 1.0");
     }
 
     @Test

@@ -157,6 +157,8 @@ class ElectionTopologyTest {
         assertThat(manual.getReason()).isEqualTo(AdminChangeReason.MANUAL);
         assertThat(manual.getDetail()).contains("test");
         assertThat(admins.isEmpty()).as("refusals publish no admin change").isTrue();
+        assertThat(meters.counter("imagelib.endpoint.commands", "region", SJC, "outcome", "REFUSED").count()).isEqualTo(2);
+        assertThat(meters.counter("imagelib.endpoint.commands", "region", SJC, "outcome", "ACCEPTED").count()).isEqualTo(1);
     }
 
     @Test
