@@ -1,7 +1,6 @@
 package io.imagelib.monitor.config;
 
 import io.imagelib.monitor.probe.HostProber;
-import io.imagelib.monitor.probe.HttpHealthProbe;
 import io.imagelib.monitor.probe.ProbeMetrics;
 import io.imagelib.monitor.probe.TransitionSink;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,7 +27,7 @@ public class MonitorConfiguration {
     HostProber hostProber(MonitorProperties properties, TransitionSink sink, ScheduledThreadPoolExecutor probeScheduler,
                           MeterRegistry meterRegistry) {
         var settings = properties.probeSettings();
-        var probe = new HttpHealthProbe(HttpHealthProbe.client(settings), settings, Clock.systemUTC());
+        var probe = properties.client().create(settings, Clock.systemUTC());
         return new HostProber(probe, sink, settings, probeScheduler, new ProbeMetrics(meterRegistry));
     }
 }

@@ -7,4 +7,8 @@ import java.util.concurrent.CompletableFuture;
 public interface HealthProbe {
 
     CompletableFuture<ProbeResult> probe(HostTarget target, boolean deep);
+
+    /** The host is no longer watched: drop whatever is kept for it (idle connections). */
+    default void release(HostTarget target) {
+    }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,8 @@ public final class HostProber implements AutoCloseable {
     private final ProbeMetrics metrics;
     private final Semaphore permits;
     private final Map<String, WatchedHost> hosts = new ConcurrentHashMap<>();
+    /** Earliest start of the next newly watched host: admission is paced so a takeover does not open all sockets at once. */
+    private final AtomicLong nextAdmissionNanos = new AtomicLong(System.nanoTime());
 
     public HostProber(HealthProbe probe, TransitionSink sink, ProbeSettings settings,
                       ScheduledExecutorService scheduler, ProbeMetrics metrics) {
@@ -117,7 +120,10 @@ public final class HostProber implements AutoCloseable {
     private WatchedHost start(HostTarget target) {
         var host = new WatchedHost(target);
         long intervalNanos = settings.interval().toNanos();
-        long phase = ThreadLocalRandom.current().nextLong(intervalNanos);
+        long gapNanos = TimeUnit.SECONDS.toNanos(1) / settings.admissionRate();
+        long now = System.nanoTime();
+        long admittedAt = nextAdmissionNanos.accumulateAndGet(now, (next, t) -> Math.max(next, t) + gapNanos) - gapNanos;
+        long phase = (admittedAt - now) + ThreadLocalRandom.current().nextLong(intervalNanos);
         host.schedule = scheduler.scheduleAtFixedRate(() -> round(host, Trigger.SCHEDULED), phase, intervalNanos,
                 TimeUnit.NANOSECONDS);
         return host;
@@ -126,6 +132,7 @@ public final class HostProber implements AutoCloseable {
     private void stop(WatchedHost host) {
         host.active = false;
         host.schedule.cancel(false);
+        probe.release(host.target);
         metrics.forget(host.target);
     }
 

@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProbeMetrics {
 
-    static final String LATENCY = "imagelib.monitor.probe.latency";
-    static final String TRANSITIONS = "imagelib.monitor.transitions";
-    static final String PROBES = "imagelib.monitor.probes";
-    static final String SKIPPED = "imagelib.monitor.probes.skipped";
+    public static final String LATENCY = "imagelib.monitor.probe.latency";
+    public static final String TRANSITIONS = "imagelib.monitor.transitions";
+    public static final String PROBES = "imagelib.monitor.probes";
+    public static final String SKIPPED = "imagelib.monitor.probes.skipped";
 
     /** What started a round. */
     public enum Trigger { SCHEDULED, OBSERVATION }

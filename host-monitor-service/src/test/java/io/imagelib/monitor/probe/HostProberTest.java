@@ -55,7 +55,7 @@ class HostProberTest {
 
     private HostProber prober(Duration interval) {
         var settings = new ProbeSettings(interval, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(100),
-                new Hysteresis(2, 2, 1, 4), 100, 2, Duration.ofMillis(20), "/healthcheck", "/v2/images?limit=1", Map.of());
+                new Hysteresis(2, 2, 1, 4), 100, 2, Duration.ofMillis(20), 1000, "/healthcheck", "/v2/images?limit=1", Map.of());
         return new HostProber(scripted, sink, settings, scheduler, new ProbeMetrics(meters));
     }
 
