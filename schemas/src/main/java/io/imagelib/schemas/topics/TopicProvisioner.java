@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ public final class TopicProvisioner {
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
     private static final long TIMEOUT_SECONDS = 30;
+    private static final int METADATA_ATTEMPTS = 25;
 
     private final Admin admin;
 
@@ -74,8 +76,27 @@ public final class TopicProvisioner {
                 }
             });
         }
-        verify(wanted);
+        verifyOnceMetadataSettles(wanted);
         return created;
+    }
+
+    /** A topic created a moment ago may not be described yet by every broker: retry that case only, briefly. */
+    private void verifyOnceMetadataSettles(List<Wanted> wanted) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                verify(wanted);
+                return;
+            } catch (IllegalStateException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == METADATA_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    throw failure("waiting for topic metadata", interrupted);
+                }
+            }
+        }
     }
 
     private void verify(List<Wanted> wanted) {
