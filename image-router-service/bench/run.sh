@@ -7,4 +7,4 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 ./mvnw -q -pl image-router-service -am -Pbench verify \
   -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=RouterBenchmark -Dfailsafe.failIfNoSpecifiedTests=false "$@"
-grep -A12 '=== image-router benchmark' image-router-service/target/failsafe-reports/*RouterBenchmark-output.txt
+grep -A14 '=== image-router benchmark' image-router-service/target/failsafe-reports/*RouterBenchmark-output.txt

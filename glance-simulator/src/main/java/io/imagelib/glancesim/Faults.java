@@ -1,7 +1,10 @@
 package io.imagelib.glancesim;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Fault switches a test flips at run time, thread-safe. Each models something a real Glance host does when it dies
@@ -9,9 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Faults {
 
-    /** Downloads still to start before the broken one; -1 when no download is to break. */
-    private final AtomicInteger downloadsUntilBreak = new AtomicInteger(-1);
-    private final AtomicLong breakAfterBytes = new AtomicLong();
+    /** Downloads still to start before the faulty one; -1 when none is to fail. */
+    private final AtomicInteger downloadsUntilFault = new AtomicInteger(-1);
+    private final AtomicReference<DownloadFault> downloadFault = new AtomicReference<>();
     private final AtomicInteger unavailableResponses = new AtomicInteger();
     private final AtomicLong throttleBytesPerSecond = new AtomicLong();
     private final AtomicInteger lostCreateAnswers = new AtomicInteger();
@@ -21,11 +24,23 @@ public final class Faults {
      * then the connection is closed, like a host that crashes mid-transfer.
      */
     public void breakDownload(int nth, long afterBytes) {
-        if (nth < 1 || afterBytes < 0) {
+        arm(nth, new DownloadFault(afterBytes, Duration.ZERO));
+    }
+
+    /**
+     * The {@code nth} download started from now on sends {@code afterBytes} bytes and then sends nothing for
+     * {@code pause} with the connection open, like a host that hangs (no FIN, no RST), then goes on.
+     */
+    public void stallDownload(int nth, long afterBytes, Duration pause) {
+        arm(nth, new DownloadFault(afterBytes, pause));
+    }
+
+    private void arm(int nth, DownloadFault fault) {
+        if (nth < 1 || fault.afterBytes() < 0) {
             throw new IllegalArgumentException("nth >= 1 and afterBytes >= 0 required");
         }
-        breakAfterBytes.set(afterBytes);
-        downloadsUntilBreak.set(nth);
+        downloadFault.set(fault);
+        downloadsUntilFault.set(nth);
     }
 
     /** The next {@code count} API requests (not /healthcheck) are answered 503 without being processed. */
@@ -47,16 +62,20 @@ public final class Faults {
     }
 
     public void clear() {
-        downloadsUntilBreak.set(-1);
+        downloadsUntilFault.set(-1);
         unavailableResponses.set(0);
         throttleBytesPerSecond.set(0);
         lostCreateAnswers.set(0);
     }
 
-    /** Called once per download that starts; returns the byte count after which to cut it, or -1. */
-    long cutAfterForNewDownload() {
-        int left = downloadsUntilBreak.getAndUpdate(n -> n > 0 ? n - 1 : n);
-        return left == 1 ? breakAfterBytes.get() : -1;
+    /** Called once per download that starts: the fault it must suffer, if it is the armed one. */
+    Optional<DownloadFault> faultForNewDownload() {
+        int left = downloadsUntilFault.getAndUpdate(n -> n > 0 ? n - 1 : n);
+        return left == 1 ? Optional.of(downloadFault.get()) : Optional.empty();
+    }
+
+    /** After {@code afterBytes}: a zero pause cuts the connection, a positive one stalls it. */
+    record DownloadFault(long afterBytes, Duration stall) {
     }
 
     boolean takeUnavailable() {

@@ -180,28 +180,35 @@ final class GlanceApiHandler implements HttpHandler {
             exchange.sendResponseHeaders(status, -1);
             return;
         }
-        long cutAfter = faults.cutAfterForNewDownload();
+        Optional<Faults.DownloadFault> fault = faults.faultForNewDownload();
         exchange.sendResponseHeaders(status, length);
         try (InputStream in = Files.newInputStream(file)) {
             in.skipNBytes(first);
-            copy(in, exchange.getResponseBody(), length, cutAfter, exchange);
+            copy(in, exchange.getResponseBody(), length, fault, exchange);
         }
     }
 
-    /** Copies exactly {@code length} bytes, unless a fault cuts the connection after {@code cutAfter} bytes. */
-    private void copy(InputStream in, OutputStream out, long length, long cutAfter, HttpExchange exchange) throws IOException {
+    /** Copies exactly {@code length} bytes, unless a fault cuts or stalls the transfer part way. */
+    private void copy(InputStream in, OutputStream out, long length, Optional<Faults.DownloadFault> fault,
+                      HttpExchange exchange) throws IOException {
         byte[] buffer = new byte[COPY_BUFFER];
         long sent = 0;
         long started = System.nanoTime();
+        boolean faultDone = fault.isEmpty();
         while (sent < length) {
             int want = (int) Math.min(buffer.length, length - sent);
-            if (cutAfter >= 0) {
-                want = (int) Math.min(want, cutAfter - sent);
+            if (!faultDone) {
+                want = (int) Math.min(want, fault.get().afterBytes() - sent);
                 if (want <= 0) {
                     out.flush();
-                    // Closing the exchange before the promised length is sent drops the TCP connection, as a dying host would.
-                    exchange.close();
-                    return;
+                    if (fault.get().stall().isZero()) {
+                        // Closing the exchange before the promised length is sent drops the TCP connection, as a dying host would.
+                        exchange.close();
+                        return;
+                    }
+                    pause(fault.get().stall());
+                    faultDone = true;
+                    continue;
                 }
             }
             int n = in.read(buffer, 0, want);

@@ -146,6 +146,12 @@ class GlanceSimulatorTest {
         assertThat(http.send(request(hostA, "/v2/images/" + id + "/file").build(), BodyHandlers.ofByteArray()).body())
                 .hasSize(IMAGE_BYTES);
 
+        hostA.faults().stallDownload(1, 100_000, java.time.Duration.ofMillis(600));
+        long started = System.nanoTime();
+        assertThat(http.send(request(hostA, "/v2/images/" + id + "/file").build(), BodyHandlers.ofByteArray()).body())
+                .as("a stalled download goes on after the pause").hasSize(IMAGE_BYTES);
+        assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(600_000_000L);
+
         hostB.faults().answerUnavailable(1);
         assertThat(send(hostB, "GET", "/v2/images/" + id).statusCode()).isEqualTo(503);
         assertThat(send(hostB, "GET", "/v2/images/" + id).statusCode()).isEqualTo(200);

@@ -9,6 +9,7 @@ import io.imagelib.avro.StorageBackend;
 import io.imagelib.avro.StorageType;
 import io.imagelib.glancesim.GlanceSimulator;
 import io.imagelib.glancesim.SimulatorConfig;
+import io.imagelib.router.DownExclusionProbe;
 import io.imagelib.router.ImageRouterApplication;
 import io.imagelib.router.domain.LiveHosts;
 import io.imagelib.schemas.topics.Topics;
@@ -72,6 +73,12 @@ class RouterBenchmark {
                 int port = Integer.parseInt(router.getEnvironment().getProperty("local.server.port"));
                 URI routed = URI.create("http://127.0.0.1:" + port);
                 report(glance.baseUri(), routed, imageId);
+                List<Long> down = new DownExclusionProbe(kafka.bootstrapServers(), kafka.typed().registry(), live)
+                        .measure(REGION, "bench-h1", 20, 200);
+                System.out.printf("DOWN event -> host excluded: p50 %.1f ms  p99 %.1f ms  max %.1f ms (n=%d, goal p99 <= 50 ms)%n",
+                        DownExclusionProbe.percentile(down, 50) / 1e3, DownExclusionProbe.percentile(down, 99) / 1e3,
+                        down.getLast() / 1e3, down.size());
+                System.out.println("load average after run: " + os.getSystemLoadAverage());
             }
         }
     }

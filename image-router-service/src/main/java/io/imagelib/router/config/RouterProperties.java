@@ -12,6 +12,7 @@ import org.springframework.util.unit.DataSize;
  * @param connectTimeout    TCP connect timeout to a host
  * @param responseTimeout   wait for response headers of non-upload requests (uploads wait as long as Glance stores)
  * @param maxResumes        how often one download may be resumed on another host
+ * @param downloadIdleTimeout a download whose upstream sends nothing for this long is resumed on another host
  * @param maxCreateBody     largest image-create JSON body; it is held in memory so a create can be replayed
  * @param loadBalancerServiceId service id of the Spring Cloud LoadBalancer instance list
  */
@@ -23,6 +24,7 @@ public record RouterProperties(
         @DefaultValue("2s") Duration connectTimeout,
         @DefaultValue("30s") Duration responseTimeout,
         @DefaultValue("3") int maxResumes,
+        @DefaultValue("30s") Duration downloadIdleTimeout,
         @DefaultValue("1MB") DataSize maxCreateBody,
         @DefaultValue("image-library") String loadBalancerServiceId) {
 

@@ -49,7 +49,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Failures before any response byte reached the client move the request to the next host when {@link RetryPolicy}
  * allows; a download that breaks mid-stream continues on another host with a Range request.
  */
-public final class ImageProxy {
+public final class ImageProxy implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ImageProxy.class);
     private static final int COPY_BUFFER = 64 * 1024;
@@ -64,6 +64,7 @@ public final class ImageProxy {
     private final ProxyMetrics metrics;
     private final Function<Registration, URI> writeUrl;
     private final AtomicLong turns = new AtomicLong();
+    private final StallWatchdog watchdog;
 
     public ImageProxy(LiveHosts hosts, Quarantine quarantine, HostFailures failures, HttpClient client,
                       RouterProperties properties, io.micrometer.core.instrument.MeterRegistry registry) {
@@ -74,6 +75,12 @@ public final class ImageProxy {
         this.properties = properties;
         this.metrics = new ProxyMetrics(registry);
         this.writeUrl = properties.writeUrl() == RouterProperties.WriteUrl.ADMIN ? Registration::adminUrl : Registration::publicUrl;
+        this.watchdog = new StallWatchdog(properties.downloadIdleTimeout());
+    }
+
+    @Override
+    public void close() {
+        watchdog.close();
     }
 
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -285,35 +292,43 @@ public final class ImageProxy {
             this.checksum = checksum;
         }
 
-        void stream(Upstream first, InputStream firstBody, OutputStream client) throws IOException {
+        void stream(Upstream first, InputStream firstBody, OutputStream toClient) throws IOException {
             Upstream host = first;
             InputStream in = firstBody;
             byte[] buffer = new byte[COPY_BUFFER];
             int resumes = 0;
             long fromHost = 0;
-            while (delivered < window.length()) {
-                int n;
-                try {
-                    n = in.read(buffer, 0, (int) Math.min(buffer.length, window.length() - delivered));
+            try (StallWatchdog.Guard guard = watchdog.watch()) {
+                while (delivered < window.length()) {
+                    int n;
+                    IOException broken = null;
+                    guard.beforeRead();
+                    try {
+                        n = in.read(buffer, 0, (int) Math.min(buffer.length, window.length() - delivered));
+                    } catch (IOException e) {
+                        n = -1;
+                        broken = e;
+                    }
+                    boolean stalled = guard.afterRead();
                     if (n < 0) {
-                        throw new IOException("upstream ended early");
+                        close(in);
+                        metrics.bytes(host, "download", fromHost);
+                        failed(host, target, stalled ? HostFailures.Kind.TIMEOUT : HostFailures.Kind.RESET,
+                                System.nanoTime(), Failure.LOST_AFTER_SEND);
+                        if (resumes++ >= properties.maxResumes()) {
+                            throw new IOException("Download of " + target.upstreamPath() + " broke " + resumes
+                                    + " times; giving up at byte " + delivered, broken);
+                        }
+                        Resumed next = resume(host);
+                        host = next.host();
+                        in = next.body();
+                        fromHost = 0;
+                        continue;
                     }
-                } catch (IOException broken) {
-                    close(in);
-                    metrics.bytes(host, "download", fromHost);
-                    failed(host, target, HostFailures.Kind.RESET, System.nanoTime(), Failure.LOST_AFTER_SEND);
-                    if (resumes++ >= properties.maxResumes()) {
-                        throw new IOException("Download of " + target.upstreamPath() + " broke " + resumes + " times; giving up at byte " + delivered, broken);
-                    }
-                    Resumed next = resume(host);
-                    host = next.host();
-                    in = next.body();
-                    fromHost = 0;
-                    continue;
+                    toClient.write(buffer, 0, n);
+                    delivered += n;
+                    fromHost += n;
                 }
-                client.write(buffer, 0, n);
-                delivered += n;
-                fromHost += n;
             }
             metrics.bytes(host, "download", fromHost);
             close(in);
