@@ -45,7 +45,7 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--simulated", description = "Use the glance-simulator even if glance-api is installed.")
     boolean simulated;
 
-    @Option(names = "--install-glance", description = "Install glance-api and PostgreSQL with apt (the recipe of docs/ilctl.md) before starting.")
+    @Option(names = "--install-glance", description = "Install glance-api and PostgreSQL with apt-get first (root; recipe in docs/ilctl.md).")
     boolean installGlance;
 
     @Option(names = "--region", paramLabel = "REGION", defaultValue = "${env:ILCTL_REGION:-RegionOne}",

@@ -35,6 +35,8 @@ public record KafkaAccess(String bootstrapServers, String registryUrl) {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ilctl");
+        // A mistyped topic name must not create a topic on brokers that auto-create.
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) METADATA_TIMEOUT.toMillis());
         props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) METADATA_TIMEOUT.toMillis());
         Class<SpecificRecord> valueType = Topics.byName(topic).map(KafkaAccess::valueType).orElse(null);
@@ -44,7 +46,7 @@ public record KafkaAccess(String bootstrapServers, String registryUrl) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, METADATA_TIMEOUT);
             if (partitions == null || partitions.isEmpty()) {
                 consumer.close();
-                throw new IlctlException(ExitCode.REFUSED, "Kafka at " + bootstrapServers
+                throw new IlctlException(ExitCode.USAGE, "Kafka at " + bootstrapServers
                         + " has no topic " + topic + "; the topics are " + Topics.ALL.stream().map(TopicSpec::name).toList());
             }
             consumer.assign(partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList());

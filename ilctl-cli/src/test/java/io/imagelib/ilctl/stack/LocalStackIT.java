@@ -147,6 +147,10 @@ class LocalStackIT {
         assertThat(tail.exitCode()).as(tail.err()).isZero();
         assertThat(tail.out().lines().count()).isGreaterThanOrEqualTo(2);
         assertThat(tail.out()).contains("\"topic\":\"imagelib.admin-endpoint\"", "\"key\":\"RegionOne\"", "\"hostId\":\"host-");
+
+        IlctlRun typo = IlctlRun.of(kafka("events", "tail", "host-helth", "--timeout", "1s"));
+        assertThat(typo.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(typo.err()).contains("has no topic imagelib.host-helth", "imagelib.host-health");
     }
 
     @Test
