@@ -56,6 +56,12 @@ public final class LocalStack {
 
     /** Starts what is not running; returns the components this checkout does not have (nothing faked in their place). */
     public List<String> up(StackConfig config, GlanceLauncher glance) {
+        StackConfig.load(layout.stateFile()).filter(running -> !running.equals(config)).ifPresent(running -> {
+            if (status().stream().anyMatch(c -> c.pid() != null)) {
+                throw IlctlException.stack("The stack in " + layout.dir() + " runs with " + running
+                        + "; stop it first (ilctl down --dir " + layout.dir() + ") or use another --dir");
+            }
+        });
         config.save(layout.stateFile());
         String token = token();
         List<ServiceModule> services = new ArrayList<>();
@@ -130,9 +136,11 @@ public final class LocalStack {
     }
 
     private KafkaCluster startKafka(StackConfig config) {
-        KafkaCluster cluster = KafkaCluster.create(layout.kafkaDir(), distribution(), 1, config.kafkaPort());
-        boolean wasRunning = cluster.nodes().stream().allMatch(KafkaNode::isRunning);
+        KafkaCluster cluster;
+        boolean wasRunning;
         try {
+            cluster = KafkaCluster.create(layout.kafkaDir(), distribution(), 1, config.kafkaPort());
+            wasRunning = cluster.nodes().stream().allMatch(KafkaNode::isRunning);
             cluster.start(Lifetime.DETACHED, KafkaCluster.DEFAULT_READY_TIMEOUT);
         } catch (RuntimeException e) {
             throw IlctlException.stack("Kafka did not start: " + e.getMessage());
