@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -59,7 +60,7 @@ public final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (simulated && installGlance) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--simulated and --install-glance exclude each other");
+            throw new ParameterException(spec.commandLine(), "--simulated and --install-glance exclude each other");
         }
         PrintWriter out = spec.commandLine().getOut();
         Project project = Project.locate();
@@ -74,7 +75,7 @@ public final class UpCommand implements Callable<Integer> {
         try {
             config = new StackConfig(portOffset, hosts, region, real ? StackConfig.GlanceMode.real : StackConfig.GlanceMode.simulated);
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         GlanceLauncher glance = real ? new RealGlance() : new SimulatedGlance(project);
         List<String> missing = stackOptions.stack().up(config, glance);

@@ -28,6 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -96,7 +100,7 @@ public final class LocalStack {
         return missing;
     }
 
-    private <T> T step(String name, java.util.function.Supplier<T> action) {
+    private <T> T step(String name, Supplier<T> action) {
         say("==> %s", name);
         long started = System.nanoTime();
         T result = action.get();
@@ -125,7 +129,7 @@ public final class LocalStack {
     }
 
     /** The registry build prints every Maven line; the first says what happens and where the log is. */
-    private java.util.function.Consumer<String> firstLineOnly() {
+    private Consumer<String> firstLineOnly() {
         boolean[] said = {false};
         return line -> {
             if (!said[0]) {
@@ -326,7 +330,7 @@ public final class LocalStack {
 
     /** Stops every process up recorded (hosts and services first, then registry and Kafka); returns what it stopped. */
     public List<String> down() {
-        List<String> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> stopped = new CopyOnWriteArrayList<>();
         // Clients first, so the database, the registry and Kafka do not wait on connections that are going away.
         List<CompletableFuture<Void>> clients = recordedProcesses().stream()
                 .filter(process -> !process.name().equals(RealGlance.POSTGRES))
@@ -412,7 +416,7 @@ public final class LocalStack {
     private static void join(List<CompletableFuture<Void>> futures) {
         try {
             CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
