@@ -326,7 +326,13 @@ public final class ImageProxy implements AutoCloseable {
                         fromHost = 0;
                         continue;
                     }
-                    toClient.write(buffer, 0, n);
+                    try {
+                        toClient.write(buffer, 0, n);
+                    } catch (IOException clientGone) {
+                        close(in); // the stream may be a resumed one the caller does not know about
+                        metrics.bytes(host, "download", fromHost);
+                        throw clientGone;
+                    }
                     delivered += n;
                     fromHost += n;
                 }
