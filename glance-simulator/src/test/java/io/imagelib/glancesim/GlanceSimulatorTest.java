@@ -3,6 +3,7 @@ package io.imagelib.glancesim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -15,6 +16,8 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.UUID;
@@ -79,7 +82,7 @@ class GlanceSimulatorTest {
 
         HttpResponse<String> upload = http.send(request(hostA, "/v2/images/" + id + "/file")
                 .header("Content-Type", "application/octet-stream")
-                .PUT(BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(data))).build(), BodyHandlers.ofString());
+                .PUT(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(data))).build(), BodyHandlers.ofString());
         assertThat(upload.statusCode()).isEqualTo(204);
 
         String image = send(hostB, "GET", "/v2/images/" + id).body();
@@ -96,7 +99,7 @@ class GlanceSimulatorTest {
                 .header("Range", "bytes=1000-").build(), BodyHandlers.ofByteArray());
         assertThat(tail.statusCode()).isEqualTo(206);
         assertThat(tail.headers().firstValue("Content-Range")).contains("bytes 1000-" + (IMAGE_BYTES - 1) + "/" + IMAGE_BYTES);
-        assertThat(tail.body()).isEqualTo(java.util.Arrays.copyOfRange(data, 1000, IMAGE_BYTES));
+        assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(data, 1000, IMAGE_BYTES));
 
         HttpResponse<Void> head = http.send(request(hostA, "/v2/images/" + id + "/file")
                 .method("HEAD", BodyPublishers.noBody()).build(), BodyHandlers.discarding());
@@ -146,7 +149,7 @@ class GlanceSimulatorTest {
         assertThat(http.send(request(hostA, "/v2/images/" + id + "/file").build(), BodyHandlers.ofByteArray()).body())
                 .hasSize(IMAGE_BYTES);
 
-        hostA.faults().stallDownload(1, 100_000, java.time.Duration.ofMillis(600));
+        hostA.faults().stallDownload(1, 100_000, Duration.ofMillis(600));
         long started = System.nanoTime();
         assertThat(http.send(request(hostA, "/v2/images/" + id + "/file").build(), BodyHandlers.ofByteArray()).body())
                 .as("a stalled download goes on after the pause").hasSize(IMAGE_BYTES);

@@ -49,6 +49,11 @@ class RouterBenchmark {
     private static final int METADATA_GETS = Integer.getInteger("bench.metadataGets", 2000);
     private static final String REGION = "BENCH";
 
+    static {
+        // The router's setting, for the bench client too: both sides of the comparison use the same client buffers.
+        ImageRouterApplication.useLargeUpstreamBuffers();
+    }
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     private final com.sun.management.OperatingSystemMXBean os =

@@ -7,7 +7,6 @@ import io.imagelib.avro.AdminChangeReason;
 import io.imagelib.avro.AdminEndpoint;
 import io.imagelib.avro.HealthStatus;
 import io.imagelib.avro.HostHealth;
-import io.imagelib.avro.HostObservation;
 import io.imagelib.avro.HostRole;
 import io.imagelib.avro.ObservationKind;
 import io.imagelib.avro.StorageBackend;
@@ -24,6 +23,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -278,7 +278,7 @@ class ImageRouterIT {
         long p50 = DownExclusionProbe.percentile(sorted, 50);
         long p99 = DownExclusionProbe.percentile(sorted, 99);
         System.out.printf("DOWN event -> host excluded: p50 %d us, p99 %d us, max %d us (n=%d), load average %.1f%n", p50, p99,
-                sorted.getLast(), sorted.size(), java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                sorted.getLast(), sorted.size(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         assertThat(p50).isLessThanOrEqualTo(50_000);
         assertThat(live.snapshot().healthy(cluster.region)).hasSize(3);
     }

@@ -1,5 +1,6 @@
 package io.imagelib.router.domain;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -29,42 +30,35 @@ public final class HostSnapshot {
         registrations.values().stream()
                 .filter(r -> health.getOrDefault(r.hostId(), Health.UNKNOWN) == Health.UP)
                 .sorted(Comparator.comparing(Registration::hostId))
-                .forEach(r -> healthy.computeIfAbsent(r.region(), k -> new java.util.ArrayList<>()).add(r));
+                .forEach(r -> healthy.computeIfAbsent(r.region(), k -> new ArrayList<>()).add(r));
         healthy.replaceAll((region, hosts) -> List.copyOf(hosts));
         this.healthyByRegion = Map.copyOf(healthy);
     }
 
     /** A role record; null removes the host's registration (role removed). */
     public HostSnapshot withRegistration(String hostId, Registration registration) {
-        Map<String, Registration> next = new HashMap<>(registrations);
-        if (registration == null) {
-            next.remove(hostId);
-        } else {
-            next.put(hostId, registration);
-        }
-        return new HostSnapshot(next, health, adminByRegion);
+        return new HostSnapshot(with(registrations, hostId, registration), health, adminByRegion);
     }
 
     /** A health record; null (tombstone) forgets it, which makes the host UNKNOWN and unused. */
     public HostSnapshot withHealth(String hostId, Health status) {
-        Map<String, Health> next = new HashMap<>(health);
-        if (status == null) {
-            next.remove(hostId);
-        } else {
-            next.put(hostId, status);
-        }
-        return new HostSnapshot(registrations, next, adminByRegion);
+        return new HostSnapshot(registrations, with(health, hostId, status), adminByRegion);
     }
 
     /** The admin host of a region; null when the region has none on record. */
     public HostSnapshot withAdmin(String region, String adminHostId) {
-        Map<String, String> next = new HashMap<>(adminByRegion);
-        if (adminHostId == null) {
-            next.remove(region);
+        return new HostSnapshot(registrations, health, with(adminByRegion, region, adminHostId));
+    }
+
+    /** A copy of the map with the key set to the value, or removed when the value is null (a tombstone). */
+    private static <V> Map<String, V> with(Map<String, V> map, String key, V valueOrNull) {
+        Map<String, V> next = new HashMap<>(map);
+        if (valueOrNull == null) {
+            next.remove(key);
         } else {
-            next.put(region, adminHostId);
+            next.put(key, valueOrNull);
         }
-        return new HostSnapshot(registrations, health, next);
+        return next;
     }
 
     /** UP hosts of the region, sorted by host id (stable order for round robin). */

@@ -1,5 +1,7 @@
 package io.imagelib.router.domain;
 
+import java.util.List;
+
 /** What a Glance v2 request does, which decides where it may go and whether it may be replayed. */
 public enum ImageOperation {
     /** GET/HEAD of metadata, lists, schemas. */
@@ -28,12 +30,12 @@ public enum ImageOperation {
         return read;
     }
 
-    public static ImageOperation of(String method, java.util.List<String> v2Segments) {
+    public static ImageOperation of(String method, List<String> v2Segments) {
         boolean imageScoped = v2Segments.size() >= 2 && v2Segments.get(0).equals("images");
         String sub = imageScoped && v2Segments.size() == 3 ? v2Segments.get(2) : null;
         return switch (method) {
             case "GET", "HEAD" -> "file".equals(sub) ? DOWNLOAD : READ;
-            case "POST" -> v2Segments.equals(java.util.List.of("images")) ? CREATE : "import".equals(sub) ? IMPORT : WRITE;
+            case "POST" -> v2Segments.equals(List.of("images")) ? CREATE : "import".equals(sub) ? IMPORT : WRITE;
             case "PUT" -> "file".equals(sub) ? UPLOAD : "stage".equals(sub) ? STAGE : WRITE;
             case "PATCH", "DELETE" -> WRITE;
             default -> throw new InvalidTarget("method-not-allowed", "Method " + method + " is not part of the image API.");

@@ -15,6 +15,7 @@ import io.imagelib.router.domain.RoutePlanner;
 import io.imagelib.router.domain.Upstream;
 import io.imagelib.support.web.ProblemResponses;
 import io.imagelib.support.web.Problems;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -67,7 +68,7 @@ public final class ImageProxy implements AutoCloseable {
     private final StallWatchdog watchdog;
 
     public ImageProxy(LiveHosts hosts, Quarantine quarantine, HostFailures failures, HttpClient client,
-                      RouterProperties properties, io.micrometer.core.instrument.MeterRegistry registry) {
+                      RouterProperties properties, MeterRegistry registry) {
         this.hosts = hosts;
         this.quarantine = quarantine;
         this.failures = failures;
@@ -325,7 +326,13 @@ public final class ImageProxy implements AutoCloseable {
                         fromHost = 0;
                         continue;
                     }
-                    toClient.write(buffer, 0, n);
+                    try {
+                        toClient.write(buffer, 0, n);
+                    } catch (IOException clientGone) {
+                        close(in); // the stream may be a resumed one the caller does not know about
+                        metrics.bytes(host, "download", fromHost);
+                        throw clientGone;
+                    }
                     delivered += n;
                     fromHost += n;
                 }

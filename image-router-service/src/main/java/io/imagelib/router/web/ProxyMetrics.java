@@ -5,6 +5,7 @@ import io.imagelib.router.domain.Upstream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /** Per-upstream-host request, error, byte and latency metrics, plus retries, resumes and refusals. Never secrets. */
 final class ProxyMetrics {
@@ -22,7 +23,7 @@ final class ProxyMetrics {
                 .tags("region", host.region(), "host", host.hostId(), "operation", name(operation), "outcome", outcome)
                 .publishPercentileHistogram(false)
                 .register(registry)
-                .record(System.nanoTime() - startedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 
     void bytes(Upstream host, String direction, long bytes) {
