@@ -91,6 +91,11 @@ public final class HostMonitorBench {
         }
         long nextReport = System.nanoTime();
         while (prober.countsByStatus().getOrDefault(HostStatus.UP, 0L) < hosts) {
+            if (System.nanoTime() - startNanos > Duration.ofSeconds(90).toNanos()) {
+                System.out.printf("DID NOT SETTLE within 90 s: %s, outcomes %s%n", prober.countsByStatus(), outcomes(meters));
+                sim.destroy();
+                System.exit(2);
+            }
             if (System.nanoTime() > nextReport) {
                 System.out.printf("settling: %s, outcomes %s%n", prober.countsByStatus(), outcomes(meters));
                 nextReport = System.nanoTime() + Duration.ofSeconds(2).toNanos();

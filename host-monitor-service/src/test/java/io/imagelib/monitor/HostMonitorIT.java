@@ -104,9 +104,7 @@ class HostMonitorIT {
     void aRemovedRoleStopsProbingAndRetractsTheHealthRecord() {
         try (var glance = FakeGlanceHost.start()) {
             String hostId = "retired-1";
-            long mark = System.nanoTime();
-            kafka.typed().produce(Topics.HOST_ROLES, hostId, role(hostId, glance.url()));
-            health.awaitRecord(mark, hostId, r -> r.value() != null && r.value().getStatus() == HealthStatus.UP);
+            assignAndAwaitUp(hostId, glance);
 
             long removedAt = System.nanoTime();
             kafka.typed().produce(Topics.HOST_ROLES, hostId, null);
@@ -119,9 +117,7 @@ class HostMonitorIT {
     void aFailureObservationTriggersAnImmediateBurstOfProbes() {
         try (var glance = FakeGlanceHost.start()) {
             String hostId = "observed-1";
-            long mark = System.nanoTime();
-            kafka.typed().produce(Topics.HOST_ROLES, hostId, role(hostId, glance.url()));
-            health.awaitRecord(mark, hostId, r -> r.value() != null && r.value().getStatus() == HealthStatus.UP);
+            assignAndAwaitUp(hostId, glance);
             var metrics = new ProbeMetrics(monitor.getBean(MeterRegistry.class));
             double before = metrics.probes(Trigger.OBSERVATION);
 
@@ -198,6 +194,13 @@ class HostMonitorIT {
         }
         latenciesMillis.put(fault, samples);
         assertThat(samples).allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(DETECTION_BOUND.toMillis()));
+    }
+
+    /** Gives the host the role and waits for its first status, UP, on the topic. */
+    private static void assignAndAwaitUp(String hostId, FakeGlanceHost glance) {
+        long mark = System.nanoTime();
+        kafka.typed().produce(Topics.HOST_ROLES, hostId, role(hostId, glance.url()));
+        health.awaitRecord(mark, hostId, r -> r.value() != null && r.value().getStatus() == HealthStatus.UP);
     }
 
     private static Set<String> watched(HostProber prober, List<String> hostIds) {
