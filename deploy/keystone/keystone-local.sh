@@ -106,7 +106,7 @@ start() {
   OS_KEYSTONE_CONFIG_FILES="$conf" setsid nohup uwsgi --plugin python3 \
     --http11-socket "127.0.0.1:$port" --wsgi-file /usr/bin/keystone-wsgi-public \
     --master --processes 1 --die-on-term --need-app --buffer-size 65535 \
-    --env "OS_KEYSTONE_CONFIG_FILES=$conf" > "$dir/log/uwsgi.log" 2>&1 < /dev/null &
+    --env "OS_KEYSTONE_CONFIG_FILES=$conf" >> "$dir/log/uwsgi.log" 2>&1 < /dev/null &
   echo $! > "$pidfile"
   for _ in $(seq 1 600); do
     if answers "$port" 2>/dev/null; then

@@ -28,10 +28,6 @@ public final class KeystoneHttp {
         this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
-    public URI base() {
-        return base;
-    }
-
     HttpRequest.Builder request(String pathAndQuery) {
         return HttpRequest.newBuilder(base.resolve(pathAndQuery))
                 .timeout(timeout)
