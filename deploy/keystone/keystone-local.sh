@@ -43,9 +43,8 @@ saved_port() { sed -n 's/^port=//p' "$dir/local.env" 2>/dev/null; }
 
 answers() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/v3"; }
 
-init_dir() {
-  command -v keystone-manage >/dev/null || die "keystone-manage not found: apt-get install keystone python3-openstackclient"
-  mkdir -p "$dir/log" "$dir/fernet-keys" "$dir/credential-keys"
+# Rewritten on every start so a reused DIR picks up recipe changes (it holds nothing but paths and tuning).
+write_conf() {
   cat > "$conf" <<CONF
 [DEFAULT]
 log_dir = $dir/log
@@ -64,11 +63,20 @@ key_repository = $dir/credential-keys
 [catalog]
 driver = sql
 [cache]
-enabled = false
+# In-process cache (one worker, so invalidation on update is seen by every later request): without it each request
+# re-reads token, user, project and roles from SQLite and takes 1-5 s on a loaded machine; with it 30-300 ms.
+enabled = true
+backend = dogpile.cache.memory
 [identity]
 # bcrypt's default 12 rounds cost ~0.3 s of CPU per token on an idle core; a local test Keystone needs no more.
 password_hash_rounds = 4
 CONF
+}
+
+init_dir() {
+  command -v keystone-manage >/dev/null || die "keystone-manage not found: apt-get install keystone python3-openstackclient"
+  mkdir -p "$dir/log" "$dir/fernet-keys" "$dir/credential-keys"
+  write_conf
   local as_me="--keystone-user $(id -un) --keystone-group $(id -gn)"
   keystone-manage --config-file "$conf" db_sync
   # WAL: with the default rollback journal a commit fails with "database is locked" after a few requests, even in
@@ -92,6 +100,7 @@ start() {
   if [[ -f "$dir/local.env" ]]; then
     [[ -z "$port" || "$port" == "$(saved_port)" ]] || die "$dir was bootstrapped for port $(saved_port), not $port"
     port=$(saved_port)
+    write_conf
   else
     [[ -n "$port" ]] || die "--port is required the first time"
     local t0=$SECONDS
@@ -101,10 +110,13 @@ start() {
   ! answers "$port" 2>/dev/null || die "port $port already answers HTTP: another Keystone?"
   local started; started=$(date +%s%N)
   # One worker, no threads: with uwsgi threads SQLite fails ("SQLite objects created in a thread can only be used
-  # in that same thread", POST 500). http11-socket: plain http-socket drops keep-alive connections and the CLI's
-  # second request gets "Connection reset by peer". The master forwards TERM to its worker: its PID is all we stop.
-  OS_KEYSTONE_CONFIG_FILES="$conf" setsid nohup uwsgi --plugin python3 \
-    --http11-socket "127.0.0.1:$port" --wsgi-file /usr/bin/keystone-wsgi-public \
+  # in that same thread", POST 500), and one process keeps the in-process cache coherent. Clients connect to
+  # uwsgi's HTTP router (--http, keep-alive), never to the worker: with --http-socket the CLI's second request on a
+  # kept-alive connection is reset, and with --http11-socket an idle kept-alive connection holds the only worker,
+  # so every other client waits ~4 s (the socket timeout). The master forwards TERM to router and worker: its PID
+  # is all we stop.
+  OS_KEYSTONE_CONFIG_FILES="$conf" setsid nohup uwsgi --plugin python3,http \
+    --http "127.0.0.1:$port" --http-keepalive --wsgi-file /usr/bin/keystone-wsgi-public \
     --master --processes 1 --die-on-term --need-app --buffer-size 65535 \
     --env "OS_KEYSTONE_CONFIG_FILES=$conf" >> "$dir/log/uwsgi.log" 2>&1 < /dev/null &
   echo $! > "$pidfile"

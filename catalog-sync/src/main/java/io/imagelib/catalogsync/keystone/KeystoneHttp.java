@@ -25,7 +25,9 @@ public final class KeystoneHttp {
     public KeystoneHttp(URI base, Duration timeout) {
         this.base = URI.create(base.toString().replaceAll("/+$", "") + "/");
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+        // Keystone is served over HTTP/1.1 (uwsgi, Apache mod_wsgi); the JDK default would offer an h2c upgrade on
+        // every new plain-http connection for nothing.
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
     }
 
     HttpRequest.Builder request(String pathAndQuery) {

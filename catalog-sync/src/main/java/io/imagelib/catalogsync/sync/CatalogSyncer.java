@@ -70,6 +70,8 @@ public final class CatalogSyncer implements SmartLifecycle {
         if (!newer) {
             return;
         }
+        log.info("region {} epoch {}: admin is {} at {} ({}); syncing the catalog", desired.region(), desired.epoch(),
+                desired.hostId(), desired.url(), endpoint.getReason());
         submit(() -> attempt(desired.region(), desired.epoch(), true), Duration.ZERO);
     }
 
