@@ -103,7 +103,16 @@ class DeployComposeTest {
                     .as(name).contains("http://localhost:" + port + "/actuator/health/readiness");
             assertThat(map(service.get("build"))).as(name).containsEntry("dockerfile", "deploy/compose/Dockerfile");
             assertThat(map(map(service.get("build")).get("args"))).as(name).containsEntry("MODULE", name);
+            // The root file system is read-only: the only writable place the image prepares is its state directory.
+            assertThat(list(service.get("volumes"))).as(name).allMatch(volume -> volume.endsWith(":/var/lib/imagelib/state"));
         }
+    }
+
+    @Test
+    void theServiceImageRunsTheModulesBootJarAsAnUnprivilegedUser() throws IOException {
+        String dockerfile = Files.readString(root.resolve("deploy/compose/Dockerfile"));
+        assertThat(dockerfile).contains("FROM ${JRE_IMAGE}", "COPY ${MODULE}/target/${MODULE}-*.jar /opt/imagelib/app.jar",
+                "USER imagelib", "install -d -o imagelib -g imagelib -m 0700 /var/lib/imagelib/state");
     }
 
     @Test
