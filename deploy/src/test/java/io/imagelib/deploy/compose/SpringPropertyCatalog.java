@@ -89,11 +89,6 @@ public final class SpringPropertyCatalog {
                 + variable.toLowerCase(Locale.ROOT).replace('_', '.') + "), nor to a ${" + variable + "} placeholder of its application.yml");
     }
 
-    /** Whether the service reads {@code property} (canonical form, e.g. {@code imagelib.router.default-region}). */
-    public boolean reads(String property) {
-        return leaves.contains(property);
-    }
-
     private static ConfigurationPropertySource environmentWith(String variable) {
         // The name makes Spring apply its environment-variable mapper, exactly as for the real process environment.
         return ConfigurationPropertySource.from(new SystemEnvironmentPropertySource(

@@ -161,27 +161,29 @@ class KafkaTlsIT {
     }
 
     private Map<String, Object> mtls() {
-        return Map.of(
-                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, listeners.mtlsBootstrap(),
-                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL",
-                SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12",
-                SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, certs.truststore().toString(),
-                SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, certs.truststorePassword(),
-                SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12",
-                SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, certs.clientKeystore().toString(),
-                SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, certs.clientPassword());
+        Map<String, Object> config = trustingOurCa(listeners.mtlsBootstrap(), "SSL");
+        config.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
+        config.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, certs.clientKeystore().toString());
+        config.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, certs.clientPassword());
+        return config;
     }
 
     private Map<String, Object> saslSsl(String password) {
-        return Map.of(
-                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, listeners.saslSslBootstrap(),
-                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL",
-                SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12",
-                SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, certs.truststore().toString(),
-                SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, certs.truststorePassword(),
-                SaslConfigs.SASL_MECHANISM, SecureListeners.SCRAM_MECHANISM,
-                SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                        + SCRAM_USER + "\" password=\"" + password + "\";");
+        Map<String, Object> config = trustingOurCa(listeners.saslSslBootstrap(), "SASL_SSL");
+        config.put(SaslConfigs.SASL_MECHANISM, SecureListeners.SCRAM_MECHANISM);
+        config.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                + SCRAM_USER + "\" password=\"" + password + "\";");
+        return config;
+    }
+
+    private static Map<String, Object> trustingOurCa(String bootstrap, String protocol) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, protocol);
+        config.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
+        config.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, certs.truststore().toString());
+        config.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, certs.truststorePassword());
+        return config;
     }
 
     private static HostHealth roundTrip(Map<String, Object> security, String hostId) throws Exception {
