@@ -31,7 +31,8 @@ class DeploySystemdTest {
 
     private static final List<String> SERVICES = List.of("role-service", "endpoint-service", "host-monitor-service",
             "image-router-service", "catalog-sync");
-    private static final Pattern ASSIGNMENT = Pattern.compile("^#?([A-Z][A-Z0-9_]*)=", Pattern.MULTILINE);
+    /** {@code NAME=value}, commented {@code #NAME=value}, or a unit's {@code Environment=NAME=value}. */
+    private static final Pattern ASSIGNMENT = Pattern.compile("^(?:#|Environment=)?([A-Z][A-Z0-9_]*)=", Pattern.MULTILINE);
 
     private final Path root = RepoRoot.find();
     private final Path systemd = root.resolve("deploy/systemd");
@@ -86,10 +87,13 @@ class DeploySystemdTest {
             assumeTrue(Files.isDirectory(root.resolve(service).resolve("src/main/java")),
                     service + " is not in this tree yet (merged from its branch)");
             SpringPropertyCatalog catalog = SpringPropertyCatalog.of(root, service);
-            List<String> variables = new ArrayList<>(List.of("IMAGELIB_SECURITY_TOKENS_FILE"));
-            Matcher m = ASSIGNMENT.matcher(Files.readString(systemd.resolve("env/" + service + ".env")));
-            while (m.find()) {
-                variables.add(m.group(1));
+            List<String> variables = new ArrayList<>();
+            for (Path file : List.of(systemd.resolve("env/" + service + ".env"),
+                    systemd.resolve("dropins/imagelib@" + service + ".service.d/tokens.conf"))) {
+                Matcher m = ASSIGNMENT.matcher(Files.isRegularFile(file) ? Files.readString(file) : "");
+                while (m.find()) {
+                    variables.add(m.group(1));
+                }
             }
             assertThat(variables).filteredOn(v -> catalog.problemWith(v).isPresent())
                     .as("variables of %s.env that bind to nothing", service).isEmpty();
