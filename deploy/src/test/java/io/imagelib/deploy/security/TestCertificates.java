@@ -30,13 +30,15 @@ record TestCertificates(Path dir, Path brokerKeystore, Path clientKeystore, Path
                 "-groupname", "secp256r1", "-validity", "2", "-keystore", ca.toString(), "-storepass", caPassword);
         keytool("-exportcert", "-rfc", "-alias", "ca", "-file", dir.resolve("ca.pem").toString(),
                 "-keystore", ca.toString(), "-storepass", caPassword);
-        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", dir.resolve("ca.pem").toString(),
-                "-keystore", certs.truststore().toString(), "-storepass", certs.truststorePassword());
-        // keytool is a JVM start per step: the two chains only read the CA, so they are made side by side.
+        // keytool is a JVM start per step: the truststore and the two chains only read the CA, so they are made
+        // side by side.
+        var truststore = CompletableFuture.runAsync(() -> keytool("-importcert", "-noprompt", "-alias", "ca",
+                "-file", dir.resolve("ca.pem").toString(), "-keystore", certs.truststore().toString(),
+                "-storepass", certs.truststorePassword()));
         var client = CompletableFuture.runAsync(() -> certs.signed(ca, caPassword, "client", "CN=role-service",
                 certs.clientKeystore(), certs.clientPassword()));
         certs.signed(ca, caPassword, "broker", "CN=localhost", certs.brokerKeystore(), certs.brokerPassword());
-        client.join();
+        CompletableFuture.allOf(truststore, client).join();
         return certs;
     }
 
