@@ -1,0 +1,245 @@
+package io.imagelib.deploy.local;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Apicurio Registry 2.4.2.Final, built from Maven Central by {@code deploy/registry/pom.xml} (a Quarkus
+ * fast-jar), running as a child JVM with in-memory storage on 127.0.0.1. Clients use {@link #ccompatUrl()}, the
+ * Confluent-compatible API that {@code RestSchemaRegistry} speaks. Its directory holds registry.log,
+ * registry.pid and registry.port.
+ */
+public final class ApicurioRegistryProcess implements AutoCloseable {
+
+    public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
+    /** The first build downloads ~231 MB; slow mirrors and a busy machine get this long. */
+    public static final Duration BUILD_TIMEOUT = Duration.ofMinutes(15);
+    /** System property naming the project root (where mvnw is); the build sets it for integration tests. */
+    public static final String PROJECT_ROOT_PROPERTY = "imagelib.project.root";
+
+    private static final String REGISTRY_POM = "deploy/registry/pom.xml";
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final Path dir;
+    private final int port;
+    private final ChildProcess process;
+
+    private ApicurioRegistryProcess(Path dir, int port, ChildProcess process) {
+        this.dir = dir;
+        this.port = port;
+        this.process = process;
+    }
+
+    /** From {@value #PROJECT_ROOT_PROPERTY}, else the nearest directory above the working directory holding mvnw and the registry pom. */
+    public static Path locateProjectRoot() {
+        String configured = System.getProperty(PROJECT_ROOT_PROPERTY);
+        if (configured != null) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("mvnw")) && Files.isRegularFile(dir.resolve(REGISTRY_POM))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("No project root (mvnw and " + REGISTRY_POM + ") at or above "
+                + Path.of("").toAbsolutePath() + "; pass -D" + PROJECT_ROOT_PROPERTY + "=DIR or --root DIR");
+    }
+
+    public static Path appJar(Path projectRoot) {
+        return projectRoot.resolve("deploy/registry/target/quarkus-app/quarkus-run.jar");
+    }
+
+    /**
+     * Builds the registry unless its fast-jar exists: {@code ./mvnw -f deploy/registry/pom.xml package -DskipTests}
+     * with the JDK running this code. Each build output line goes to {@code progress} and to
+     * {@code deploy/registry/target/build.log}.
+     */
+    public static Path buildIfMissing(Path projectRoot, Consumer<String> progress) {
+        Path jar = appJar(projectRoot);
+        if (Files.isRegularFile(jar)) {
+            return jar;
+        }
+        Path log = projectRoot.resolve("deploy/registry/target/build.log");
+        progress.accept("Building Apicurio Registry (first time: 1-2 min, ~231 MB of downloads); log: " + log);
+        ProcessBuilder builder = new ProcessBuilder(List.of(projectRoot.resolve("mvnw").toString(), "-B", "-ntp",
+                "-f", REGISTRY_POM, "package", "-DskipTests"))
+                .directory(projectRoot.toFile())
+                .redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        try {
+            Files.createDirectories(log.getParent());
+            Process build = builder.start();
+            build.getOutputStream().close();
+            try (var lines = new BufferedReader(new InputStreamReader(build.getInputStream(), StandardCharsets.UTF_8));
+                 Writer out = Files.newBufferedWriter(log)) {
+                Thread.ofVirtual().start(() -> {
+                    // Unblocks the reader below if the build hangs.
+                    try {
+                        if (!build.waitFor(BUILD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                            build.destroyForcibly();
+                        }
+                    } catch (InterruptedException e) {
+                        build.destroyForcibly();
+                    }
+                });
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    out.write(line);
+                    out.write('\n');
+                    progress.accept(line);
+                }
+            }
+            int exit = build.waitFor();
+            if (exit != 0 || !Files.isRegularFile(jar)) {
+                throw new IllegalStateException("Building the registry failed (exit " + exit + ", timeout "
+                        + BUILD_TIMEOUT.toMinutes() + " min); last lines of " + log + ":\n" + ChildProcess.tail(log, 30));
+            }
+            return jar;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot run the registry build in " + projectRoot, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while building the registry", e);
+        }
+    }
+
+    /**
+     * Starts the registry (building it first if needed) on {@code port} ({@code 0}: a free one) and waits until
+     * {@code GET /apis/ccompat/v7/subjects} answers 200. If one already runs from {@code dir}, returns that one.
+     */
+    public static ApicurioRegistryProcess start(Path projectRoot, Path dir, int port, Lifetime lifetime, Duration readyTimeout,
+                                                Consumer<String> buildProgress) {
+        Path home = dir.toAbsolutePath().normalize();
+        Optional<ApicurioRegistryProcess> running = find(home);
+        if (running.isPresent()) {
+            return running.get();
+        }
+        Path jar = buildIfMissing(projectRoot, buildProgress);
+        int chosen = port == 0 ? FreePorts.pick(1).get(0) : port;
+        try {
+            Files.createDirectories(home);
+            Files.writeString(home.resolve("registry.port"), chosen + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write into " + home, e);
+        }
+        List<String> command = JavaCommand.of("256m", List.of(
+                marker(home),
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + chosen,
+                "-jar", jar.toString()));
+        ChildProcess process = ChildProcess.start("Apicurio Registry", command, home, home.resolve("registry.log"),
+                home.resolve("registry.pid"), lifetime);
+        ApicurioRegistryProcess registry = new ApicurioRegistryProcess(home, chosen, process);
+        try {
+            registry.awaitReady(readyTimeout);
+        } catch (RuntimeException e) {
+            process.stop(STOP_GRACE);
+            throw e;
+        }
+        return registry;
+    }
+
+    /** {@link #start} on a free port, tied to this JVM, build output on stdout: for tests. */
+    public static ApicurioRegistryProcess start(Path dir) {
+        return start(locateProjectRoot(), dir, 0, Lifetime.TIED_TO_THIS_JVM, DEFAULT_READY_TIMEOUT, System.out::println);
+    }
+
+    /** The registry started earlier from {@code dir}, if it still runs. */
+    public static Optional<ApicurioRegistryProcess> find(Path dir) {
+        Path home = dir.toAbsolutePath().normalize();
+        return ChildProcess.find("Apicurio Registry", home.resolve("registry.pid"), marker(home), home.resolve("registry.log"))
+                .map(process -> new ApicurioRegistryProcess(home, readPort(home), process));
+    }
+
+    /** A system property nobody reads, so the pid file is only trusted for a JVM started on this directory. */
+    private static String marker(Path home) {
+        return "-Dimagelib.registry.dir=" + home;
+    }
+
+    private static int readPort(Path home) {
+        try {
+            return Integer.parseInt(Files.readString(home.resolve("registry.port")).trim());
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("Registry in " + home + " runs but its registry.port file is unreadable", e);
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(ccompatUrl() + "/subjects")).timeout(Duration.ofSeconds(2)).GET().build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String lastProblem = "no answer yet";
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Apicurio Registry exited before it answered on " + ccompatUrl()
+                        + "; last lines of " + process.logFile() + ":\n" + process.logTail(40));
+            }
+            try {
+                HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                lastProblem = "HTTP " + response.statusCode();
+            } catch (IOException e) {
+                lastProblem = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for the registry", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Apicurio Registry (PID " + process.pid() + ") not ready on " + ccompatUrl()
+                        + " within " + timeout.toSeconds() + " s (" + lastProblem + "); last lines of " + process.logFile()
+                        + ":\n" + process.logTail(40));
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for the registry", e);
+            }
+        }
+    }
+
+    /** Base URL of the Confluent-compatible API, e.g. {@code http://127.0.0.1:8081/apis/ccompat/v7}. */
+    public String ccompatUrl() {
+        return "http://127.0.0.1:" + port + CCOMPAT_PATH;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** SIGTERM, SIGKILL after 20 s; returns when the PID is gone. */
+    public void stop() {
+        process.stop(STOP_GRACE);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

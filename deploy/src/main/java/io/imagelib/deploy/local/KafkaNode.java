@@ -1,0 +1,208 @@
+package io.imagelib.deploy.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * One KRaft node (combined broker and controller) running as a child JVM from the jars of a
+ * {@link KafkaDistribution}. Its directory holds server.properties, log4j2.properties, kafka.log, kafka.pid and
+ * the log dir {@code data/}.
+ */
+public final class KafkaNode {
+
+    private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    /** Where one node listens; the broker port is what clients use. */
+    public record Spec(int nodeId, int port, int controllerPort) {
+        public String bootstrapServer() {
+            return "127.0.0.1:" + port;
+        }
+
+        public String controllerAddress() {
+            return "127.0.0.1:" + controllerPort;
+        }
+    }
+
+    private final Spec spec;
+    private final Path dir;
+    private final KafkaDistribution distribution;
+    private volatile ChildProcess process;
+
+    KafkaNode(Spec spec, Path dir, KafkaDistribution distribution) {
+        this.spec = spec;
+        this.dir = dir.toAbsolutePath().normalize();
+        this.distribution = distribution;
+    }
+
+    public int nodeId() {
+        return spec.nodeId();
+    }
+
+    public Spec spec() {
+        return spec;
+    }
+
+    public String bootstrapServer() {
+        return spec.bootstrapServer();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path logFile() {
+        return dir.resolve("kafka.log");
+    }
+
+    public Path serverProperties() {
+        return dir.resolve("server.properties");
+    }
+
+    Path dataDir() {
+        return dir.resolve("data");
+    }
+
+    private Path pidFile() {
+        return dir.resolve("kafka.pid");
+    }
+
+    boolean isFormatted() {
+        return Files.isRegularFile(dataDir().resolve("meta.properties"));
+    }
+
+    /** The running process: the one this JVM started, or the one named by the pid file. */
+    private ChildProcess running() {
+        ChildProcess current = process;
+        if (current != null && current.isAlive()) {
+            return current;
+        }
+        process = ChildProcess.find("Kafka node " + nodeId(), pidFile(), serverProperties().toString(), logFile()).orElse(null);
+        return process;
+    }
+
+    public boolean isRunning() {
+        return running() != null;
+    }
+
+    public OptionalLong pid() {
+        ChildProcess current = running();
+        return current == null ? OptionalLong.empty() : OptionalLong.of(current.pid());
+    }
+
+    void writeConfig(Map<String, String> serverProperties) {
+        StringBuilder text = new StringBuilder("# Written by io.imagelib.deploy.local.KafkaCluster\n");
+        serverProperties.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(serverProperties(), text);
+            Files.writeString(dir.resolve("log4j2.properties"), """
+                    # Broker log: console appender, redirected by the launcher to kafka.log.
+                    status = warn
+                    appender.stdout.type = Console
+                    appender.stdout.name = STDOUT
+                    appender.stdout.layout.type = PatternLayout
+                    appender.stdout.layout.pattern = [%d] %p %m (%c)%n
+                    rootLogger.level = INFO
+                    rootLogger.appenderRef.stdout.ref = STDOUT
+                    logger.request.name = kafka.request.logger
+                    logger.request.level = WARN
+                    logger.state.name = state.change.logger
+                    logger.state.level = WARN
+                    """);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the configuration of Kafka node " + nodeId() + " into " + dir, e);
+        }
+    }
+
+    /** {@code kafka-storage format} with the given quorum arguments ({@code --standalone} or {@code --initial-controllers ...}). */
+    void format(String clusterId, List<String> quorumArguments) {
+        List<String> args = new ArrayList<>(List.of("-cp", distribution.classpath(), log4jConfig(),
+                "kafka.tools.StorageTool", "format", "--cluster-id", clusterId, "--config", serverProperties().toString()));
+        args.addAll(quorumArguments);
+        ChildProcess.runToCompletion("kafka-storage format of node " + nodeId(), JavaCommand.of("256m", args),
+                dir, dir.resolve("format.log"), FORMAT_TIMEOUT);
+    }
+
+    /** Starts the broker unless it already runs; returns at once (see {@link #awaitReady}). */
+    void start(Lifetime lifetime) {
+        if (isRunning()) {
+            return;
+        }
+        List<String> args = List.of("-cp", distribution.classpath(), log4jConfig(), "kafka.Kafka", serverProperties().toString());
+        process = ChildProcess.start("Kafka node " + nodeId(), JavaCommand.of("512m", args), dir, logFile(), pidFile(), lifetime);
+    }
+
+    /** Waits until the node answers an admin request and sees {@code expectedBrokers} brokers. */
+    void awaitReady(int expectedBrokers, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Object> config = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServer(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+        String lastProblem = "no answer yet";
+        try (Admin admin = Admin.create(config)) {
+            while (true) {
+                ChildProcess current = running();
+                if (current == null) {
+                    throw new IllegalStateException("Kafka node " + nodeId() + " exited before it answered on "
+                            + bootstrapServer() + "; last lines of " + logFile() + ":\n" + ChildProcess.tail(logFile(), 40));
+                }
+                try {
+                    int brokers = admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
+                    if (brokers >= expectedBrokers) {
+                        return;
+                    }
+                    lastProblem = "sees " + brokers + " of " + expectedBrokers + " brokers";
+                } catch (ExecutionException | TimeoutException e) {
+                    lastProblem = e.getCause() == null ? e.toString() : e.getCause().toString();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Kafka node " + nodeId() + " (PID " + current.pid() + ") not ready on "
+                            + bootstrapServer() + " within " + timeout.toSeconds() + " s (" + lastProblem + "); last lines of "
+                            + logFile() + ":\n" + current.logTail(40));
+                }
+                Thread.sleep(POLL.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for Kafka node " + nodeId(), e);
+        }
+    }
+
+    /** SIGTERM (controlled shutdown), then SIGKILL after {@code grace}. No-op when not running. */
+    void stop(Duration grace) {
+        ChildProcess current = running();
+        if (current != null) {
+            current.stop(grace);
+        }
+        process = null;
+    }
+
+    /** SIGKILL: simulates a crashed host. */
+    void kill() {
+        ChildProcess current = running();
+        if (current == null) {
+            throw new IllegalStateException("Kafka node " + nodeId() + " is not running");
+        }
+        current.kill();
+        process = null;
+    }
+
+    private String log4jConfig() {
+        return "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties");
+    }
+}
