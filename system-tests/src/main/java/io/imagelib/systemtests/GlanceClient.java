@@ -11,6 +11,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,17 +31,32 @@ public final class GlanceClient {
 
     private final HttpClient http;
     private final Duration requestTimeout;
+    private final Map<String, String> extraHeaders;
 
     public GlanceClient(Duration connectTimeout, Duration requestTimeout) {
-        this.http = HttpClient.newBuilder()
+        this(HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
-                .build();
+                .build(), requestTimeout, Map.of());
+    }
+
+    private GlanceClient(HttpClient http, Duration requestTimeout, Map<String, String> extraHeaders) {
+        this.http = http;
         this.requestTimeout = requestTimeout;
+        this.extraHeaders = extraHeaders;
+    }
+
+    /** The same client sending one more header on every API call (e.g. the router's region header). */
+    public GlanceClient withHeader(String name, String value) {
+        Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
+        headers.put(name, value);
+        return new GlanceClient(http, requestTimeout, Map.copyOf(headers));
     }
 
     private HttpRequest.Builder request(URI uri) {
-        return HttpRequest.newBuilder(uri)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
+        extraHeaders.forEach(builder::header);
+        return builder
                 .timeout(requestTimeout)
                 .header("X-Identity-Status", "Confirmed")
                 .header("X-Roles", "admin")

@@ -38,7 +38,9 @@ public final class TestBed implements AutoCloseable {
         try {
             postgres = PostgresForGlance.start(TestNetwork.ROOT_ADDRESS);
             GlanceHosts glance = GlanceHosts.start(root.resolve("glance"), network, postgres, hostCount);
-            return new TestBed(network, postgres, glance, Duration.ofNanos(System.nanoTime() - t0));
+            TestBed bed = new TestBed(network, postgres, glance, Duration.ofNanos(System.nanoTime() - t0));
+            GlanceHosts.report("test bed (network, PostgreSQL, db_sync, %d hosts) up in %d ms", hostCount, bed.startTime.toMillis());
+            return bed;
         } catch (RuntimeException e) {
             if (postgres != null) {
                 postgres.close();
