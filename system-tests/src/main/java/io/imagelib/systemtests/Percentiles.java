@@ -2,29 +2,36 @@ package io.imagelib.systemtests;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
-/** p50/p95/p99/max of a sample by the nearest-rank method (no interpolation: every figure was measured). */
-public record Percentiles(int count, Duration p50, Duration p95, Duration p99, Duration max) {
+/**
+ * p50/p95/p99/max of a sample by the nearest-rank method: no interpolation, every figure is one that was measured.
+ * Durations are kept in milliseconds, counts as they are.
+ */
+public record Percentiles(int count, double p50, double p95, double p99, double max) {
 
-    public static Percentiles of(List<Duration> sample) {
-        if (sample.isEmpty()) {
-            return new Percentiles(0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+    public static Percentiles ofDurations(List<Duration> sample) {
+        return of(sample.stream().mapToDouble(d -> d.toNanos() / 1e6).sorted().toArray());
+    }
+
+    public static Percentiles ofCounts(List<Long> sample) {
+        return of(sample.stream().mapToDouble(Long::doubleValue).sorted().toArray());
+    }
+
+    private static Percentiles of(double[] sorted) {
+        if (sorted.length == 0) {
+            return new Percentiles(0, 0, 0, 0, 0);
         }
-        List<Duration> sorted = sample.stream().sorted().toList();
-        return new Percentiles(sorted.size(), rank(sorted, 50), rank(sorted, 95), rank(sorted, 99), sorted.getLast());
+        return new Percentiles(sorted.length, rank(sorted, 50), rank(sorted, 95), rank(sorted, 99), sorted[sorted.length - 1]);
     }
 
-    static Duration rank(List<Duration> sorted, int percentile) {
-        int rank = (int) Math.ceil(percentile / 100.0 * sorted.size());
-        return sorted.get(Math.max(0, rank - 1));
+    static double rank(double[] sorted, int percentile) {
+        int rank = (int) Math.ceil(percentile / 100.0 * sorted.length);
+        return sorted[Math.max(0, rank - 1)];
     }
 
-    /** One table row: "label | n | p50 | p95 | p99 | max" in milliseconds. */
+    /** One Markdown table row: "| label | n | p50 | p95 | p99 | max |", values rounded to whole units. */
     public String row(String label) {
-        return "| %s | %d | %s | %s | %s | %s |".formatted(label, count, ms(p50), ms(p95), ms(p99), ms(max));
-    }
-
-    static String ms(Duration d) {
-        return String.format(java.util.Locale.ROOT, "%.0f", d.toNanos() / 1e6);
+        return String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.0f |", label, count, p50, p95, p99, max);
     }
 }

@@ -1,0 +1,185 @@
+package io.imagelib.systemtests.bench;
+
+import io.imagelib.avro.AdminEndpoint;
+import io.imagelib.schemas.topics.Topics;
+import io.imagelib.systemtests.DownloadLoad;
+import io.imagelib.systemtests.EventLog;
+import io.imagelib.systemtests.GlanceClient;
+import io.imagelib.systemtests.GlanceHosts;
+import io.imagelib.systemtests.HaproxyBaseline;
+import io.imagelib.systemtests.HaproxyTrial;
+import io.imagelib.systemtests.Percentiles;
+import io.imagelib.systemtests.Scenarios;
+import io.imagelib.systemtests.ServiceStack;
+import io.imagelib.systemtests.TestBed;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The failover benchmark ({@code system-tests/bench/failover}): the same faults under the same load, side by side,
+ * against HAProxy's usual and tuned health checks and, when the service jars are built, our router. Prints
+ * p50/p95/p99/max per figure as a Markdown table and writes it to {@code system-tests/target/bench/failover.md}.
+ */
+public final class FailoverBench {
+
+    record Options(int trials, int concurrency, Duration load, Path projectRoot) {
+        static Options parse(String[] args) {
+            int trials = 30;
+            int concurrency = 50;
+            int loadSeconds = 8;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--trials" -> trials = Integer.parseInt(args[++i]);
+                    case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+                    case "--load-seconds" -> loadSeconds = Integer.parseInt(args[++i]);
+                    default -> throw new IllegalArgumentException("Unknown option " + args[i]
+                            + "; usage: failover [--trials N] [--concurrency C] [--load-seconds S]");
+                }
+            }
+            Path root = Path.of(System.getProperty("imagelib.project.root", ".")).toAbsolutePath().normalize();
+            return new Options(trials, concurrency, Duration.ofSeconds(loadSeconds), root);
+        }
+    }
+
+    /** Durations and failed-request counts of one system under test, collected over the trials. */
+    static final class Figures {
+        final Map<String, List<Duration>> durations = new java.util.LinkedHashMap<>();
+        final List<Long> failedRequests = new ArrayList<>();
+        long requests;
+        long failed;
+
+        void add(String figure, Duration d) {
+            durations.computeIfAbsent(figure, k -> new ArrayList<>()).add(d);
+        }
+
+        void addLoad(long total, long failedCount) {
+            requests += total;
+            failed += failedCount;
+            failedRequests.add(failedCount);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Path work = options.projectRoot().resolve("system-tests/target/bench").toAbsolutePath();
+        Instant started = Instant.now();
+        Map<HaproxyBaseline.Setting, Figures> haproxyFigures = new EnumMap<>(HaproxyBaseline.Setting.class);
+        Figures router = null;
+        String routerNote;
+        try (TestBed bed = TestBed.start(work.resolve("bed"), 3)) {
+            GlanceHosts glance = bed.glance();
+            GlanceClient client = new GlanceClient(Duration.ofSeconds(2), Duration.ofSeconds(30));
+            byte[] image = new byte[2 * 1024 * 1024];
+            new Random(1).nextBytes(image);
+            String sha = GlanceClient.sha256Hex(image);
+            String imageId = client.createAndUpload(glance.host(1).baseUrl(), "bench", image);
+            DownloadLoad load = new DownloadLoad(client, options.concurrency());
+
+            try (HaproxyBaseline haproxy = HaproxyBaseline.start(work.resolve("haproxy"), glance.hosts())) {
+                for (int trial = 1; trial <= options.trials(); trial++) {
+                    // Interleaved, so a change in machine load hits both settings alike.
+                    for (HaproxyBaseline.Setting setting : HaproxyBaseline.Setting.values()) {
+                        var result = HaproxyTrial.run(haproxy, setting, glance, glance.host(2), HaproxyTrial.Fault.KILL, load,
+                                imageId, sha, options.load());
+                        System.out.println("[bench] trial " + trial + ": " + result);
+                        Figures f = haproxyFigures.computeIfAbsent(setting, s -> new Figures());
+                        f.add("kill -> DOWN (HAProxy marks the server DOWN)", result.detection());
+                        f.add("kill -> last failed request (recovery)", result.recovery());
+                        f.addLoad(result.requests(), result.failed());
+                    }
+                }
+            }
+
+            List<String> missing = ServiceStack.missingJars(options.projectRoot());
+            if (missing.isEmpty()) {
+                router = routerTrials(options, bed, work);
+                routerNote = "";
+            } else {
+                routerNote = "Our router: not measured, service jars not built: " + missing;
+            }
+        }
+        String report = report(options, started, haproxyFigures, router, routerNote);
+        System.out.println(report);
+        Files.createDirectories(work);
+        Files.writeString(work.resolve("failover.md"), report);
+    }
+
+    private static Figures routerTrials(Options options, TestBed bed, Path work) throws Exception {
+        GlanceHosts glance = bed.glance();
+        Figures figures = new Figures();
+        try (ServiceStack stack = ServiceStack.start(options.projectRoot(), work.resolve("services"));
+             EventLog events = EventLog.follow(stack.bootstrapServers(), stack.registryUrl(),
+                     List.of(Topics.HOST_HEALTH, Topics.ADMIN_ENDPOINT))) {
+            Files.writeString(glance.dataDir().resolve(".imagelib-storage-id"), "ilsys-shared\n");
+            for (GlanceHosts.Host host : glance.hosts()) {
+                stack.assignRole(Scenarios.REGION, host, glance.dataDir());
+            }
+            Scenarios.awaitAdmin(events, glance.host(3).id(), 0, Duration.ofSeconds(30));
+            GlanceClient viaRouter = Scenarios.routerClient();
+            byte[] image = new byte[2 * 1024 * 1024];
+            new Random(2).nextBytes(image);
+            String sha = GlanceClient.sha256Hex(image);
+            String imageId = viaRouter.createAndUpload(stack.router(), "bench-router", image);
+            DownloadLoad load = new DownloadLoad(viaRouter, options.concurrency());
+            for (int trial = 1; trial <= options.trials(); trial++) {
+                AdminEndpoint admin = events.latest(Topics.ADMIN_ENDPOINT, Scenarios.REGION).orElseThrow();
+                GlanceHosts.Host adminHost = Scenarios.host(glance, admin.getHostId());
+                var failover = Scenarios.adminFailover(glance, stack, events, viaRouter, adminHost, admin.getEpoch());
+                figures.add("kill -> DOWN event", failover.downEvent());
+                figures.add("admin kill -> new admin published", failover.newAdminPublished());
+                figures.add("admin kill -> new admin + upload ok", failover.uploadOk());
+                glance.restore(adminHost);
+
+                GlanceHosts.Host victim = Scenarios.nonAdmin(glance, events);
+                var result = load.run(stack.router(), imageId, sha, options.load(), Duration.ofSeconds(2), ignored -> glance.kill(victim));
+                figures.addLoad(result.total(), result.failed());
+                figures.add("kill -> last failed request (recovery)", result.recovery());
+                System.out.printf("[bench] router trial %d: %s, non-admin kill %d/%d failed %s%n", trial, failover,
+                        result.failed(), result.total(), result.sampleErrors());
+                glance.restore(victim);
+            }
+        }
+        return figures;
+    }
+
+    static String report(Options options, Instant started, Map<HaproxyBaseline.Setting, Figures> haproxy, Figures router, String routerNote)
+            throws IOException {
+        StringBuilder out = new StringBuilder();
+        out.append("## Failover benchmark (").append(started).append(")\n\n")
+                .append("Command: `system-tests/bench/failover --trials ").append(options.trials())
+                .append(" --concurrency ").append(options.concurrency())
+                .append(" --load-seconds ").append(options.load().toSeconds()).append("`\n")
+                .append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, load average at the end ")
+                .append(Files.readString(Path.of("/proc/loadavg")).strip()).append("\n\n")
+                .append("Durations in ms; \"failed requests per trial\" in requests (")
+                .append(options.concurrency()).append(" concurrent sha256-checked downloads of a 2 MiB image, host killed 2 s in).\n\n")
+                .append("| system | figure | trials | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|---|\n");
+        haproxy.forEach((setting, f) -> rows(out, setting.label(), f));
+        if (router != null) {
+            rows(out, "our router", router);
+            out.append("| our router | DOWN -> router exclusion | - | not observable from outside yet | | | |\n");
+        }
+        out.append('\n');
+        haproxy.forEach((setting, f) -> out.append("- ").append(setting.label()).append(": ").append(f.failed).append(" of ")
+                .append(f.requests).append(" requests failed in total\n"));
+        if (router != null) {
+            out.append("- our router: ").append(router.failed).append(" of ").append(router.requests).append(" requests failed in total\n");
+        } else {
+            out.append("- ").append(routerNote).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static void rows(StringBuilder out, String system, Figures f) {
+        f.durations.forEach((figure, sample) -> out.append(Percentiles.ofDurations(sample).row(system + " | " + figure)).append('\n'));
+        out.append(Percentiles.ofCounts(f.failedRequests).row(system + " | failed requests per trial")).append('\n');
+    }
+}
