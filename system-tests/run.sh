@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # System tests against real Glance hosts in network namespaces. Needs root (netns, bridge, apt).
 # Called by .ci/run after ./mvnw verify; safe to run again (apt steps are idempotent).
-#   SYSTEM_TESTS_BUDGET   seconds for the Maven run (default 1500)
-#   SYSTEM_TESTS_SKIP_APT=1  skip the package step (machine already provisioned)
+#   SYSTEM_TESTS_BUDGET        seconds for the Maven run (default 1500)
+#   SYSTEM_TESTS_BENCH_TRIALS  trials of bench/failover after the tests (default 3; 0 skips it)
+#   SYSTEM_TESTS_SKIP_APT=1    skip the package step (machine already provisioned)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,8 +42,18 @@ install_packages() {
 
 [ "${SYSTEM_TESTS_SKIP_APT:-0}" = 1 ] || install_packages
 
-# The Debian postgresql package starts a cluster on 5432; our tests use their own private cluster, so it is left alone.
+# The Debian postgresql package may start a cluster on 5432; the tests run their own private cluster and leave it alone.
+# -DskipTests: the upstream modules' tests already ran in ./mvnw verify; the system-tests module's failsafe ignores
+# that flag (its skipTests is bound to the -Psystem profile), so only the system tests run here. Service jars built
+# by the earlier ./mvnw verify (<module>/target/<module>-*.jar) are picked up; scenarios needing a missing one skip.
 t0=$SECONDS
 timeout --signal=TERM --kill-after=60 "$budget" \
-  ./mvnw -B -ntp -Psystem -pl system-tests -am verify
+  ./mvnw -B -ntp -Psystem -pl system-tests -am verify -DskipTests
 echo "system-tests: maven run took $(( SECONDS - t0 )) s"
+
+trials=${SYSTEM_TESTS_BENCH_TRIALS:-3}
+if [ "$trials" -gt 0 ]; then
+  t0=$SECONDS
+  BENCH_BUILD=0 timeout --signal=TERM --kill-after=60 1200 system-tests/bench/failover --trials "$trials"
+  echo "system-tests: bench/failover ($trials trials) took $(( SECONDS - t0 )) s"
+fi
