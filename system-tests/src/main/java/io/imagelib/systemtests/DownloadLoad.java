@@ -53,32 +53,48 @@ public final class DownloadLoad {
         this.concurrency = concurrency;
     }
 
+    /** A load that was started and runs until its end time; {@link #await} collects it. */
+    public final class Running {
+        private final List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        private final CountDownLatch done = new CountDownLatch(concurrency);
+
+        private Running(URI base, String imageId, String expectedSha256, long endNanos) {
+            for (int i = 0; i < concurrency; i++) {
+                Thread.ofVirtual().name("download-", i).start(() -> {
+                    try {
+                        while (System.nanoTime() < endNanos) {
+                            outcomes.add(download(base, imageId, expectedSha256));
+                        }
+                    } finally {
+                        done.countDown();
+                    }
+                });
+            }
+        }
+
+        /** Waits for every client to finish; {@code faultNanos} is when the fault was injected. */
+        public Result await(long faultNanos) throws InterruptedException {
+            done.await();
+            return new Result(List.copyOf(outcomes), faultNanos);
+        }
+    }
+
+    /** Starts the clients; they stop by themselves after {@code duration}. */
+    public Running start(URI base, String imageId, String expectedSha256, Duration duration) {
+        return new Running(base, imageId, expectedSha256, System.nanoTime() + duration.toNanos());
+    }
+
     /**
      * Runs the load for {@code duration}; {@code fault} is called once, {@code faultAfter} after the start, with
      * the System.nanoTime just before it runs.
      */
     public Result run(URI base, String imageId, String expectedSha256, Duration duration, Duration faultAfter, LongConsumer fault)
             throws InterruptedException {
-        List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
-        long start = System.nanoTime();
-        long end = start + duration.toNanos();
-        var done = new CountDownLatch(concurrency);
-        for (int i = 0; i < concurrency; i++) {
-            Thread.ofVirtual().name("download-", i).start(() -> {
-                try {
-                    while (System.nanoTime() < end) {
-                        outcomes.add(download(base, imageId, expectedSha256));
-                    }
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
+        Running running = start(base, imageId, expectedSha256, duration);
         Thread.sleep(faultAfter);
         long faultNanos = System.nanoTime();
         fault.accept(faultNanos);
-        done.await();
-        return new Result(List.copyOf(outcomes), faultNanos);
+        return running.await(faultNanos);
     }
 
     private Outcome download(URI base, String imageId, String expectedSha256) {

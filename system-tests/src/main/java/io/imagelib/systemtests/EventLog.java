@@ -86,10 +86,6 @@ public final class EventLog implements AutoCloseable {
         return Optional.ofNullable(latest);
     }
 
-    public List<Event> events() {
-        return List.copyOf(events);
-    }
-
     @Override
     public void close() {
         running = false;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * N real {@code glance-api} processes (Debian's script, system python3, {@code workers = 0}), each in its own
@@ -52,14 +53,6 @@ public final class GlanceHosts implements AutoCloseable {
             return net.address();
         }
 
-        public TestNetwork.Host network() {
-            return net;
-        }
-
-        public long pid() {
-            return process.pid();
-        }
-
         public boolean isAlive() {
             return process != null && process.isAlive();
         }
@@ -69,14 +62,12 @@ public final class GlanceHosts implements AutoCloseable {
         }
     }
 
-    private final Path root;
     private final Path dataDir;
     private final Path commonConf;
     private final List<Host> hosts;
     private final GlanceClient client;
 
-    private GlanceHosts(Path root, Path dataDir, Path commonConf, List<Host> hosts, GlanceClient client) {
-        this.root = root;
+    private GlanceHosts(Path dataDir, Path commonConf, List<Host> hosts, GlanceClient client) {
         this.dataDir = dataDir;
         this.commonConf = commonConf;
         this.hosts = hosts;
@@ -108,7 +99,7 @@ public final class GlanceHosts implements AutoCloseable {
                 Files.writeString(dir.resolve("host.conf"), GlanceConfig.host(host.address(), PORT, dir.resolve("paste.ini")));
                 hosts.add(host);
             }
-            GlanceHosts glance = new GlanceHosts(root, dataDir, commonConf, hosts, new GlanceClient(Duration.ofSeconds(2), Duration.ofSeconds(30)));
+            GlanceHosts glance = new GlanceHosts(dataDir, commonConf, hosts, new GlanceClient(Duration.ofSeconds(2), Duration.ofSeconds(30)));
             long launched = System.nanoTime();
             hosts.forEach(glance::launch);
             for (Host host : hosts) {
@@ -134,18 +125,9 @@ public final class GlanceHosts implements AutoCloseable {
         return dataDir;
     }
 
-    public List<URI> baseUrls() {
-        return hosts.stream().map(Host::baseUrl).toList();
-    }
-
     /** SIGKILL: the host vanishes mid-request, its port refuses new connections. */
     public void kill(Host host) {
-        host.process.destroyForcibly();
-        try {
-            host.process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Processes.kill(host.process);
     }
 
     /** Link down inside the host's namespace: packets vanish, connections neither complete nor reset. */
@@ -188,15 +170,7 @@ public final class GlanceHosts implements AutoCloseable {
         List<String> command = TestNetwork.inNamespace(host.net, List.of(GLANCE_API,
                 "--config-file", commonConf.toString(),
                 "--config-file", host.dir.resolve("host.conf").toString()));
-        try {
-            host.process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(host.log().toFile()))
-                    .start();
-            host.process.getOutputStream().close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start " + command, e);
-        }
+        host.process = Processes.start(command, host.log(), Map.of());
     }
 
     /** Waits for 200 on /healthcheck; returns how long the host took. */
@@ -217,26 +191,7 @@ public final class GlanceHosts implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Host host : hosts) {
-            if (host.process != null && host.process.isAlive()) {
-                host.process.destroy();
-            }
-        }
-        for (Host host : hosts) {
-            if (host.process != null) {
-                try {
-                    if (!host.process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-                        host.process.destroyForcibly().waitFor();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-    }
-
-    public Path root() {
-        return root;
+        Processes.stopAll(hosts.stream().map(h -> h.process).toList(), Duration.ofSeconds(5));
     }
 
     /** Timing lines the docs quote; tests and the benchmark print them. */

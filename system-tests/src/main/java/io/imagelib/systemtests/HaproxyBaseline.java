@@ -69,11 +69,7 @@ public final class HaproxyBaseline implements AutoCloseable {
             Path cfg = dir.resolve("haproxy.cfg");
             Files.writeString(cfg, config(ports, hosts, dir.resolve("admin.sock")));
             Shell.run(HAPROXY, "-c", "-f", cfg.toString());
-            Process process = new ProcessBuilder(HAPROXY, "-db", "-f", cfg.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("haproxy.log").toFile()))
-                    .start();
-            process.getOutputStream().close();
+            Process process = Processes.start(List.of(HAPROXY, "-db", "-f", cfg.toString()), dir.resolve("haproxy.log"), Map.of());
             HaproxyBaseline haproxy = new HaproxyBaseline(dir, ports, process);
             for (GlanceHosts.Host host : hosts) {
                 for (Setting setting : Setting.values()) {
@@ -173,13 +169,6 @@ public final class HaproxyBaseline implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Processes.stopAll(java.util.List.of(process), Duration.ofSeconds(5));
     }
 }

@@ -1,20 +1,25 @@
 package io.imagelib.systemtests;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One fault trial against HAProxy: 50 clients download through one setting's frontend, a Glance host is killed
- * (or hung), and we record failed requests, recovery (fault to last failure) and detection (fault to HAProxy DOWN).
- * The host is restored and HAProxy sees it UP again before the trial returns.
+ * One fault trial against HAProxy, both health-check settings side by side: the same number of clients download
+ * through each setting's frontend at the same time, ONE Glance host is killed (or hung), and per setting we record
+ * failed requests, recovery (fault to the end of the last failed request) and detection (fault to HAProxy DOWN).
+ * The host is restored and both settings see it UP again before the trial returns.
  */
 public final class HaproxyTrial {
 
     /** The fault a trial injects. */
     public enum Fault { KILL, HANG }
 
-    /** What one trial measured. */
+    /** What one trial measured for one setting. */
     public record Result(HaproxyBaseline.Setting setting, Fault fault, long requests, long failed, Duration recovery,
-                         Duration detection, java.util.List<String> sampleErrors) {
+                         Duration detection, List<String> sampleErrors) {
         @Override
         public String toString() {
             return "%s, %s: %d/%d failed, recovery %d ms, DOWN after %d ms %s".formatted(setting.label(), fault, failed,
@@ -25,22 +30,40 @@ public final class HaproxyTrial {
     private HaproxyTrial() {
     }
 
-    public static Result run(HaproxyBaseline haproxy, HaproxyBaseline.Setting setting, GlanceHosts glance, GlanceHosts.Host victim,
-                             Fault fault, DownloadLoad load, String imageId, String sha256, Duration loadDuration)
-            throws InterruptedException {
-        Duration[] detection = new Duration[1];
-        DownloadLoad.Result result = load.run(haproxy.url(setting), imageId, sha256, loadDuration, Duration.ofSeconds(2), faultNanos -> {
-            switch (fault) {
-                case KILL -> glance.kill(victim);
-                case HANG -> glance.hang(victim);
-            }
-            haproxy.awaitStatus(setting, victim, "DOWN", Duration.ofSeconds(45));
-            detection[0] = Duration.ofNanos(System.nanoTime() - faultNanos);
-        });
-        glance.restore(victim);
-        for (HaproxyBaseline.Setting each : HaproxyBaseline.Setting.values()) {
-            haproxy.awaitStatus(each, victim, "UP", Duration.ofSeconds(60));
+    public static Map<HaproxyBaseline.Setting, Result> run(HaproxyBaseline haproxy, GlanceHosts glance, GlanceHosts.Host victim,
+                                                           Fault fault, DownloadLoad load, String imageId, String sha256,
+                                                           Duration loadDuration) throws InterruptedException {
+        Map<HaproxyBaseline.Setting, DownloadLoad.Running> running = new EnumMap<>(HaproxyBaseline.Setting.class);
+        for (HaproxyBaseline.Setting setting : HaproxyBaseline.Setting.values()) {
+            running.put(setting, load.start(haproxy.url(setting), imageId, sha256, loadDuration));
         }
-        return new Result(setting, fault, result.total(), result.failed(), result.recovery(), detection[0], result.sampleErrors());
+        Thread.sleep(Duration.ofSeconds(2));
+        long faultNanos = System.nanoTime();
+        switch (fault) {
+            case KILL -> glance.kill(victim);
+            case HANG -> glance.hang(victim);
+        }
+        Map<HaproxyBaseline.Setting, Duration> detection = new ConcurrentHashMap<>();
+        List<Thread> watchers = running.keySet().stream().map(setting -> Thread.ofVirtual().start(() -> {
+            haproxy.awaitStatus(setting, victim, "DOWN", Duration.ofSeconds(45));
+            detection.put(setting, Duration.ofNanos(System.nanoTime() - faultNanos));
+        })).toList();
+        for (Thread watcher : watchers) {
+            watcher.join();
+        }
+        Map<HaproxyBaseline.Setting, Result> results = new EnumMap<>(HaproxyBaseline.Setting.class);
+        for (var entry : running.entrySet()) {
+            DownloadLoad.Result r = entry.getValue().await(faultNanos);
+            HaproxyBaseline.Setting setting = entry.getKey();
+            if (!detection.containsKey(setting)) {
+                throw new IllegalStateException(setting.label() + ": " + victim.id() + " never marked DOWN");
+            }
+            results.put(setting, new Result(setting, fault, r.total(), r.failed(), r.recovery(), detection.get(setting), r.sampleErrors()));
+        }
+        glance.restore(victim);
+        for (HaproxyBaseline.Setting setting : HaproxyBaseline.Setting.values()) {
+            haproxy.awaitStatus(setting, victim, "UP", Duration.ofSeconds(60));
+        }
+        return results;
     }
 }

@@ -43,6 +43,8 @@ public final class PostgresForGlance implements AutoCloseable {
             Path dir = Files.createTempDirectory(Path.of("/tmp"), "ilsys-pg-");
             Shell.run("chown", OS_USER + ":" + OS_USER, dir.toString());
             PostgresForGlance pg = new PostgresForGlance(dir, bin, freePort(), extraListenAddress);
+            // Stop it even when the JVM is stopped before close() runs (pg_ctl daemonizes the server).
+            Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "ilsys-postgres-stop"));
             pg.initAndStart();
             return pg;
         } catch (IOException e) {
@@ -71,10 +73,6 @@ public final class PostgresForGlance implements AutoCloseable {
     /** SQLAlchemy URL as seen from a Glance host in a namespace. */
     public String glanceConnectionUrl() {
         return "postgresql://" + OS_USER + "@" + listenAddress + ":" + port + "/" + DATABASE;
-    }
-
-    public int port() {
-        return port;
     }
 
     @Override

@@ -48,10 +48,6 @@ public final class ServiceStack implements AutoCloseable {
         public URI url() {
             return URI.create("http://127.0.0.1:" + port);
         }
-
-        public String name() {
-            return name;
-        }
     }
 
     private final KafkaCluster kafka;
@@ -129,10 +125,6 @@ public final class ServiceStack implements AutoCloseable {
         }
     }
 
-    public Service service(String name) {
-        return services.get(name);
-    }
-
     public URI router() {
         return services.get("image-router-service").url();
     }
@@ -149,41 +141,13 @@ public final class ServiceStack implements AutoCloseable {
         return registry.ccompatUrl();
     }
 
-    /** kill -9 of a service process (e.g. endpoint-service), as a crashed node. */
-    public void kill(String name) {
-        Service service = services.get(name);
-        service.process.destroyForcibly();
-        try {
-            service.process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Starts a stopped or killed service again and waits for its readiness. */
-    public void restart(String name) {
-        Service service = services.get(name);
-        if (service.process == null || !service.process.isAlive()) {
-            launch(service);
-        }
-        awaitReady(service);
-    }
-
     private void launch(Service service) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", service.jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(service.log.toFile()));
-        builder.environment().putAll(env);
-        builder.environment().put("SERVER_PORT", String.valueOf(service.port));
-        builder.environment().put("SPRING_APPLICATION_NAME", service.name);
-        try {
-            service.process = builder.start();
-            service.process.getOutputStream().close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start " + command, e);
-        }
+        Map<String, String> serviceEnv = new LinkedHashMap<>(env);
+        serviceEnv.put("SERVER_PORT", String.valueOf(service.port));
+        serviceEnv.put("SPRING_APPLICATION_NAME", service.name);
+        service.process = Processes.start(command, service.log, serviceEnv);
     }
 
     private void awaitReady(Service service) {
@@ -235,22 +199,7 @@ public final class ServiceStack implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Service service : services.values()) {
-            if (service.process != null && service.process.isAlive()) {
-                service.process.destroy();
-            }
-        }
-        for (Service service : services.values()) {
-            if (service.process != null) {
-                try {
-                    if (!service.process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                        service.process.destroyForcibly().waitFor();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        Processes.stopAll(services.values().stream().map(s -> s.process).toList(), Duration.ofSeconds(10));
         try {
             registry.close();
         } finally {

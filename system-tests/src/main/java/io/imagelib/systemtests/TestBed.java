@@ -54,15 +54,6 @@ public final class TestBed implements AutoCloseable {
         return glance;
     }
 
-    public TestNetwork network() {
-        return network;
-    }
-
-    /** From nothing to N healthy hosts (network, PostgreSQL, db_sync, processes). */
-    public Duration startTime() {
-        return startTime;
-    }
-
     @Override
     public void close() {
         try {

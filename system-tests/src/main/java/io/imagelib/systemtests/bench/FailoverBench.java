@@ -85,16 +85,17 @@ public final class FailoverBench {
 
             try (HaproxyBaseline haproxy = HaproxyBaseline.start(work.resolve("haproxy"), glance.hosts())) {
                 for (int trial = 1; trial <= options.trials(); trial++) {
-                    // Interleaved, so a change in machine load hits both settings alike.
-                    for (HaproxyBaseline.Setting setting : HaproxyBaseline.Setting.values()) {
-                        var result = HaproxyTrial.run(haproxy, setting, glance, glance.host(2), HaproxyTrial.Fault.KILL, load,
-                                imageId, sha, options.load());
+                    var results = HaproxyTrial.run(haproxy, glance, glance.host(2), HaproxyTrial.Fault.KILL, load, imageId, sha,
+                            options.load());
+                    for (HaproxyTrial.Result result : results.values()) {
                         System.out.println("[bench] trial " + trial + ": " + result);
-                        Figures f = haproxyFigures.computeIfAbsent(setting, s -> new Figures());
+                        Figures f = haproxyFigures.computeIfAbsent(result.setting(), s -> new Figures());
                         f.add("kill -> DOWN (HAProxy marks the server DOWN)", result.detection());
                         f.add("kill -> last failed request (recovery)", result.recovery());
                         f.addLoad(result.requests(), result.failed());
                     }
+                    // The table so far, so a run stopped early still leaves its figures.
+                    writeReport(work, report(options, started, trial, haproxyFigures, null, "(HAProxy trials in progress)"));
                 }
             }
 
@@ -106,8 +107,12 @@ public final class FailoverBench {
                 routerNote = "Our router: not measured, service jars not built: " + missing;
             }
         }
-        String report = report(options, started, haproxyFigures, router, routerNote);
+        String report = report(options, started, options.trials(), haproxyFigures, router, routerNote);
         System.out.println(report);
+        writeReport(work, report);
+    }
+
+    private static void writeReport(Path work, String report) throws IOException {
         Files.createDirectories(work);
         Files.writeString(work.resolve("failover.md"), report);
     }
@@ -150,17 +155,19 @@ public final class FailoverBench {
         return figures;
     }
 
-    static String report(Options options, Instant started, Map<HaproxyBaseline.Setting, Figures> haproxy, Figures router, String routerNote)
-            throws IOException {
+    static String report(Options options, Instant started, int trialsDone, Map<HaproxyBaseline.Setting, Figures> haproxy, Figures router,
+                         String routerNote) throws IOException {
         StringBuilder out = new StringBuilder();
         out.append("## Failover benchmark (").append(started).append(")\n\n")
+                .append("Trials done: ").append(trialsDone).append(" of ").append(options.trials()).append("\n")
                 .append("Command: `system-tests/bench/failover --trials ").append(options.trials())
                 .append(" --concurrency ").append(options.concurrency())
                 .append(" --load-seconds ").append(options.load().toSeconds()).append("`\n")
                 .append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, load average at the end ")
                 .append(Files.readString(Path.of("/proc/loadavg")).strip()).append("\n\n")
                 .append("Durations in ms; \"failed requests per trial\" in requests (")
-                .append(options.concurrency()).append(" concurrent sha256-checked downloads of a 2 MiB image, host killed 2 s in).\n\n")
+                .append(options.concurrency()).append(" concurrent sha256-checked downloads of a 2 MiB image through each system,")
+                .append(" both HAProxy settings loaded at the same time and hit by the same kill, 2 s in).\n\n")
                 .append("| system | figure | trials | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|---|\n");
         haproxy.forEach((setting, f) -> rows(out, setting.label(), f));
         if (router != null) {
