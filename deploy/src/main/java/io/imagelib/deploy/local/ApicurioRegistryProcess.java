@@ -27,7 +27,7 @@ import java.util.function.Consumer;
 public final class ApicurioRegistryProcess implements AutoCloseable {
 
     public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
-    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(120);
     /** The first build downloads ~231 MB; slow mirrors and a busy machine get this long. */
     public static final Duration BUILD_TIMEOUT = Duration.ofMinutes(15);
     /** System property naming the project root (where mvnw is); the build sets it for integration tests. */
@@ -37,12 +37,10 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final Path dir;
     private final int port;
     private final ChildProcess process;
 
-    private ApicurioRegistryProcess(Path dir, int port, ChildProcess process) {
-        this.dir = dir;
+    private ApicurioRegistryProcess(int port, ChildProcess process) {
         this.port = port;
         this.process = process;
     }
@@ -145,7 +143,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
                 "-jar", jar.toString()));
         ChildProcess process = ChildProcess.start("Apicurio Registry", command, home, home.resolve("registry.log"),
                 home.resolve("registry.pid"), lifetime);
-        ApicurioRegistryProcess registry = new ApicurioRegistryProcess(home, chosen, process);
+        ApicurioRegistryProcess registry = new ApicurioRegistryProcess(chosen, process);
         try {
             registry.awaitReady(readyTimeout);
         } catch (RuntimeException e) {
@@ -164,7 +162,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
     public static Optional<ApicurioRegistryProcess> find(Path dir) {
         Path home = dir.toAbsolutePath().normalize();
         return ChildProcess.find("Apicurio Registry", home.resolve("registry.pid"), marker(home), home.resolve("registry.log"))
-                .map(process -> new ApicurioRegistryProcess(home, readPort(home), process));
+                .map(process -> new ApicurioRegistryProcess(readPort(home), process));
     }
 
     /** A system property nobody reads, so the pid file is only trusted for a JVM started on this directory. */
@@ -188,7 +186,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
         while (true) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Apicurio Registry exited before it answered on " + ccompatUrl()
-                        + "; last lines of " + process.logFile() + ":\n" + process.logTail(40));
+                        + "; " + process.diagnosis());
             }
             try {
                 HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
@@ -204,8 +202,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Apicurio Registry (PID " + process.pid() + ") not ready on " + ccompatUrl()
-                        + " within " + timeout.toSeconds() + " s (" + lastProblem + "); last lines of " + process.logFile()
-                        + ":\n" + process.logTail(40));
+                        + " within " + timeout.toSeconds() + " s (" + lastProblem + "); " + process.diagnosis());
             }
             try {
                 Thread.sleep(POLL.toMillis());
@@ -227,10 +224,6 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
-    }
-
-    public Path dir() {
-        return dir;
     }
 
     /** SIGTERM, SIGKILL after 20 s; returns when the PID is gone. */

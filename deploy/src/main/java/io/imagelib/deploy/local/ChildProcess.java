@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * stopping signals only that PID. A pid file alone is never trusted: the PID must still run a command line that
  * names {@code marker} (a path unique to this process), so a recycled PID is never signalled.
  */
-public final class ChildProcess {
+final class ChildProcess {
 
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
@@ -92,12 +92,12 @@ public final class ChildProcess {
                     .start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s; last lines of "
-                        + logFile + ":\n" + tail(logFile, 30));
+                throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s; "
+                        + diagnosis(logFile));
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException(name + " failed with exit code " + process.exitValue() + "; last lines of "
-                        + logFile + ":\n" + tail(logFile, 30));
+                throw new IllegalStateException(name + " failed with exit code " + process.exitValue() + "; "
+                        + diagnosis(logFile));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot run " + name + " (" + String.join(" ", command) + ")", e);
@@ -113,10 +113,6 @@ public final class ChildProcess {
 
     public boolean isAlive() {
         return handle.isAlive();
-    }
-
-    public Path logFile() {
-        return logFile;
     }
 
     /** SIGTERM, up to {@code grace} for a clean exit, then SIGKILL. Returns once the PID is gone. */
@@ -142,9 +138,32 @@ public final class ChildProcess {
         forget();
     }
 
-    /** Last {@code lines} lines of the log, for error messages. */
-    public String logTail(int lines) {
-        return tail(logFile, lines);
+    /** For error messages: the log's first ERROR (with the line after it, usually the exception) and its last lines. */
+    public String diagnosis() {
+        return diagnosis(logFile);
+    }
+
+    static String diagnosis(Path log) {
+        return firstError(log).map(e -> "first error in " + log + ":\n" + e + "\n").orElse("")
+                + "last lines of " + log + ":\n" + tail(log, 30);
+    }
+
+    /** A failed JVM logs its cause first and pages of shutdown noise after it, so the tail alone often misses it. */
+    private static Optional<String> firstError(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try (Stream<String> all = Files.lines(file, StandardCharsets.UTF_8)) {
+            List<String> lines = all.toList();
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).contains(" ERROR ")) {
+                    return Optional.of(String.join("\n", lines.subList(i, Math.min(i + 2, lines.size()))));
+                }
+            }
+            return Optional.empty();
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
     }
 
     private boolean awaitExit(Duration timeout) {

@@ -30,7 +30,7 @@ import org.apache.kafka.common.Uuid;
  */
 public final class KafkaCluster implements AutoCloseable {
 
-    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(90);
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(120);
     /** Controlled shutdown of a combined node takes a few seconds; past this it gets SIGKILL. */
     public static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
@@ -215,14 +215,6 @@ public final class KafkaCluster implements AutoCloseable {
 
     public String bootstrapServers() {
         return nodes.stream().map(KafkaNode::bootstrapServer).collect(Collectors.joining(","));
-    }
-
-    public String clusterId() {
-        return clusterId;
-    }
-
-    public Path dir() {
-        return dir;
     }
 
     public List<KafkaNode> nodes() {

@@ -59,10 +59,6 @@ public final class KafkaNode {
         return spec.bootstrapServer();
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     public Path logFile() {
         return dir.resolve("kafka.log");
     }
@@ -129,7 +125,8 @@ public final class KafkaNode {
 
     /** {@code kafka-storage format} with the given quorum arguments ({@code --standalone} or {@code --initial-controllers ...}). */
     void format(String clusterId, List<String> quorumArguments) {
-        List<String> args = new ArrayList<>(List.of("-cp", distribution.classpath(), log4jConfig(),
+        // A run of a few seconds: C1 alone costs less CPU than tiered JIT, which matters with three formats on two cores.
+        List<String> args = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-cp", distribution.classpath(), log4jConfig(),
                 "kafka.tools.StorageTool", "format", "--cluster-id", clusterId, "--config", serverProperties().toString()));
         args.addAll(quorumArguments);
         ChildProcess.runToCompletion("kafka-storage format of node " + nodeId(), JavaCommand.of("256m", args),
@@ -159,7 +156,7 @@ public final class KafkaNode {
                 ChildProcess current = running();
                 if (current == null) {
                     throw new IllegalStateException("Kafka node " + nodeId() + " exited before it answered on "
-                            + bootstrapServer() + "; last lines of " + logFile() + ":\n" + ChildProcess.tail(logFile(), 40));
+                            + bootstrapServer() + "; " + ChildProcess.diagnosis(logFile()));
                 }
                 try {
                     int brokers = admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
@@ -172,8 +169,8 @@ public final class KafkaNode {
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("Kafka node " + nodeId() + " (PID " + current.pid() + ") not ready on "
-                            + bootstrapServer() + " within " + timeout.toSeconds() + " s (" + lastProblem + "); last lines of "
-                            + logFile() + ":\n" + current.logTail(40));
+                            + bootstrapServer() + " within " + timeout.toSeconds() + " s (" + lastProblem + "); "
+                            + current.diagnosis());
                 }
                 Thread.sleep(POLL.toMillis());
             }

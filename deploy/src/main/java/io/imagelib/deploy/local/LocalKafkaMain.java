@@ -17,7 +17,7 @@ public final class LocalKafkaMain {
               status  prints the bootstrap servers and exits 0 if every node runs, else exits 1
               --dir   cluster directory (default .imagelib/kafka); it keeps data, ports and pid files
               --port  first broker port, next nodes use the following ones (default: free ports)
-              --nodes 1 (default) or 3
+              --nodes 1 or 3 (default: 1, or what DIR already holds)
               --lib   broker jars (default deploy/target/kafka/lib found above the working directory)""";
 
     private LocalKafkaMain() {
@@ -39,7 +39,9 @@ public final class LocalKafkaMain {
                 .orElseGet(KafkaDistribution::locate);
         switch (cli.command()) {
             case "start" -> {
-                KafkaCluster cluster = KafkaCluster.create(dir, distribution, cli.intOption("nodes", 1), cli.intOption("port", 0));
+                // Without --nodes a restart keeps the size the directory already has.
+                int nodes = cli.intOption("nodes", KafkaCluster.open(dir, distribution).map(c -> c.nodes().size()).orElse(1));
+                KafkaCluster cluster = KafkaCluster.create(dir, distribution, nodes, cli.intOption("port", 0));
                 cluster.start(Lifetime.DETACHED, KafkaCluster.DEFAULT_READY_TIMEOUT);
                 System.out.println(cluster.bootstrapServers());
                 return 0;

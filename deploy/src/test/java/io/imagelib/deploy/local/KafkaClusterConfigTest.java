@@ -1,0 +1,54 @@
+package io.imagelib.deploy.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KafkaClusterConfigTest {
+
+    private static final List<KafkaNode.Spec> THREE = List.of(
+            new KafkaNode.Spec(1, 9092, 19092), new KafkaNode.Spec(2, 9093, 19093), new KafkaNode.Spec(3, 9094, 19094));
+
+    @Test
+    void everyNodeOfThreeKnowsAllControllersAndRequiresTwoInSyncReplicas() {
+        var props = KafkaCluster.serverProperties(THREE.get(1), THREE, Path.of("/data"));
+
+        assertThat(props)
+                .containsEntry("node.id", "2")
+                .containsEntry("process.roles", "broker,controller")
+                .containsEntry("controller.quorum.bootstrap.servers", "127.0.0.1:19092,127.0.0.1:19093,127.0.0.1:19094")
+                .containsEntry("listeners", "PLAINTEXT://127.0.0.1:9093,CONTROLLER://127.0.0.1:19093")
+                .containsEntry("default.replication.factor", "3")
+                .containsEntry("min.insync.replicas", "2")
+                .containsEntry("offsets.topic.replication.factor", "3")
+                .containsEntry("broker.session.timeout.ms", "9000")
+                .containsEntry("log.dirs", Path.of("/data").toString());
+    }
+
+    @Test
+    void aSingleNodeReplicatesInternalTopicsOnce() {
+        var single = List.of(new KafkaNode.Spec(1, 9092, 19092));
+
+        assertThat(KafkaCluster.serverProperties(single.get(0), single, Path.of("/data")))
+                .containsEntry("offsets.topic.replication.factor", "1")
+                .containsEntry("transaction.state.log.min.isr", "1")
+                .containsEntry("min.insync.replicas", "1");
+        assertThat(KafkaCluster.quorumArguments("cluster", single)).containsExactly("--standalone");
+    }
+
+    @Test
+    void threeNodesBootstrapTheQuorumWithAllThreeVotersAndTheSameIdsOnEveryNode() {
+        List<String> args = KafkaCluster.quorumArguments("cluster-a", THREE);
+
+        assertThat(args).hasSize(2).first().isEqualTo("--initial-controllers");
+        assertThat(args.get(1).split(","))
+                .containsExactly(
+                        "1@127.0.0.1:19092:" + KafkaCluster.directoryId("cluster-a", 1),
+                        "2@127.0.0.1:19093:" + KafkaCluster.directoryId("cluster-a", 2),
+                        "3@127.0.0.1:19094:" + KafkaCluster.directoryId("cluster-a", 3));
+        assertThat(KafkaCluster.quorumArguments("cluster-a", THREE)).as("a re-format writes the same ids").isEqualTo(args);
+        assertThat(KafkaCluster.directoryId("cluster-b", 1)).isNotEqualTo(KafkaCluster.directoryId("cluster-a", 1));
+    }
+}
