@@ -30,22 +30,24 @@ import java.util.Random;
  */
 public final class FailoverBench {
 
-    record Options(int trials, int concurrency, Duration load, Path projectRoot) {
+    record Options(int trials, int concurrency, Duration load, int imageMib, Path projectRoot) {
         static Options parse(String[] args) {
             int trials = 30;
             int concurrency = 50;
             int loadSeconds = 8;
+            int imageMib = 2;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--trials" -> trials = Integer.parseInt(args[++i]);
                     case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
                     case "--load-seconds" -> loadSeconds = Integer.parseInt(args[++i]);
+                    case "--image-mib" -> imageMib = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                            + "; usage: failover [--trials N] [--concurrency C] [--load-seconds S]");
+                            + "; usage: failover [--trials N] [--concurrency C] [--load-seconds S] [--image-mib M]");
                 }
             }
             Path root = Path.of(System.getProperty("imagelib.project.root", ".")).toAbsolutePath().normalize();
-            return new Options(trials, concurrency, Duration.ofSeconds(loadSeconds), root);
+            return new Options(trials, concurrency, Duration.ofSeconds(loadSeconds), imageMib, root);
         }
     }
 
@@ -77,7 +79,7 @@ public final class FailoverBench {
         try (TestBed bed = TestBed.start(work.resolve("bed"), 3)) {
             GlanceHosts glance = bed.glance();
             GlanceClient client = new GlanceClient(Duration.ofSeconds(2), Duration.ofSeconds(30));
-            byte[] image = new byte[2 * 1024 * 1024];
+            byte[] image = new byte[options.imageMib() * 1024 * 1024];
             new Random(1).nextBytes(image);
             String sha = GlanceClient.sha256Hex(image);
             String imageId = client.createAndUpload(glance.host(1).baseUrl(), "bench", image);
@@ -129,7 +131,7 @@ public final class FailoverBench {
             }
             Scenarios.awaitAdmin(events, glance.host(3).id(), 0, Duration.ofSeconds(30));
             GlanceClient viaRouter = Scenarios.routerClient();
-            byte[] image = new byte[2 * 1024 * 1024];
+            byte[] image = new byte[options.imageMib() * 1024 * 1024];
             new Random(2).nextBytes(image);
             String sha = GlanceClient.sha256Hex(image);
             String imageId = viaRouter.createAndUpload(stack.router(), "bench-router", image);
@@ -162,11 +164,12 @@ public final class FailoverBench {
                 .append("Trials done: ").append(trialsDone).append(" of ").append(options.trials()).append("\n")
                 .append("Command: `system-tests/bench/failover --trials ").append(options.trials())
                 .append(" --concurrency ").append(options.concurrency())
-                .append(" --load-seconds ").append(options.load().toSeconds()).append("`\n")
+                .append(" --load-seconds ").append(options.load().toSeconds())
+                .append(" --image-mib ").append(options.imageMib()).append("`\n")
                 .append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, load average at the end ")
                 .append(Files.readString(Path.of("/proc/loadavg")).strip()).append("\n\n")
                 .append("Durations in ms; \"failed requests per trial\" in requests (")
-                .append(options.concurrency()).append(" concurrent sha256-checked downloads of a 2 MiB image through each system,")
+                .append(options.concurrency()).append(" concurrent sha256-checked downloads of a ").append(options.imageMib()).append(" MiB image through each system,")
                 .append(" both HAProxy settings loaded at the same time and hit by the same kill, 2 s in).\n\n")
                 .append("| system | figure | trials | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|---|\n");
         haproxy.forEach((setting, f) -> rows(out, setting.label(), f));
