@@ -63,7 +63,7 @@ public final class HaproxyBaseline implements AutoCloseable {
             throw new IllegalStateException(HAPROXY + " is missing; run system-tests/run.sh (installs haproxy)");
         }
         Map<Setting, Integer> ports = Arrays.stream(Setting.values())
-                .collect(Collectors.toMap(s -> s, s -> PostgresForGlance.freePort()));
+                .collect(Collectors.toMap(s -> s, s -> LocalResources.freePort()));
         try {
             Files.createDirectories(dir);
             Path cfg = dir.resolve("haproxy.cfg");

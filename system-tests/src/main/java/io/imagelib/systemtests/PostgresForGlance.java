@@ -2,8 +2,6 @@ package io.imagelib.systemtests;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +40,7 @@ public final class PostgresForGlance implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory(Path.of("/tmp"), "ilsys-pg-");
             Shell.run("chown", OS_USER + ":" + OS_USER, dir.toString());
-            PostgresForGlance pg = new PostgresForGlance(dir, bin, freePort(), extraListenAddress);
+            PostgresForGlance pg = new PostgresForGlance(dir, bin, LocalResources.freePort(), extraListenAddress);
             // Stop it even when the JVM is stopped before close() runs (pg_ctl daemonizes the server).
             Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "ilsys-postgres-stop"));
             pg.initAndStart();
@@ -82,7 +80,7 @@ public final class PostgresForGlance implements AutoCloseable {
             Shell.attempt("runuser", "-u", OS_USER, "--", bin.resolve("pg_ctl").toString(), "-D", data.toString(),
                     "-m", "immediate", "-w", "stop");
         }
-        deleteTree(dir);
+        LocalResources.deleteTree(dir);
     }
 
     /** The newest installed server, e.g. /usr/lib/postgresql/15/bin. */
@@ -111,22 +109,4 @@ public final class PostgresForGlance implements AutoCloseable {
         }
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port", e);
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete " + root, e);
-        }
-    }
 }

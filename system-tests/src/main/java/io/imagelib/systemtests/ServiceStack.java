@@ -85,8 +85,12 @@ public final class ServiceStack implements AutoCloseable {
         return SERVICES.stream().filter(s -> jar(projectRoot, s).isEmpty()).toList();
     }
 
-    /** Starts Kafka (1 node), the registry, then every service, waiting for each one's readiness. */
+    /**
+     * Starts Kafka (1 node), the registry, then every service, waiting for each one's readiness. {@code dir} is
+     * wiped first: records left by an earlier run (old admin epochs, roles) would satisfy this run's waits.
+     */
     public static ServiceStack start(Path projectRoot, Path dir) {
+        LocalResources.deleteTree(dir);
         KafkaCluster kafka = KafkaCluster.singleNode(dir.resolve("kafka")).start();
         ApicurioRegistryProcess registry = null;
         ServiceStack stack = null;
@@ -102,7 +106,7 @@ public final class ServiceStack implements AutoCloseable {
             Map<String, Service> services = new LinkedHashMap<>();
             for (String name : SERVICES) {
                 Path jar = jar(projectRoot, name).orElseThrow(() -> new IllegalStateException(name + " jar not built"));
-                services.put(name, new Service(name, jar, PostgresForGlance.freePort(), dir.resolve(name + ".log")));
+                services.put(name, new Service(name, jar, LocalResources.freePort(), dir.resolve(name + ".log")));
             }
             stack = new ServiceStack(kafka, registry, services, env);
             for (Service service : services.values()) {

@@ -27,7 +27,7 @@ public final class TestBed implements AutoCloseable {
     /** Starts everything under {@code root} (wiped first); on failure undoes what was started and rethrows. */
     public static TestBed start(Path root, int hostCount) {
         long t0 = System.nanoTime();
-        PostgresForGlance.deleteTree(root);
+        LocalResources.deleteTree(root);
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
