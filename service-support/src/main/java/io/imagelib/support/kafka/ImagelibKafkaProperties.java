@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param schemaRegistryUrl Confluent-compatible registry base URL, or {@code mock://scope} for tests
  * @param provisionTopics   create missing catalogue topics at startup and refuse conflicting ones
- * @param instanceId        names this instance in records it publishes (monitorId, observer) and in metrics
+ * @param instanceId        names this instance in records it publishes (monitorId, observer) and in metrics;
+ *                          defaults to {@code <hostname>-<pid>} so two instances on one machine differ
  * @param deadLetterRetries how often a failing record is retried before it goes to {@code <topic>-dlt}
  * @param deadLetterBackoff pause between those retries
  */
@@ -17,7 +18,26 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ImagelibKafkaProperties(
         @DefaultValue("http://127.0.0.1:8081/apis/ccompat/v7") String schemaRegistryUrl,
         @DefaultValue("true") boolean provisionTopics,
-        @DefaultValue("${HOSTNAME:local}") String instanceId,
+        String instanceId,
         @DefaultValue("2") int deadLetterRetries,
         @DefaultValue("100ms") Duration deadLetterBackoff) {
+
+    public ImagelibKafkaProperties {
+        if (instanceId == null || instanceId.isBlank()) {
+            instanceId = hostName() + "-" + ProcessHandle.current().pid();
+        }
+    }
+
+    // @DefaultValue does not resolve placeholders, so the default is computed here.
+    private static String hostName() {
+        String fromEnvironment = System.getenv("HOSTNAME");
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
 }

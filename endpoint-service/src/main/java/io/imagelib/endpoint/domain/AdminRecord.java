@@ -1,0 +1,13 @@
+package io.imagelib.endpoint.domain;
+
+import io.imagelib.avro.AdminChangeReason;
+import java.time.Instant;
+
+/**
+ * The admin endpoint on record for a region.
+ *
+ * @param serving false after NO_HEALTHY_HOST: the host is only kept on record (who was admin last), nobody serves
+ */
+public record AdminRecord(String hostId, String url, long epoch, AdminChangeReason reason, boolean serving,
+                          Instant changedAt) {
+}
