@@ -19,7 +19,8 @@ public final class Scenarios {
     public static final String ROUTER_REGION_HEADER = System.getProperty("imagelib.systemtests.region-header", "X-Imagelib-Region");
 
     /** What an admin failover took, each measured from the kill. */
-    public record AdminFailover(String newAdmin, Duration downEvent, Duration newAdminPublished, Duration uploadOk) {
+    public record AdminFailover(String newAdmin, Duration downEvent, Duration routerExclusion, Duration newAdminPublished,
+                                Duration uploadOk) {
     }
 
     private Scenarios() {
@@ -53,16 +54,39 @@ public final class Scenarios {
                 .orElseThrow(() -> new IllegalStateException(hostId + " did not become admin of " + REGION + " within " + timeout));
     }
 
+    /** The DOWN event for {@code host} that arrived after {@code sinceNanos}. */
+    public static EventLog.Event awaitDown(EventLog events, GlanceHosts.Host host, long sinceNanos) {
+        return events.await(Topics.HOST_HEALTH, sinceNanos, status(host, HealthStatus.DOWN), Duration.ofSeconds(10))
+                .orElseThrow(() -> new IllegalStateException("No DOWN event for " + host.id() + " within 10 s"));
+    }
+
     /**
-     * kill -9 of the admin host; waits for its DOWN event, for a new admin at a higher epoch, and for the first
-     * upload through the router that succeeds (then checks it downloads intact).
+     * From the DOWN event's arrival here until the router's UP count for the region is {@code expectedHealthy},
+     * polled every millisecond or so; zero when the router had already excluded the host.
+     */
+    public static Duration awaitRouterExclusion(ServiceStack stack, long downNanos, int expectedHealthy) {
+        long deadline = downNanos + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (stack.routerHealthyHosts() == expectedHealthy) {
+                return Duration.ofNanos(Math.max(0, System.nanoTime() - downNanos));
+            }
+            GlanceHosts.sleep(Duration.ofMillis(1));
+        }
+        throw new IllegalStateException("Router still counts " + stack.routerHealthyHosts() + " UP hosts, not "
+                + expectedHealthy + ", 10 s after the DOWN event");
+    }
+
+    /**
+     * kill -9 of the admin host; waits for its DOWN event, for the router to exclude it, for a new admin at a higher
+     * epoch, and for the first upload through the router that succeeds (then checks it downloads intact).
      */
     public static AdminFailover adminFailover(GlanceHosts glance, ServiceStack stack, EventLog events, GlanceClient viaRouter,
                                               GlanceHosts.Host admin, long epoch) throws Exception {
+        int healthyBefore = stack.routerHealthyHosts();
         long killed = System.nanoTime();
         glance.kill(admin);
-        EventLog.Event down = events.await(Topics.HOST_HEALTH, killed, status(admin, HealthStatus.DOWN), Duration.ofSeconds(10))
-                .orElseThrow(() -> new IllegalStateException("No DOWN event for " + admin.id() + " within 10 s"));
+        EventLog.Event down = awaitDown(events, admin, killed);
+        Duration exclusion = awaitRouterExclusion(stack, down.receivedNanos(), healthyBefore - 1);
         EventLog.Event newAdmin = events.await(Topics.ADMIN_ENDPOINT, killed, e -> e.value() instanceof AdminEndpoint a
                         && !a.getHostId().equals(admin.id()) && a.getEpoch() > epoch, Duration.ofSeconds(10))
                 .orElseThrow(() -> new IllegalStateException("No new admin within 10 s of killing " + admin.id()));
@@ -77,7 +101,7 @@ public final class Scenarios {
                     throw new IllegalStateException("Image " + id + " uploaded after the admin kill downloads corrupted");
                 }
                 return new AdminFailover(((AdminEndpoint) newAdmin.value()).getHostId(), Duration.ofNanos(down.receivedNanos() - killed),
-                        Duration.ofNanos(newAdmin.receivedNanos() - killed), Duration.ofNanos(uploaded - killed));
+                        exclusion, Duration.ofNanos(newAdmin.receivedNanos() - killed), Duration.ofNanos(uploaded - killed));
             } catch (java.io.IOException notYet) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("No upload through the router succeeded within 20 s of the admin kill", notYet);

@@ -99,6 +99,11 @@ public final class ServiceStack implements AutoCloseable {
             Map<String, String> env = new LinkedHashMap<>();
             env.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
             env.put("IMAGELIB_KAFKA_SCHEMA_REGISTRY_URL", registry.ccompatUrl());
+            // The short names some services' application.yml read (endpoint-service); the Spring names win anyway.
+            env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+            env.put("SCHEMA_REGISTRY_URL", registry.ccompatUrl());
+            // Requests naming no region, and the router's /actuator/health/upstreams count, are about our region.
+            env.put("IMAGELIB_ROUTER_DEFAULT_REGION", Scenarios.REGION);
             env.put("SERVER_ADDRESS", "127.0.0.1");
             env.put("IMAGELIB_SECURITY_TOKENS_0_TOKEN", ADMIN_TOKEN);
             env.put("IMAGELIB_SECURITY_TOKENS_0_PRINCIPAL", "system-tests");
@@ -189,6 +194,21 @@ public final class ServiceStack implements AutoCloseable {
                 .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** The router's count of UP hosts in its default region ({@code /actuator/health/upstreams}); -1 if unreadable. */
+    public int routerHealthyHosts() {
+        try {
+            String body = http.send(HttpRequest.newBuilder(router().resolve("/actuator/health/upstreams"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            var m = java.util.regex.Pattern.compile("\"healthyHosts\"\\s*:\\s*(\\d+)").matcher(body);
+            return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     public int removeRole(String region, GlanceHosts.Host host) throws IOException, InterruptedException {

@@ -84,6 +84,8 @@ class ServicesFailoverIT {
 
         assertThat(failover.newAdmin()).isNotEqualTo(admin.id());
         assertThat(failover.downEvent()).as("kill -> DOWN event").isLessThan(Duration.ofSeconds(1));
+        // Goal 50 ms p99 (bench/failover measures it); here only that the router acts on the event promptly.
+        assertThat(failover.routerExclusion()).as("DOWN -> router exclusion").isLessThan(Duration.ofSeconds(1));
         assertThat(failover.uploadOk()).as("kill -> new admin published and an upload succeeds").isLessThan(Duration.ofSeconds(2));
         BED.glance().restore(admin);
     }
@@ -97,8 +99,7 @@ class ServicesFailoverIT {
 
         assertThat(load.total()).isGreaterThan(50);
         assertThat(load.failed()).as("failed downloads through the router; first errors: %s", load.sampleErrors()).isZero();
-        assertThat(events.await(Topics.HOST_HEALTH, load.faultNanos(), Scenarios.status(victim, HealthStatus.DOWN), Duration.ofSeconds(5)))
-                .as("DOWN event for %s", victim.id()).isPresent();
+        assertThat(Scenarios.awaitDown(events, victim, load.faultNanos()).key()).isEqualTo(victim.id());
         BED.glance().restore(victim);
     }
 

@@ -141,6 +141,7 @@ public final class FailoverBench {
                 GlanceHosts.Host adminHost = Scenarios.host(glance, admin.getHostId());
                 var failover = Scenarios.adminFailover(glance, stack, events, viaRouter, adminHost, admin.getEpoch());
                 figures.add("kill -> DOWN event", failover.downEvent());
+                figures.add("DOWN -> router exclusion (UP count in /actuator/health/upstreams)", failover.routerExclusion());
                 figures.add("admin kill -> new admin published", failover.newAdminPublished());
                 figures.add("admin kill -> new admin + upload ok", failover.uploadOk());
                 glance.restore(adminHost);
@@ -175,7 +176,6 @@ public final class FailoverBench {
         haproxy.forEach((setting, f) -> rows(out, setting.label(), f));
         if (router != null) {
             rows(out, "our router", router);
-            out.append("| our router | DOWN -> router exclusion | - | not observable from outside yet | | | |\n");
         }
         out.append('\n');
         haproxy.forEach((setting, f) -> out.append("- ").append(setting.label()).append(": ").append(f.failed).append(" of ")
