@@ -156,6 +156,8 @@ public final class ServiceStack implements AutoCloseable {
         Map<String, String> serviceEnv = new LinkedHashMap<>(env);
         serviceEnv.put("SERVER_PORT", String.valueOf(service.port));
         serviceEnv.put("SPRING_APPLICATION_NAME", service.name);
+        // Unique per process (consumer groups and observation keys are built from it); not every build defaults it.
+        serviceEnv.put("IMAGELIB_KAFKA_INSTANCE_ID", service.name + "-" + service.port);
         service.process = Processes.start(command, service.log, serviceEnv);
     }
 
