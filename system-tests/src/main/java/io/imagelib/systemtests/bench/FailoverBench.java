@@ -30,24 +30,26 @@ import java.util.Random;
  */
 public final class FailoverBench {
 
-    record Options(int trials, int concurrency, Duration load, int imageMib, Path projectRoot) {
+    record Options(int trials, int concurrency, Duration load, int imageMib, boolean haproxy, Path projectRoot) {
         static Options parse(String[] args) {
             int trials = 30;
             int concurrency = 50;
             int loadSeconds = 8;
             int imageMib = 2;
+            boolean haproxy = true;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--trials" -> trials = Integer.parseInt(args[++i]);
                     case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
                     case "--load-seconds" -> loadSeconds = Integer.parseInt(args[++i]);
                     case "--image-mib" -> imageMib = Integer.parseInt(args[++i]);
+                    case "--router-only" -> haproxy = false;
                     default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                            + "; usage: failover [--trials N] [--concurrency C] [--load-seconds S] [--image-mib M]");
+                            + "; usage: failover [--trials N] [--concurrency C] [--load-seconds S] [--image-mib M] [--router-only]");
                 }
             }
             Path root = Path.of(System.getProperty("imagelib.project.root", ".")).toAbsolutePath().normalize();
-            return new Options(trials, concurrency, Duration.ofSeconds(loadSeconds), imageMib, root);
+            return new Options(trials, concurrency, Duration.ofSeconds(loadSeconds), imageMib, haproxy, root);
         }
     }
 
@@ -71,7 +73,9 @@ public final class FailoverBench {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
-        Path work = options.projectRoot().resolve("system-tests/target/bench").toAbsolutePath();
+        // Scratch space in this checkout (the bench script runs from the repository root); the project root may
+        // point elsewhere only to find service jars.
+        Path work = Path.of("system-tests/target/bench").toAbsolutePath();
         Instant started = Instant.now();
         Map<HaproxyBaseline.Setting, Figures> haproxyFigures = new EnumMap<>(HaproxyBaseline.Setting.class);
         Figures router = null;
@@ -85,20 +89,8 @@ public final class FailoverBench {
             String imageId = client.createAndUpload(glance.host(1).baseUrl(), "bench", image);
             DownloadLoad load = new DownloadLoad(client, options.concurrency());
 
-            try (HaproxyBaseline haproxy = HaproxyBaseline.start(work.resolve("haproxy"), glance.hosts())) {
-                for (int trial = 1; trial <= options.trials(); trial++) {
-                    var results = HaproxyTrial.run(haproxy, glance, glance.host(2), HaproxyTrial.Fault.KILL, load, imageId, sha,
-                            options.load());
-                    for (HaproxyTrial.Result result : results.values()) {
-                        System.out.println("[bench] trial " + trial + ": " + result);
-                        Figures f = haproxyFigures.computeIfAbsent(result.setting(), s -> new Figures());
-                        f.add("kill -> DOWN (HAProxy marks the server DOWN)", result.detection());
-                        f.add("kill -> last failed request (recovery)", result.recovery());
-                        f.addLoad(result.requests(), result.failed());
-                    }
-                    // The table so far, so a run stopped early still leaves its figures.
-                    writeReport(work, report(options, started, trial, haproxyFigures, null, "(HAProxy trials in progress)"));
-                }
+            if (options.haproxy()) {
+                haproxyTrials(options, work, started, glance, load, imageId, sha, haproxyFigures);
             }
 
             List<String> missing = ServiceStack.missingJars(options.projectRoot());
@@ -112,6 +104,25 @@ public final class FailoverBench {
         String report = report(options, started, options.trials(), haproxyFigures, router, routerNote);
         System.out.println(report);
         writeReport(work, report);
+    }
+
+    private static void haproxyTrials(Options options, Path work, Instant started, GlanceHosts glance, DownloadLoad load, String imageId,
+                                      String sha, Map<HaproxyBaseline.Setting, Figures> figures) throws Exception {
+        try (HaproxyBaseline haproxy = HaproxyBaseline.start(work.resolve("haproxy"), glance.hosts())) {
+            for (int trial = 1; trial <= options.trials(); trial++) {
+                var results = HaproxyTrial.run(haproxy, glance, glance.host(2), HaproxyTrial.Fault.KILL, load, imageId, sha,
+                        options.load());
+                for (HaproxyTrial.Result result : results.values()) {
+                    System.out.println("[bench] trial " + trial + ": " + result);
+                    Figures f = figures.computeIfAbsent(result.setting(), s -> new Figures());
+                    f.add("kill -> DOWN (HAProxy marks the server DOWN)", result.detection());
+                    f.add("kill -> last failed request (recovery)", result.recovery());
+                    f.addLoad(result.requests(), result.failed());
+                }
+                // The table so far, so a run stopped early still leaves its figures.
+                writeReport(work, report(options, started, trial, figures, null, "(HAProxy trials in progress)"));
+            }
+        }
     }
 
     private static void writeReport(Path work, String report) throws IOException {
