@@ -65,15 +65,20 @@ public final class Scenarios {
      * polled every millisecond or so; zero when the router had already excluded the host.
      */
     public static Duration awaitRouterExclusion(ServiceStack stack, long downNanos, int expectedHealthy) {
-        long deadline = downNanos + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (stack.routerHealthyHosts() == expectedHealthy) {
-                return Duration.ofNanos(Math.max(0, System.nanoTime() - downNanos));
+        awaitRouterCount(stack, expectedHealthy, Duration.ofSeconds(10));
+        return Duration.ofNanos(Math.max(0, System.nanoTime() - downNanos));
+    }
+
+    /** Polls the router's UP count for the region (about every millisecond) until it is {@code expected}. */
+    public static void awaitRouterCount(ServiceStack stack, int expected, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (stack.routerHealthyHosts() != expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Router counts " + stack.routerHealthyHosts() + " UP hosts, not "
+                        + expected + ", after " + timeout);
             }
             GlanceHosts.sleep(Duration.ofMillis(1));
         }
-        throw new IllegalStateException("Router still counts " + stack.routerHealthyHosts() + " UP hosts, not "
-                + expectedHealthy + ", 10 s after the DOWN event");
     }
 
     /**
@@ -82,7 +87,9 @@ public final class Scenarios {
      */
     public static AdminFailover adminFailover(GlanceHosts glance, ServiceStack stack, EventLog events, GlanceClient viaRouter,
                                               GlanceHosts.Host admin, long epoch) throws Exception {
-        int healthyBefore = stack.routerHealthyHosts();
+        // Start from a router that counts every live host UP (a host restored by an earlier step may still be rising).
+        int healthyBefore = (int) glance.hosts().stream().filter(GlanceHosts.Host::isAlive).count();
+        awaitRouterCount(stack, healthyBefore, Duration.ofSeconds(30));
         long killed = System.nanoTime();
         glance.kill(admin);
         EventLog.Event down = awaitDown(events, admin, killed);

@@ -95,7 +95,7 @@ public final class FailoverBench {
 
             List<String> missing = ServiceStack.missingJars(options.projectRoot());
             if (missing.isEmpty()) {
-                router = routerTrials(options, bed, work);
+                router = routerTrials(options, bed, work, started, haproxyFigures);
                 routerNote = "";
             } else {
                 routerNote = "Our router: not measured, service jars not built: " + missing;
@@ -130,7 +130,8 @@ public final class FailoverBench {
         Files.writeString(work.resolve("failover.md"), report);
     }
 
-    private static Figures routerTrials(Options options, TestBed bed, Path work) throws Exception {
+    private static Figures routerTrials(Options options, TestBed bed, Path work, Instant started,
+                                        Map<HaproxyBaseline.Setting, Figures> haproxyFigures) throws Exception {
         GlanceHosts glance = bed.glance();
         Figures figures = new Figures();
         try (ServiceStack stack = ServiceStack.start(options.projectRoot(), work.resolve("services"));
@@ -164,6 +165,7 @@ public final class FailoverBench {
                 System.out.printf("[bench] router trial %d: %s, non-admin kill %d/%d failed %s%n", trial, failover,
                         result.failed(), result.total(), result.sampleErrors());
                 glance.restore(victim);
+                writeReport(work, report(options, started, trial, haproxyFigures, figures, "(router trials in progress)"));
             }
         }
         return figures;
