@@ -1,6 +1,8 @@
 package io.imagelib.endpoint.web;
 
 import io.imagelib.support.endpoint.AdminEndpointWatcher;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Set;
@@ -37,7 +39,7 @@ class EndpointsPageEvents implements DisposableBean {
             Thread.ofPlatform().name("endpoints-page-sse").daemon().factory());
 
     EndpointsPageEvents(EndpointCatalog catalog, AdminEndpointWatcher admins, EndpointsPageProperties properties,
-                        Clock clock) {
+                        Clock clock, MeterRegistry meters) {
         this.catalog = catalog;
         this.properties = properties;
         this.clock = clock;
@@ -48,6 +50,8 @@ class EndpointsPageEvents implements DisposableBean {
             changed();
         });
         catalog.onRegionsChange(this::changed);
+        Gauge.builder("imagelib.endpoint.page.streams", streams, Set::size)
+                .description("Open API Endpoints page event streams").register(meters);
         long heartbeat = properties.heartbeat().toMillis();
         sender.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
     }
@@ -65,10 +69,6 @@ class EndpointsPageEvents implements DisposableBean {
         streams.add(stream);
         sender.execute(() -> send(stream, snapshot()));
         return stream;
-    }
-
-    int openStreams() {
-        return streams.size();
     }
 
     private void changed() {
