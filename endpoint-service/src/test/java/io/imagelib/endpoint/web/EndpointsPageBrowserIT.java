@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imagelib.avro.HealthStatus;
 import io.imagelib.endpoint.EndpointServiceApplication;
+import io.imagelib.endpoint.it.ServiceUnderTest;
 import io.imagelib.schemas.topics.Topics;
 import io.imagelib.testing.KafkaTestBroker;
 import io.imagelib.testing.TypedKafka;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -69,13 +69,8 @@ class EndpointsPageBrowserIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", kafka::bootstrapServers);
-        registry.add("imagelib.kafka.schema-registry-url", () -> KafkaTestBroker.REGISTRY_URL);
-        registry.add("imagelib.endpoint.streams.state-dir", () -> "target/streams-state/" + UUID.randomUUID());
-        registry.add("imagelib.endpoint.streams.replication-factor", () -> "1");
-        registry.add("imagelib.security.tokens[0].token", () -> ADMIN_TOKEN);
-        registry.add("imagelib.security.tokens[0].principal", () -> "ops");
-        registry.add("imagelib.security.tokens[0].roles[0]", () -> "admin");
+        ServiceUnderTest.onBroker(registry, kafka);
+        ServiceUnderTest.token(registry, 0, ADMIN_TOKEN, "ops", "admin");
     }
 
     static boolean browserInstalled() {
