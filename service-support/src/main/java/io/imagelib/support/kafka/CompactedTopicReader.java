@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
@@ -44,6 +45,9 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Sma
     private final DeadLetterPublisher deadLetters;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final List<Runnable> onCaughtUp;
+    /** Per partition, the offset after the last record handed to the handler; lets writers read their own writes. */
+    private final Map<Integer, Long> appliedUpTo = new ConcurrentHashMap<>();
+    private final Object progress = new Object();
     private volatile boolean running;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
@@ -80,6 +84,26 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Sma
 
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
         return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Waits until the record at {@code offset} of {@code partition} has been handed to the handler, so a writer that
+     * just had a record acknowledged decides its next step on state that includes it (read-your-writes).
+     *
+     * @return false if the reader did not get there within the timeout
+     */
+    public boolean awaitApplied(int partition, long offset, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (appliedUpTo.getOrDefault(partition, 0L) <= offset) {
+                long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (leftMillis <= 0) {
+                    return false;
+                }
+                progress.wait(leftMillis);
+            }
+            return true;
+        }
     }
 
     @Override
@@ -123,6 +147,10 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Sma
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : kafka.poll(POLL)) {
                     deliver(record);
+                    appliedUpTo.put(record.partition(), record.offset() + 1);
+                }
+                synchronized (progress) {
+                    progress.notifyAll();
                 }
                 if (!isCaughtUp() && startEnd.entrySet().stream().allMatch(e -> kafka.position(e.getKey()) >= e.getValue())) {
                     log.info("Caught up with {} ({} partitions)", topic.name(), partitions.size());

@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -113,6 +114,16 @@ public class ImagelibKafkaAutoConfiguration {
     StateReaderFactory stateReaderFactory(KafkaProperties kafka, SchemaRegistry registry,
                                           DeadLetterPublisher deadLetters, ImagelibKafkaProperties properties) {
         return new StateReaderFactory(kafka.buildConsumerProperties(), registry, deadLetters, properties.instanceId());
+    }
+
+    /**
+     * Creates the shared producer on the startup thread. Kafka loads some classes by name through the thread's
+     * context class loader; in a Spring Boot fat jar a JDK pool thread (e.g. an HttpClient callback) has the system
+     * loader, which cannot see the nested jars, so a producer first created there fails.
+     */
+    @Bean
+    SmartInitializingSingleton imagelibProducerWarmup(KafkaTemplate<?, ?> template) {
+        return () -> template.getProducerFactory().createProducer().close();
     }
 
     @Bean

@@ -10,8 +10,12 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.web.servlet.DispatcherServlet;
 
-/** problem+json for every error and a request body limit, for the servlet-based control-plane services. */
-@AutoConfiguration
+/**
+ * problem+json for every error and a request body limit, for the servlet-based control-plane services.
+ * Runs before WebMvcAutoConfiguration so Boot's own ProblemDetailsExceptionHandler (conditional on a missing
+ * ResponseEntityExceptionHandler) backs off; with both present Boot's wins and bodies lose their imagelib type.
+ */
+@AutoConfiguration(beforeName = "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(DispatcherServlet.class)
 @EnableConfigurationProperties(ImagelibWebProperties.class)

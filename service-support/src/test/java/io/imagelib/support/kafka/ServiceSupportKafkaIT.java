@@ -75,11 +75,15 @@ class ServiceSupportKafkaIT {
     KafkaTemplate<String, Object> template;
     @Autowired
     StateReadersHealthIndicator readiness;
+    @Autowired
+    CompactedTopicReader<HostRole> rolesReader;
 
     @Test
     void stateReaderRebuildsTheTopicAndReportsCatchUp() throws Exception {
-        template.send(Topics.HOST_ROLES_NAME, "h1", role("h1")).get();
-        await().atMost(Duration.ofSeconds(20)).until(() -> app.roles.containsKey("h1"));
+        var sent = template.send(Topics.HOST_ROLES_NAME, "h1", role("h1")).get().getRecordMetadata();
+        // read-your-writes: once awaitApplied returns true the handler has seen the record, no polling needed
+        assertThat(rolesReader.awaitApplied(sent.partition(), sent.offset(), Duration.ofSeconds(20))).isTrue();
+        assertThat(app.roles).containsKey("h1");
         assertThat(readiness.health().getStatus()).isEqualTo(Status.UP);
 
         template.send(Topics.HOST_ROLES_NAME, "h1", null).get();

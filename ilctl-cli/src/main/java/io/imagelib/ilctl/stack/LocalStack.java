@@ -1,0 +1,431 @@
+package io.imagelib.ilctl.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imagelib.deploy.local.ApicurioRegistryProcess;
+import io.imagelib.deploy.local.KafkaCluster;
+import io.imagelib.deploy.local.KafkaDistribution;
+import io.imagelib.deploy.local.KafkaNode;
+import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.ilctl.IlctlException;
+import io.imagelib.ilctl.http.RoleRequest;
+import io.imagelib.ilctl.http.ServiceClient;
+import io.imagelib.ilctl.output.EndpointTable;
+import io.imagelib.ilctl.output.JsonRows;
+import io.imagelib.ilctl.output.OutputFormat;
+import io.imagelib.ilctl.output.Table;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The whole system on one machine: Kafka, the registry, the four services and N Glance hosts, all under one state
+ * directory. {@link #up} starts only what is not running (so it can be repeated), {@link #down} stops exactly the
+ * PIDs recorded in the state directory, {@link #status} reports each component.
+ */
+public final class LocalStack {
+
+    public static final String STORAGE_ID = "imagelib-local-share";
+    private static final Duration SERVICE_READY_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+    private final Project project;
+    private final StackLayout layout;
+    private final PrintWriter out;
+
+    public LocalStack(Project project, StackLayout layout, PrintWriter out) {
+        this.project = project;
+        this.layout = layout;
+        this.out = out;
+    }
+
+    // ---------------------------------------------------------------- up
+
+    /** Starts what is not running; returns the components this checkout does not have (nothing faked in their place). */
+    public List<String> up(StackConfig config, GlanceLauncher glance) {
+        StackConfig.load(layout.stateFile()).filter(running -> !running.equals(config)).ifPresent(running -> {
+            if (status().stream().anyMatch(c -> c.pid() != null)) {
+                throw IlctlException.stack("The stack in " + layout.dir() + " runs with " + running
+                        + "; stop it first (ilctl down --dir " + layout.dir() + ") or use another --dir");
+            }
+        });
+        config.save(layout.stateFile());
+        String token = token();
+        List<ServiceModule> services = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (ServiceModule service : ServiceModule.values()) {
+            if (project.hasModule(service.module())) {
+                services.add(service);
+            } else {
+                missing.add(service.module());
+            }
+        }
+        step("Build", () -> build(services, glance));
+        missing.forEach(module -> say("  %-22s MISSING: module %s is not in this checkout (not started, nothing in its place)", module, module));
+        KafkaCluster kafka = step("Kafka", () -> startKafka(config));
+        ApicurioRegistryProcess registry = step("Schema registry", () -> startRegistry(config));
+        step("Services", () -> startServices(config, services, kafka.bootstrapServers(), registry.ccompatUrl(), token));
+        step(config.glance() == StackConfig.GlanceMode.simulated ? "Glance hosts (SIMULATED)" : "Glance hosts", () -> {
+            glance.start(config, layout, out);
+            return null;
+        });
+        if (services.contains(ServiceModule.ROLE)) {
+            step("Roles", () -> assignRoles(config, token));
+        } else {
+            say("  role-service is missing: no roles assigned");
+        }
+        if (services.contains(ServiceModule.ENDPOINT)) {
+            step("Admin endpoint", () -> awaitAdmin(config, token));
+        } else {
+            say("  endpoint-service is missing: no endpoint table");
+        }
+        summary(config, token);
+        return missing;
+    }
+
+    private <T> T step(String name, Supplier<T> action) {
+        say("==> %s", name);
+        long started = System.nanoTime();
+        T result = action.get();
+        say("    (%d ms)", (System.nanoTime() - started) / 1_000_000);
+        return result;
+    }
+
+    private Void build(List<ServiceModule> services, GlanceLauncher glance) {
+        List<String> modules = new ArrayList<>();
+        if (!project.kafkaLibBuilt()) {
+            modules.add("deploy");
+        }
+        services.stream().map(ServiceModule::module).filter(m -> project.jar(m).isEmpty()).forEach(modules::add);
+        glance.module().filter(m -> project.jar(m).isEmpty()).ifPresent(modules::add);
+        if (modules.isEmpty()) {
+            say("  all jars built");
+        } else {
+            Path log = layout.logs().resolve("build.log");
+            say("  building %s: ./mvnw -q -pl %s -am package -DskipTests (log %s)", modules, String.join(",", modules), log);
+            project.build(modules, log);
+        }
+        if (!Files.isRegularFile(ApicurioRegistryProcess.appJar(project.root()))) {
+            ApicurioRegistryProcess.buildIfMissing(project.root(), firstLineOnly());
+        }
+        return null;
+    }
+
+    /** The registry build prints every Maven line; the first says what happens and where the log is. */
+    private Consumer<String> firstLineOnly() {
+        boolean[] said = {false};
+        return line -> {
+            if (!said[0]) {
+                say("  %s", line);
+                said[0] = true;
+            }
+        };
+    }
+
+    private KafkaCluster startKafka(StackConfig config) {
+        KafkaCluster cluster;
+        boolean wasRunning;
+        try {
+            cluster = KafkaCluster.create(layout.kafkaDir(), distribution(), 1, config.kafkaPort());
+            wasRunning = cluster.nodes().stream().allMatch(KafkaNode::isRunning);
+            cluster.start(Lifetime.DETACHED, KafkaCluster.DEFAULT_READY_TIMEOUT);
+        } catch (RuntimeException e) {
+            throw IlctlException.stack("Kafka did not start: " + e.getMessage());
+        }
+        say("  %-22s %-40s %s (PID %s)", "kafka", cluster.bootstrapServers(), wasRunning ? "already running" : "started",
+                cluster.nodes().get(0).pid().orElse(-1));
+        return cluster;
+    }
+
+    private ApicurioRegistryProcess startRegistry(StackConfig config) {
+        Optional<ApicurioRegistryProcess> running = ApicurioRegistryProcess.find(layout.registryDir());
+        ApicurioRegistryProcess registry;
+        try {
+            registry = running.orElseGet(() -> ApicurioRegistryProcess.start(project.root(), layout.registryDir(),
+                    config.registryPort(), Lifetime.DETACHED, ApicurioRegistryProcess.DEFAULT_READY_TIMEOUT, firstLineOnly()));
+        } catch (RuntimeException e) {
+            throw IlctlException.stack("The schema registry did not start: " + e.getMessage());
+        }
+        say("  %-22s %-40s %s (PID %d)", "registry", registry.ccompatUrl(), running.isPresent() ? "already running" : "started", registry.pid());
+        return registry;
+    }
+
+    private Void startServices(StackConfig config, List<ServiceModule> services, String bootstrap, String registryUrl, String token) {
+        List<ServiceModule> started = new ArrayList<>();
+        for (ServiceModule service : services) {
+            StackProcess process = layout.process(service.module());
+            Optional<ProcessHandle> running = process.running();
+            if (running.isPresent()) {
+                say("  %-22s %-40s already running (PID %d)", service.module(), config.serviceUrl(service), running.get().pid());
+                continue;
+            }
+            Path bootJar = project.jar(service.module()).orElseThrow(() -> IlctlException.stack("No jar for " + service.module()));
+            Path jar = ExtractedJar.of(bootJar, layout.dir().resolve("app").resolve(service.module()), process.logFile());
+            String marker = layout.jvmMarker(service.module());
+            List<String> command = List.of(javaBinary(), "-Xmx384m", "-XX:TieredStopAtLevel=1", marker, "-jar", jar.toString());
+            ProcessHandle handle = process.start(command, marker, serviceEnvironment(config, service, bootstrap, registryUrl, token),
+                    layout.dir().resolve("state").resolve(service.module()));
+            say("  %-22s %-40s started (PID %d), log %s", service.module(), config.serviceUrl(service), handle.pid(), process.logFile());
+            started.add(service);
+        }
+        // Spring Boot services start in parallel; waiting for each in turn would add their start times up.
+        List<CompletableFuture<Void>> ready = started.stream()
+                .map(service -> CompletableFuture.runAsync(() -> {
+                    Readiness.await(layout.process(service.module()), config.serviceUrl(service) + service.readinessPath(),
+                            SERVICE_READY_TIMEOUT);
+                    say("  %-22s ready", service.module());
+                }))
+                .toList();
+        join(ready);
+        return null;
+    }
+
+    private Map<String, String> serviceEnvironment(StackConfig config, ServiceModule service, String bootstrap,
+                                                   String registryUrl, String token) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SERVER_PORT", Integer.toString(config.port(service)));
+        env.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("IMAGELIB_KAFKA_SCHEMA_REGISTRY_URL", registryUrl);
+        env.put("IMAGELIB_KAFKA_INSTANCE_ID", service.module() + "-1");
+        env.put("IMAGELIB_STATE_DIR", layout.dir().resolve("state").resolve(service.module()).toString());
+        // One admin principal for the whole stack: ilctl reads the same token from the state directory.
+        env.put("IMAGELIB_ADMIN_TOKEN", token);
+        env.put("IMAGELIB_SECURITY_TOKENS_0_TOKEN", token);
+        env.put("IMAGELIB_SECURITY_TOKENS_0_PRINCIPAL", "ilctl");
+        env.put("IMAGELIB_SECURITY_TOKENS_0_ROLES_0", "admin");
+        return env;
+    }
+
+    private Void assignRoles(StackConfig config, String token) {
+        ServiceClient roles = new ServiceClient("role-service", config.serviceUrl(ServiceModule.ROLE), Optional.of(token), Duration.ofSeconds(30));
+        for (GlanceHost host : config.glanceHosts()) {
+            RoleRequest request = new RoleRequest(host.url(), host.url(),
+                    new RoleRequest.Storage("NFS", layout.glanceData().toString(), STORAGE_ID, null));
+            roles.put(RoleRequest.path(config.region(), host.name()), request);
+            say("  %-22s image-library role in %s (probe on), shared store %s", host.name(), config.region(), layout.glanceData());
+        }
+        return null;
+    }
+
+    private Void awaitAdmin(StackConfig config, String token) {
+        ServiceClient endpoints = endpointClient(config, token);
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode admin = adminEndpoints(endpoints, config.region());
+            if (!JsonRows.items(admin, "endpoints").isEmpty()) {
+                say("  admin: %s", JsonRows.items(admin, "endpoints").get(0).path("url").asText());
+                return null;
+            }
+            Readiness.pause();
+        }
+        throw IlctlException.timedOut("endpoint-service shows no admin endpoint for " + config.region() + " after "
+                + ADMIN_TIMEOUT.toSeconds() + " s; see " + layout.logs());
+    }
+
+    private static JsonNode adminEndpoints(ServiceClient endpoints, String region) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("service", "glance");
+        query.put("interface", "admin");
+        query.put("region", region);
+        return endpoints.get("/v1/endpoints", query);
+    }
+
+    private static ServiceClient endpointClient(StackConfig config, String token) {
+        return new ServiceClient("endpoint-service", config.serviceUrl(ServiceModule.ENDPOINT), Optional.of(token), Duration.ofSeconds(10));
+    }
+
+    private void summary(StackConfig config, String token) {
+        say("");
+        say("Listening:");
+        out.print(new Table(ComponentStatus.COLUMNS, status().stream().map(ComponentStatus::row).toList()).render(OutputFormat.table));
+        if (config.glance() == StackConfig.GlanceMode.simulated) {
+            say("Glance hosts are SIMULATED (glance-simulator), sharing %s", layout.glanceData());
+        }
+        say("Token for changes: %s (ilctl reads it from there)", layout.tokenFile());
+        if (project.hasModule(ServiceModule.ENDPOINT.module())) {
+            say("");
+            say("ilctl endpoint list --service glance --region %s", config.region());
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("service", "glance");
+            query.put("region", config.region());
+            out.print(EndpointTable.of(endpointClient(config, token).get("/v1/endpoints", query)).render(OutputFormat.table));
+        }
+        out.flush();
+    }
+
+    // ---------------------------------------------------------------- status
+
+    /** Each component with PID, address, state and what it answered. */
+    public List<ComponentStatus> status() {
+        StackConfig config = StackConfig.load(layout.stateFile()).orElseThrow(() -> IlctlException.stack(
+                "No stack in " + layout.dir() + " (no " + layout.stateFile().getFileName() + "); start one with: ilctl up --dir " + layout.dir()));
+        List<ComponentStatus> rows = new ArrayList<>();
+        rows.add(kafkaStatus(config));
+        rows.add(registryStatus(config));
+        for (ServiceModule service : ServiceModule.values()) {
+            if (!project.hasModule(service.module())) {
+                rows.add(new ComponentStatus(service.module(), "service", null, config.serviceUrl(service), "missing", "module not in this checkout"));
+                continue;
+            }
+            rows.add(processStatus(service.module(), "service", config.serviceUrl(service),
+                    config.serviceUrl(service) + service.readinessPath()));
+        }
+        for (GlanceHost host : config.glanceHosts()) {
+            rows.add(processStatus(host.name(), host.kind(), host.url(), host.url() + "/healthcheck"));
+        }
+        return rows;
+    }
+
+    private ComponentStatus kafkaStatus(StackConfig config) {
+        Optional<KafkaNode> node = project.kafkaLibBuilt()
+                ? KafkaCluster.open(layout.kafkaDir(), distribution()).map(c -> c.nodes().get(0))
+                : Optional.empty();
+        Long pid = node.filter(KafkaNode::isRunning).map(n -> n.pid().getAsLong()).orElse(null);
+        String address = node.map(KafkaNode::bootstrapServer).orElse(config.bootstrapServers());
+        int port = node.map(n -> n.spec().port()).orElse(config.kafkaPort());
+        return new ComponentStatus("kafka", "Kafka broker (KRaft)", pid, address, pid == null ? "stopped" : "running",
+                pid == null ? "-" : HttpProbe.accepts(port) ? "ready" : "no answer");
+    }
+
+    private ComponentStatus registryStatus(StackConfig config) {
+        Optional<ApicurioRegistryProcess> registry = ApicurioRegistryProcess.find(layout.registryDir());
+        if (registry.isEmpty()) {
+            return new ComponentStatus("registry", "Apicurio registry", null, config.registryUrl(), "stopped", "-");
+        }
+        HttpProbe.Answer answer = HttpProbe.get(registry.get().ccompatUrl() + "/subjects");
+        return new ComponentStatus("registry", "Apicurio registry", registry.get().pid(), registry.get().ccompatUrl(), "running",
+                answer.ok() ? "ready" : answer.describe());
+    }
+
+    private ComponentStatus processStatus(String name, String kind, String address, String healthUrl) {
+        Optional<ProcessHandle> running = layout.process(name).running();
+        if (running.isEmpty()) {
+            return new ComponentStatus(name, kind, null, address, "stopped", "-");
+        }
+        HttpProbe.Answer answer = HttpProbe.get(healthUrl);
+        String health = answer.ok() ? "ready"
+                : answer.status() == 503 && answer.body().contains("DISABLED BY FILE") ? "draining (disable file)"
+                : "not ready (" + answer.describe() + ")";
+        return new ComponentStatus(name, kind, running.get().pid(), address, "running", health);
+    }
+
+    // ---------------------------------------------------------------- down
+
+    /** Stops every process up recorded (hosts and services first, then registry and Kafka); returns what it stopped. */
+    public List<String> down() {
+        List<String> stopped = new CopyOnWriteArrayList<>();
+        // Clients first, so the database, the registry and Kafka do not wait on connections that are going away.
+        List<CompletableFuture<Void>> clients = recordedProcesses().stream()
+                .filter(process -> !process.name().equals(RealGlance.POSTGRES))
+                .map(process -> CompletableFuture.runAsync(() -> stopOne(process, stopped)))
+                .toList();
+        join(clients);
+        List<CompletableFuture<Void>> infrastructure = List.of(
+                CompletableFuture.runAsync(() -> stopOne(layout.process(RealGlance.POSTGRES), stopped)),
+                CompletableFuture.runAsync(() -> ApicurioRegistryProcess.find(layout.registryDir()).ifPresent(registry -> {
+                    long pid = registry.pid();
+                    registry.stop();
+                    report(stopped, "registry", pid);
+                })),
+                CompletableFuture.runAsync(() -> {
+                    if (project.kafkaLibBuilt()) {
+                        KafkaCluster.open(layout.kafkaDir(), distribution()).ifPresent(cluster -> {
+                            List<Long> pids = cluster.nodes().stream().filter(KafkaNode::isRunning).map(n -> n.pid().getAsLong()).toList();
+                            cluster.stop();
+                            pids.forEach(pid -> report(stopped, "kafka", pid));
+                        });
+                    }
+                }));
+        join(infrastructure);
+        return stopped;
+    }
+
+    private void stopOne(StackProcess process, List<String> stopped) {
+        Optional<Long> pid = process.running().map(ProcessHandle::pid);
+        if (process.stop(STOP_GRACE)) {
+            report(stopped, process.name(), pid.orElse(-1L));
+        }
+    }
+
+    private void report(List<String> stopped, String name, long pid) {
+        stopped.add(name);
+        say("  stopped %-22s (PID %d)", name, pid);
+    }
+
+    /** Every pid file under pids/: exactly what up started, whatever --hosts said then. */
+    private List<StackProcess> recordedProcesses() {
+        if (!Files.isDirectory(layout.pids())) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(layout.pids())) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".pid"))
+                    .map(n -> layout.process(n.substring(0, n.length() - ".pid".length())))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + layout.pids(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private KafkaDistribution distribution() {
+        return new KafkaDistribution(project.kafkaLib());
+    }
+
+    /** The bearer token of this stack, created once (mode 600) so every up of the same directory keeps it. */
+    private String token() {
+        Path file = layout.tokenFile();
+        try {
+            if (Files.isRegularFile(file)) {
+                return Files.readString(file).strip();
+            }
+            byte[] bytes = new byte[24];
+            new SecureRandom().nextBytes(bytes);
+            String token = HexFormat.of().formatHex(bytes);
+            Files.createDirectories(file.getParent());
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, token + "\n");
+            return token;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read or create the token file " + file, e);
+        }
+    }
+
+    public static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void join(List<CompletableFuture<Void>> futures) {
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    synchronized void say(String format, Object... args) {
+        out.println(String.format(format, args));
+        out.flush();
+    }
+}

@@ -1,0 +1,126 @@
+package io.imagelib.ilctl.stack;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A process of the local stack known by its pid file, which holds the PID and a marker: one argument of its command
+ * line that is unique to this component of this state directory (a path under it). A PID is only believed while
+ * that process still has the marker among its arguments: a PID the kernel recycled for something else is never
+ * reported as ours, and never signalled.
+ *
+ * @param name    component name, e.g. {@code role-service}
+ * @param pidFile where the PID and the marker are kept
+ * @param logFile stdout and stderr of the process
+ */
+public record StackProcess(String name, Path pidFile, Path logFile) {
+
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+    /** The running process, if the pid file names a live one that still has its marker argument. */
+    public Optional<ProcessHandle> running() {
+        if (!Files.isRegularFile(pidFile)) {
+            return Optional.empty();
+        }
+        try {
+            List<String> lines = Files.readAllLines(pidFile);
+            if (lines.size() < 2) {
+                return Optional.empty();
+            }
+            long pid = Long.parseLong(lines.get(0).strip());
+            String marker = lines.get(1);
+            return ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(h -> h.info().arguments().map(args -> Arrays.asList(args).contains(marker)).orElse(false));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Starts {@code command} detached from ilctl: it keeps running after ilctl exits, in its own session so a Ctrl-C
+     * in the terminal that ran {@code up} does not reach it. {@code marker} must be one of its arguments.
+     */
+    public ProcessHandle start(List<String> command, String marker, Map<String, String> environment, Path workDir) {
+        if (!command.subList(1, command.size()).contains(marker)) {
+            throw new IllegalArgumentException("The command of " + name + " must have its marker " + marker + " as an argument");
+        }
+        try {
+            Files.createDirectories(pidFile.getParent());
+            Files.createDirectories(logFile.getParent());
+            Files.createDirectories(workDir);
+            ProcessBuilder builder = new ProcessBuilder(detached(command))
+                    .directory(workDir.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            builder.environment().putAll(environment);
+            Process process = builder.start();
+            record(process.pid(), marker);
+            return process.toHandle();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + name + ": " + String.join(" ", command), e);
+        }
+    }
+
+    /** Records a process started by someone else (e.g. PostgreSQL's postmaster, started by pg_ctl). */
+    public void record(long pid, String marker) {
+        try {
+            Files.createDirectories(pidFile.getParent());
+            Files.writeString(pidFile, pid + "\n" + marker + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + pidFile, e);
+        }
+    }
+
+    /** {@code setsid} execs in place (our child is never a group leader), so the PID stays the one we record. */
+    private static List<String> detached(List<String> command) {
+        if (!Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            return command;
+        }
+        return Stream.concat(Stream.of("/usr/bin/setsid"), command.stream()).toList();
+    }
+
+    /** SIGTERM, up to {@code grace} to exit, then SIGKILL; returns true when something was stopped. */
+    public boolean stop(Duration grace) {
+        Optional<ProcessHandle> process = running();
+        if (process.isEmpty()) {
+            forget();
+            return false;
+        }
+        ProcessHandle handle = process.get();
+        handle.destroy();
+        if (!awaitExit(handle, grace)) {
+            handle.destroyForcibly();
+            if (!awaitExit(handle, KILL_WAIT)) {
+                throw new IllegalStateException(name + " (PID " + handle.pid() + ") survived SIGKILL for " + KILL_WAIT.toSeconds() + " s");
+            }
+        }
+        forget();
+        return true;
+    }
+
+    /** True once the process is gone, false if it still runs after {@code timeout}. */
+    private static boolean awaitExit(ProcessHandle handle, Duration timeout) {
+        handle.onExit().completeOnTimeout(handle, timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+        return !handle.isAlive();
+    }
+
+    private void forget() {
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + pidFile, e);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package io.imagelib.ilctl.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.imagelib.ilctl.ExitCode;
+import io.imagelib.ilctl.IlctlRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole system for real, as a user runs it: {@code ilctl up} with simulated Glance hosts (real Kafka, real
+ * Apicurio registry, the four service jars), the admin host killed with SIGKILL, the new admin seen through
+ * {@code ilctl endpoint list}, then {@code ilctl down} leaving no process. One stack for the class; tests in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalStackIT {
+
+    /** Far from the conventional ports, so a developer's stack (or another engineer's tests) can run alongside. */
+    private static final int PORT_OFFSET = 21000;
+    private static final Path DIR = Path.of("target", "it-stack").toAbsolutePath();
+    private static final StackConfig CONFIG = new StackConfig(PORT_OFFSET, 3, "RegionOne", StackConfig.GlanceMode.simulated);
+
+    private static final List<Long> pidsBeforeDown = new ArrayList<>();
+    private static String upOutput;
+
+    @BeforeAll
+    static void upTheStack() throws IOException {
+        Project project = Project.locate();
+        for (ServiceModule service : ServiceModule.values()) {
+            assumeThat(project.hasModule(service.module())).as(service.module() + " is not in this checkout").isTrue();
+        }
+        deleteRecursively(DIR);
+        IlctlRun up = IlctlRun.of(args("up", "--hosts", "3", "--simulated"));
+        upOutput = up.out();
+        System.out.println(up.out());
+        System.err.println(up.err());
+        assertThat(up.exitCode()).as(up.err()).isZero();
+    }
+
+    @AfterAll
+    static void downTheStack() {
+        if (Files.isDirectory(DIR)) {
+            IlctlRun.of(args("down"));
+        }
+    }
+
+    private static String[] args(String... command) {
+        List<String> all = new ArrayList<>(Arrays.asList(command));
+        all.addAll(List.of("--dir", DIR.toString()));
+        if (command[0].equals("up")) {
+            all.addAll(List.of("--port-offset", Integer.toString(PORT_OFFSET)));
+        }
+        return all.toArray(String[]::new);
+    }
+
+    private static String[] service(String... command) {
+        List<String> all = new ArrayList<>(Arrays.asList(command));
+        all.addAll(List.of("--dir", DIR.toString(), "--role-url", CONFIG.serviceUrl(ServiceModule.ROLE),
+                "--endpoint-url", CONFIG.serviceUrl(ServiceModule.ENDPOINT)));
+        return all.toArray(String[]::new);
+    }
+
+    private static String[] kafka(String... command) {
+        List<String> all = new ArrayList<>(Arrays.asList(command));
+        all.addAll(List.of("--bootstrap", CONFIG.bootstrapServers(), "--registry", CONFIG.registryUrl()));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    @Order(1)
+    void upLabelsTheSimulatedHostsAndPrintsTheEndpointTable() {
+        assertThat(upOutput).contains("Glance hosts (SIMULATED)", "simulated Glance, started", "admin: http://127.0.0.1:");
+        assertThat(upOutput).contains("| ID ", "| Region ", "| Service Name | Service Type | Enabled | Interface |");
+        IlctlRun status = IlctlRun.of(args("status", "-f", "value", "-c", "Component", "-c", "Kind", "-c", "State", "-c", "Health"));
+        assertThat(status.exitCode()).as(status.out()).isZero();
+        assertThat(status.out()).contains("host-1 simulated Glance running ready", "role-service service running ready",
+                "kafka Kafka broker (KRaft) running ready", "registry Apicurio registry running ready");
+    }
+
+    @Test
+    @Order(2)
+    void upTwiceKeepsWhatRuns() {
+        List<Long> before = recordedPids();
+
+        IlctlRun again = IlctlRun.of(args("up", "--hosts", "3", "--simulated"));
+
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("already running").doesNotContain("started (PID");
+        assertThat(recordedPids()).containsExactlyInAnyOrderElementsOf(before);
+    }
+
+    @Test
+    @Order(3)
+    void rolesAndHostsAreListed() {
+        IlctlRun roles = IlctlRun.of(service("role", "list", "-f", "value", "-c", "Host ID"));
+        assertThat(roles.exitCode()).as(roles.err()).isZero();
+        assertThat(roles.out().lines()).containsExactly("host-1", "host-2", "host-3");
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            IlctlRun hosts = IlctlRun.of(kafka("host", "list", "-f", "value", "-c", "Host", "-c", "Status"));
+            assertThat(hosts.exitCode()).as(hosts.err()).isZero();
+            assertThat(hosts.out().lines()).containsExactly("host-1 UP", "host-2 UP", "host-3 UP");
+        });
+    }
+
+    @Test
+    @Order(4)
+    void killingTheAdminHostMovesTheAdminEndpointToASurvivor() {
+        String admin = adminUrl().orElseThrow();
+        GlanceHost adminHost = CONFIG.glanceHosts().stream().filter(h -> h.url().equals(admin)).findFirst().orElseThrow();
+        ProcessHandle process = new StackLayout(DIR).process(adminHost.name()).running().orElseThrow();
+
+        process.destroyForcibly();
+
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> adminUrl().filter(url -> !url.equals(admin)).isPresent());
+        String newAdmin = adminUrl().orElseThrow();
+        assertThat(CONFIG.glanceHosts()).extracting(GlanceHost::url).contains(newAdmin);
+        IlctlRun table = IlctlRun.of(service("endpoint", "list", "--service", "glance", "--interface", "admin"));
+        System.out.println(table.out());
+        assertThat(table.out()).contains("| glance       | image        | True    | admin     | " + newAdmin);
+        IlctlRun status = IlctlRun.of(args("status"));
+        assertThat(status.exitCode()).isEqualTo(ExitCode.STACK_FAILED);
+        assertThat(status.out()).containsPattern("\\| " + adminHost.name() + " +\\| simulated Glance +\\| +\\| \\S+ +\\| stopped");
+    }
+
+    @Test
+    @Order(5)
+    void eventsTailShowsTheAdminHistoryDecoded() {
+        IlctlRun tail = IlctlRun.of(kafka("events", "tail", "admin-endpoint", "--from-beginning", "--timeout", "5s"));
+
+        assertThat(tail.exitCode()).as(tail.err()).isZero();
+        assertThat(tail.out().lines().count()).isGreaterThanOrEqualTo(2);
+        assertThat(tail.out()).contains("\"topic\":\"imagelib.admin-endpoint\"", "\"key\":\"RegionOne\"", "\"hostId\":\"host-");
+
+        IlctlRun typo = IlctlRun.of(kafka("events", "tail", "host-helth", "--timeout", "1s"));
+        assertThat(typo.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(typo.err()).contains("has no topic imagelib.host-helth", "imagelib.host-health");
+    }
+
+    @Test
+    @Order(6)
+    void downStopsEveryProcessItStartedAndOnlyThose() {
+        pidsBeforeDown.addAll(recordedPids());
+        assertThat(pidsBeforeDown).hasSizeGreaterThanOrEqualTo(8); // kafka, registry, 4 services, 2 surviving hosts
+
+        IlctlRun down = IlctlRun.of(args("down"));
+
+        assertThat(down.exitCode()).as(down.err()).isZero();
+        assertThat(down.out()).contains("stopped role-service", "stopped kafka", "stopped registry", "stopped host-");
+        assertThat(pidsBeforeDown).allSatisfy(pid ->
+                assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("PID " + pid).isEmpty());
+        assertThat(IlctlRun.of(args("down")).out()).contains("Nothing was running");
+    }
+
+    private static Optional<String> adminUrl() {
+        IlctlRun run = IlctlRun.of(service("endpoint", "list", "--interface", "admin", "-f", "value", "-c", "URL"));
+        return run.exitCode() == 0 ? run.out().lines().findFirst() : Optional.empty();
+    }
+
+    /** Every live PID the state directory records: services, hosts, the registry and the Kafka node. */
+    private static List<Long> recordedPids() {
+        List<Path> pidFiles = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(DIR)) {
+            files.filter(f -> f.getFileName().toString().endsWith(".pid")).forEach(pidFiles::add);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        List<Long> pids = new ArrayList<>();
+        for (Path file : pidFiles) {
+            try {
+                long pid = Long.parseLong(Files.readAllLines(file).get(0).strip());
+                if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent()) {
+                    pids.add(pid);
+                }
+            } catch (IOException | RuntimeException e) {
+                // a pid file being rewritten: not a process
+            }
+        }
+        return pids;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(f -> f.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.imagelib.router.bench;
+
+import io.imagelib.avro.AdminChangeReason;
+import io.imagelib.avro.AdminEndpoint;
+import io.imagelib.avro.HealthStatus;
+import io.imagelib.avro.HostHealth;
+import io.imagelib.avro.HostRole;
+import io.imagelib.avro.StorageBackend;
+import io.imagelib.avro.StorageType;
+import io.imagelib.glancesim.GlanceSimulator;
+import io.imagelib.glancesim.SimulatorConfig;
+import io.imagelib.router.DownExclusionProbe;
+import io.imagelib.router.ImageRouterApplication;
+import io.imagelib.router.domain.LiveHosts;
+import io.imagelib.schemas.topics.Topics;
+import io.imagelib.testing.KafkaTestBroker;
+import io.imagelib.testing.TypedKafka;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Router vs direct, side by side in one run against the same simulated Glance host: download throughput, metadata
+ * GET latency (p50/p99) and CPU seconds per GB moved. Not part of verify; run with bench/run.sh.
+ * Rounds alternate direct and routed so that machine load drifts hit both alike.
+ */
+class RouterBenchmark {
+
+    private static final long IMAGE_BYTES = Long.getLong("bench.imageMb", 256) * 1024 * 1024;
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
+    private static final int STREAMS = Integer.getInteger("bench.streams", 2);
+    private static final int METADATA_GETS = Integer.getInteger("bench.metadataGets", 2000);
+    private static final String REGION = "BENCH";
+
+    static {
+        // The router's setting, for the bench client too: both sides of the comparison use the same client buffers.
+        ImageRouterApplication.useLargeUpstreamBuffers();
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    @Test
+    void routerAgainstDirect() throws Exception {
+        Path data = Files.createTempDirectory("router-bench");
+        try (KafkaTestBroker kafka = new KafkaTestBroker().start();
+             GlanceSimulator glance = GlanceSimulator.start(SimulatorConfig.onLoopback(data))) {
+            String imageId = upload(glance.baseUri());
+            register(kafka.typed(), glance.baseUri());
+            try (ConfigurableApplicationContext router = new SpringApplication(ImageRouterApplication.class).run(
+                    "--server.port=0", "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                    "--imagelib.kafka.schema-registry-url=" + KafkaTestBroker.REGISTRY_URL,
+                    "--imagelib.router.default-region=" + REGION, "--logging.level.root=WARN")) {
+                LiveHosts live = router.getBean(LiveHosts.class);
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (live.snapshot().healthy(REGION).isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                int port = Integer.parseInt(router.getEnvironment().getProperty("local.server.port"));
+                URI routed = URI.create("http://127.0.0.1:" + port);
+                report(glance.baseUri(), routed, imageId);
+                List<Long> down = new DownExclusionProbe(kafka.bootstrapServers(), kafka.typed().registry(), live)
+                        .measure(REGION, "bench-h1", 20, 200);
+                System.out.printf("DOWN event -> host excluded: p50 %.1f ms  p99 %.1f ms  max %.1f ms (n=%d, goal p99 <= 50 ms)%n",
+                        DownExclusionProbe.percentile(down, 50) / 1e3, DownExclusionProbe.percentile(down, 99) / 1e3,
+                        down.getLast() / 1e3, down.size());
+                System.out.println("load average after run: " + os.getSystemLoadAverage());
+            }
+        }
+    }
+
+    private void report(URI direct, URI routed, String imageId) throws Exception {
+        download(direct, imageId, 1);
+        download(routed, imageId, 1);
+        Transfer directTotal = new Transfer(0, 0, 0);
+        Transfer routedTotal = new Transfer(0, 0, 0);
+        for (int round = 0; round < ROUNDS; round++) {
+            directTotal = directTotal.plus(download(direct, imageId, STREAMS));
+            routedTotal = routedTotal.plus(download(routed, imageId, STREAMS));
+        }
+        double directMBs = directTotal.mbPerSecond();
+        double routedMBs = routedTotal.mbPerSecond();
+        double cpuPerGbDirect = directTotal.cpuSecondsPerGb();
+        double cpuPerGbRouted = routedTotal.cpuSecondsPerGb();
+
+        metadata(direct, imageId, METADATA_GETS / 4); // warm-up, not counted
+        metadata(routed, imageId, METADATA_GETS / 4);
+        Latency directLatency = new Latency(new ArrayList<>());
+        Latency routedLatency = new Latency(new ArrayList<>());
+        for (int i = 0; i < 4; i++) {
+            directLatency.samples().addAll(metadata(direct, imageId, METADATA_GETS / 4).samples());
+            routedLatency.samples().addAll(metadata(routed, imageId, METADATA_GETS / 4).samples());
+        }
+        System.out.println("=== image-router benchmark (" + ROUNDS + " alternating rounds, " + STREAMS + " parallel streams, "
+                + (IMAGE_BYTES >> 20) + " MB image, " + Runtime.getRuntime().availableProcessors() + " cpus) ===");
+        System.out.printf("download direct : %8.1f MB/s   whole-JVM CPU %.2f s/GB%n", directMBs, cpuPerGbDirect);
+        System.out.printf("download routed : %8.1f MB/s   whole-JVM CPU %.2f s/GB%n", routedMBs, cpuPerGbRouted);
+        System.out.printf("throughput ratio routed/direct: %.2f (goal >= 0.9)%n", routedMBs / directMBs);
+        System.out.printf("router's own CPU per GB (routed - direct): %.2f s/GB%n", cpuPerGbRouted - cpuPerGbDirect);
+        System.out.printf("metadata GET direct : p50 %.3f ms  p99 %.3f ms%n", directLatency.percentile(50), directLatency.percentile(99));
+        System.out.printf("metadata GET routed : p50 %.3f ms  p99 %.3f ms%n", routedLatency.percentile(50), routedLatency.percentile(99));
+        System.out.printf("metadata GET p99 overhead: %.3f ms (goal <= 2 ms); p50 overhead %.3f ms%n",
+                routedLatency.percentile(99) - directLatency.percentile(99), routedLatency.percentile(50) - directLatency.percentile(50));
+        System.out.println("load average during run: " + os.getSystemLoadAverage());
+    }
+
+    /** Same image fetched by {@code streams} clients at once; bytes are counted and dropped. */
+    private Transfer download(URI base, String imageId, int streams) throws Exception {
+        long cpuBefore = os.getProcessCpuTime();
+        long started = System.nanoTime();
+        List<Future<Long>> fetches = new ArrayList<>();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < streams; i++) {
+                fetches.add(clients.submit(() -> {
+                    var response = http.send(HttpRequest.newBuilder(base.resolve("/v2/images/" + imageId + "/file"))
+                            .header("X-Imagelib-Region", REGION).build(), BodyHandlers.ofInputStream());
+                    long bytes = 0;
+                    try (InputStream in = response.body()) {
+                        byte[] buffer = new byte[256 * 1024];
+                        for (int n; (n = in.read(buffer)) >= 0; ) {
+                            bytes += n;
+                        }
+                    }
+                    if (bytes != IMAGE_BYTES) {
+                        throw new IllegalStateException("short download: " + bytes);
+                    }
+                    return bytes;
+                }));
+            }
+        }
+        long bytes = 0;
+        for (Future<Long> fetch : fetches) {
+            bytes += fetch.get();
+        }
+        return new Transfer(bytes, System.nanoTime() - started, os.getProcessCpuTime() - cpuBefore);
+    }
+
+    private Latency metadata(URI base, String imageId, int count) throws Exception {
+        HttpRequest get = HttpRequest.newBuilder(base.resolve("/v2/images/" + imageId)).header("X-Imagelib-Region", REGION).build();
+        List<Long> samples = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long started = System.nanoTime();
+            var response = http.send(get, BodyHandlers.ofByteArray());
+            samples.add(System.nanoTime() - started);
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("metadata GET answered " + response.statusCode());
+            }
+        }
+        return new Latency(samples);
+    }
+
+    private String upload(URI glance) throws Exception {
+        String id = UUID.randomUUID().toString();
+        http.send(HttpRequest.newBuilder(glance.resolve("/v2/images")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"name\":\"bench\"}")).build(), BodyHandlers.discarding());
+        byte[] chunk = new byte[1024 * 1024];
+        new Random(1).nextBytes(chunk);
+        var publisher = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> new InputStream() {
+            long left = IMAGE_BYTES;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left == 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, Math.min(left, chunk.length));
+                System.arraycopy(chunk, 0, b, off, n);
+                left -= n;
+                return n;
+            }
+        }), IMAGE_BYTES);
+        http.send(HttpRequest.newBuilder(glance.resolve("/v2/images/" + id + "/file"))
+                .header("Content-Type", "application/octet-stream").PUT(publisher).build(), BodyHandlers.discarding());
+        return id;
+    }
+
+    private static void register(TypedKafka kafka, URI glance) {
+        Instant now = Instant.now();
+        kafka.produce(Topics.HOST_ROLES, "bench-h1", HostRole.newBuilder().setRegion(REGION).setHostId("bench-h1")
+                .setPublicUrl(glance.toString()).setAdminUrl(glance.toString()).setAssignedAt(now)
+                .setStorage(StorageBackend.newBuilder().setType(StorageType.NFS).build()).build());
+        kafka.produce(Topics.HOST_HEALTH, "bench-h1", HostHealth.newBuilder().setRegion(REGION).setHostId("bench-h1")
+                .setStatus(HealthStatus.UP).setSince(now).setObservedAt(now).build());
+        kafka.produce(Topics.ADMIN_ENDPOINT, REGION, AdminEndpoint.newBuilder().setRegion(REGION).setHostId("bench-h1")
+                .setUrl(glance.toString()).setEpoch(1).setReason(AdminChangeReason.LAST_ASSIGNED).setChangedAt(now).build());
+    }
+
+    private record Transfer(long bytes, long nanos, long cpuNanos) {
+        Transfer plus(Transfer other) {
+            return new Transfer(bytes + other.bytes, nanos + other.nanos, cpuNanos + other.cpuNanos);
+        }
+
+        double mbPerSecond() {
+            return bytes / 1048576.0 / (nanos / 1e9);
+        }
+
+        double cpuSecondsPerGb() {
+            return (cpuNanos / 1e9) / (bytes / 1073741824.0);
+        }
+    }
+
+    private record Latency(List<Long> samples) {
+        double percentile(int p) {
+            List<Long> sorted = samples.stream().sorted().toList();
+            return sorted.get(Math.max(0, (int) Math.ceil(sorted.size() * p / 100.0) - 1)) / 1e6;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.imagelib.router.config;
+
+import io.imagelib.router.domain.HostFailures;
+import io.imagelib.router.domain.LiveHosts;
+import io.imagelib.router.domain.Quarantine;
+import io.imagelib.router.kafka.KafkaHostFailures;
+import io.imagelib.router.loadbalancer.HealthyHostsInstanceListSupplier;
+import io.imagelib.router.web.ImageProxy;
+import io.imagelib.router.web.ImageProxyServlet;
+import io.imagelib.support.kafka.ImagelibKafkaProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpClient;
+import java.util.concurrent.Executors;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(RouterProperties.class)
+public class RouterConfiguration {
+
+    @Bean
+    LiveHosts liveHosts() {
+        return new LiveHosts();
+    }
+
+    @Bean
+    Quarantine quarantine(RouterProperties properties) {
+        return new Quarantine(properties.quarantine().toMillis());
+    }
+
+    @Bean
+    HostFailures hostFailures(KafkaTemplate<String, Object> kafka, ImagelibKafkaProperties kafkaProperties) {
+        return new KafkaHostFailures(kafka, kafkaProperties.instanceId());
+    }
+
+    /** HTTP/1.1 like Glance's WSGI server; redirects are never followed (the router only talks to registered URLs). */
+    @Bean(destroyMethod = "close")
+    HttpClient upstreamHttpClient(RouterProperties properties) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(properties.connectTimeout())
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    @Bean
+    ImageProxy imageProxy(LiveHosts hosts, Quarantine quarantine, HostFailures failures, HttpClient upstreamHttpClient,
+                          RouterProperties properties, MeterRegistry registry) {
+        return new ImageProxy(hosts, quarantine, failures, upstreamHttpClient, properties, registry);
+    }
+
+    @Bean
+    ServletRegistrationBean<ImageProxyServlet> imageProxyServlet(ImageProxy proxy) {
+        var registration = new ServletRegistrationBean<>(new ImageProxyServlet(proxy), "/v2/*", "/regions/*");
+        registration.setName("imageProxy");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    @Bean
+    HealthyHostsInstanceListSupplier healthyHostsInstanceListSupplier(LiveHosts hosts, RouterProperties properties) {
+        return new HealthyHostsInstanceListSupplier(hosts, properties.loadBalancerServiceId(), properties.defaultRegion());
+    }
+
+    /** Informational: how many hosts the default region can use now (not in readiness: see docs). */
+    @Bean
+    HealthIndicator upstreamsHealthIndicator(LiveHosts hosts, RouterProperties properties) {
+        return () -> {
+            int healthy = hosts.snapshot().healthy(properties.defaultRegion()).size();
+            return (healthy > 0 ? Health.up() : Health.down())
+                    .withDetail("region", properties.defaultRegion())
+                    .withDetail("healthyHosts", healthy)
+                    .build();
+        };
+    }
+}

@@ -1,0 +1,34 @@
+package io.imagelib.router.config;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * @param defaultRegion     region of requests that name none (neither path prefix nor X-Imagelib-Region)
+ * @param writeUrl          which registered URL writes use: PUBLIC (the host's Glance API URL) or ADMIN (its admin URL)
+ * @param quarantine        how long a host that failed under this router is skipped locally (unless the monitor says UP)
+ * @param connectTimeout    TCP connect timeout to a host
+ * @param responseTimeout   wait for response headers of non-upload requests (uploads wait as long as Glance stores)
+ * @param maxResumes        how often one download may be resumed on another host
+ * @param downloadIdleTimeout a download whose upstream sends nothing for this long is resumed on another host
+ * @param maxCreateBody     largest image-create JSON body; it is held in memory so a create can be replayed
+ * @param loadBalancerServiceId service id of the Spring Cloud LoadBalancer instance list
+ */
+@ConfigurationProperties("imagelib.router")
+public record RouterProperties(
+        @DefaultValue("RegionOne") String defaultRegion,
+        @DefaultValue("PUBLIC") WriteUrl writeUrl,
+        @DefaultValue("5s") Duration quarantine,
+        @DefaultValue("2s") Duration connectTimeout,
+        @DefaultValue("30s") Duration responseTimeout,
+        @DefaultValue("3") int maxResumes,
+        @DefaultValue("30s") Duration downloadIdleTimeout,
+        @DefaultValue("1MB") DataSize maxCreateBody,
+        @DefaultValue("image-library") String loadBalancerServiceId) {
+
+    public enum WriteUrl {
+        PUBLIC, ADMIN
+    }
+}

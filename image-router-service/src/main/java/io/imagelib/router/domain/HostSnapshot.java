@@ -1,0 +1,86 @@
+package io.imagelib.router.domain;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the router knows about the hosts at one moment: registrations (roles), health and the admin host per
+ * region. Immutable; every change makes a new snapshot whose per-region healthy lists are computed once, so request
+ * threads only read finished lists.
+ */
+public final class HostSnapshot {
+
+    public static final HostSnapshot EMPTY = new HostSnapshot(Map.of(), Map.of(), Map.of());
+
+    private final Map<String, Registration> registrations;
+    private final Map<String, Health> health;
+    private final Map<String, String> adminByRegion;
+    private final Map<String, List<Registration>> healthyByRegion;
+
+    private HostSnapshot(Map<String, Registration> registrations, Map<String, Health> health,
+                         Map<String, String> adminByRegion) {
+        this.registrations = Map.copyOf(registrations);
+        this.health = Map.copyOf(health);
+        this.adminByRegion = Map.copyOf(adminByRegion);
+        Map<String, List<Registration>> healthy = new HashMap<>();
+        registrations.values().stream()
+                .filter(r -> health.getOrDefault(r.hostId(), Health.UNKNOWN) == Health.UP)
+                .sorted(Comparator.comparing(Registration::hostId))
+                .forEach(r -> healthy.computeIfAbsent(r.region(), k -> new ArrayList<>()).add(r));
+        healthy.replaceAll((region, hosts) -> List.copyOf(hosts));
+        this.healthyByRegion = Map.copyOf(healthy);
+    }
+
+    /** A role record; null removes the host's registration (role removed). */
+    public HostSnapshot withRegistration(String hostId, Registration registration) {
+        return new HostSnapshot(with(registrations, hostId, registration), health, adminByRegion);
+    }
+
+    /** A health record; null (tombstone) forgets it, which makes the host UNKNOWN and unused. */
+    public HostSnapshot withHealth(String hostId, Health status) {
+        return new HostSnapshot(registrations, with(health, hostId, status), adminByRegion);
+    }
+
+    /** The admin host of a region; null when the region has none on record. */
+    public HostSnapshot withAdmin(String region, String adminHostId) {
+        return new HostSnapshot(registrations, health, with(adminByRegion, region, adminHostId));
+    }
+
+    /** A copy of the map with the key set to the value, or removed when the value is null (a tombstone). */
+    private static <V> Map<String, V> with(Map<String, V> map, String key, V valueOrNull) {
+        Map<String, V> next = new HashMap<>(map);
+        if (valueOrNull == null) {
+            next.remove(key);
+        } else {
+            next.put(key, valueOrNull);
+        }
+        return next;
+    }
+
+    /** UP hosts of the region, sorted by host id (stable order for round robin). */
+    public List<Registration> healthy(String region) {
+        return healthyByRegion.getOrDefault(region, List.of());
+    }
+
+    /** The admin host's registration, whatever its health; empty if none is on record or it is not registered. */
+    public Optional<Registration> admin(String region) {
+        return Optional.ofNullable(adminByRegion.get(region)).map(registrations::get)
+                .filter(r -> r.region().equals(region));
+    }
+
+    public Health health(String hostId) {
+        return health.getOrDefault(hostId, Health.UNKNOWN);
+    }
+
+    public Optional<Registration> registration(String hostId) {
+        return Optional.ofNullable(registrations.get(hostId));
+    }
+
+    public Map<String, Registration> registrations() {
+        return registrations;
+    }
+}

@@ -1,0 +1,49 @@
+package io.imagelib.router.domain;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The hosts to try for one request, in order. Reads rotate over the region's UP hosts; writes go to the admin host
+ * first (unless the monitor says it is DOWN or DRAINING) and then to the other UP hosts, as the seed describes for
+ * image creation. Locally quarantined hosts go last: a router's own suspicion must not empty a region.
+ */
+public final class RoutePlanner {
+
+    private RoutePlanner() {
+    }
+
+    /**
+     * @param turn        a counter that advances per request, for round robin
+     * @param quarantined hosts this router saw fail recently
+     * @param writeUrl    which registered URL writes use (public or admin URL of the host)
+     */
+    public static List<Upstream> plan(HostSnapshot hosts, String region, ImageOperation operation, long turn,
+                                      Predicate<String> quarantined, Function<Registration, URI> writeUrl) {
+        List<Registration> healthy = hosts.healthy(region);
+        List<Registration> order = new ArrayList<>(healthy.size() + 1);
+        if (!operation.isRead()) {
+            hosts.admin(region)
+                    .filter(admin -> hosts.health(admin.hostId()) != Health.DOWN && hosts.health(admin.hostId()) != Health.DRAINING)
+                    .ifPresent(order::add);
+        }
+        int n = healthy.size();
+        for (int i = 0; i < n; i++) {
+            Registration next = healthy.get((int) Math.floorMod(turn + i, (long) n));
+            if (!order.contains(next)) {
+                order.add(next);
+            }
+        }
+        List<Upstream> fresh = new ArrayList<>(order.size());
+        List<Upstream> suspected = new ArrayList<>();
+        for (Registration host : order) {
+            URI base = operation.isRead() ? host.publicUrl() : writeUrl.apply(host);
+            (quarantined.test(host.hostId()) ? suspected : fresh).add(new Upstream(host.hostId(), host.region(), base));
+        }
+        fresh.addAll(suspected);
+        return fresh;
+    }
+}

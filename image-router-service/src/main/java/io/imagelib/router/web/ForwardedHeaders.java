@@ -1,0 +1,48 @@
+package io.imagelib.router.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * End-to-end headers pass through untouched in both directions (X-Auth-Token and the trusted-auth headers
+ * included; they are never logged). Hop-by-hop headers and the router's own region header stay behind.
+ */
+final class ForwardedHeaders {
+
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
+            "host", "content-length", "expect", "date");
+    private static final Set<String> RANGE = Set.of("range", "if-range");
+    private static final String REGION = "x-imagelib-region";
+
+    private ForwardedHeaders() {
+    }
+
+    /** @param replaceRange true when the router sets its own Range (resuming a download) */
+    static void toUpstream(HttpServletRequest from, HttpRequest.Builder to, boolean replaceRange) {
+        for (String name : Collections.list(from.getHeaderNames())) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(lower) || lower.equals(REGION) || (replaceRange && RANGE.contains(lower))) {
+                continue;
+            }
+            for (String value : Collections.list(from.getHeaders(name))) {
+                to.header(name, value);
+            }
+        }
+    }
+
+    static void toClient(HttpHeaders from, HttpServletResponse to) {
+        from.map().forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.startsWith(":") || (HOP_BY_HOP.contains(lower) && !lower.equals("content-length"))) {
+                return;
+            }
+            values.forEach(value -> to.addHeader(name, value));
+        });
+    }
+}

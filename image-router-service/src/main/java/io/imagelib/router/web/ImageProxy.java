@@ -1,0 +1,390 @@
+package io.imagelib.router.web;
+
+import io.imagelib.router.config.RouterProperties;
+import io.imagelib.router.domain.HostFailures;
+import io.imagelib.router.domain.ImageOperation;
+import io.imagelib.router.domain.InvalidTarget;
+import io.imagelib.router.domain.LiveHosts;
+import io.imagelib.router.domain.ProxyTarget;
+import io.imagelib.router.domain.Quarantine;
+import io.imagelib.router.domain.Registration;
+import io.imagelib.router.domain.ResumeWindow;
+import io.imagelib.router.domain.RetryPolicy;
+import io.imagelib.router.domain.RetryPolicy.Failure;
+import io.imagelib.router.domain.RoutePlanner;
+import io.imagelib.router.domain.Upstream;
+import io.imagelib.support.web.ProblemResponses;
+import io.imagelib.support.web.Problems;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Forwards one Glance v2 request to a registered host chosen from the live snapshot, streaming bodies both ways with
+ * blocking I/O on virtual threads (the socket buffers are the only buffers, so a slow side slows the other).
+ * Failures before any response byte reached the client move the request to the next host when {@link RetryPolicy}
+ * allows; a download that breaks mid-stream continues on another host with a Range request.
+ */
+public final class ImageProxy implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ImageProxy.class);
+    private static final int COPY_BUFFER = 64 * 1024;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Pattern IMAGE_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final LiveHosts hosts;
+    private final Quarantine quarantine;
+    private final HostFailures failures;
+    private final HttpClient client;
+    private final RouterProperties properties;
+    private final ProxyMetrics metrics;
+    private final Function<Registration, URI> writeUrl;
+    private final AtomicLong turns = new AtomicLong();
+    private final StallWatchdog watchdog;
+
+    public ImageProxy(LiveHosts hosts, Quarantine quarantine, HostFailures failures, HttpClient client,
+                      RouterProperties properties, MeterRegistry registry) {
+        this.hosts = hosts;
+        this.quarantine = quarantine;
+        this.failures = failures;
+        this.client = client;
+        this.properties = properties;
+        this.metrics = new ProxyMetrics(registry);
+        this.writeUrl = properties.writeUrl() == RouterProperties.WriteUrl.ADMIN ? Registration::adminUrl : Registration::publicUrl;
+        this.watchdog = new StallWatchdog(properties.downloadIdleTimeout());
+    }
+
+    @Override
+    public void close() {
+        watchdog.close();
+    }
+
+    public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ProxyTarget target;
+        RequestBody body;
+        try {
+            target = ProxyTarget.parse(request.getMethod(), request.getRequestURI(), request.getQueryString(),
+                    request.getHeader(ProxyTarget.REGION_HEADER), properties.defaultRegion());
+            boolean dataBody = target.operation() == ImageOperation.UPLOAD || target.operation() == ImageOperation.STAGE;
+            body = RequestBody.of(request, dataBody, properties.maxCreateBody().toBytes());
+        } catch (InvalidTarget refused) {
+            metrics.rejected(refused.slug());
+            HttpStatus status = refused.slug().equals("method-not-allowed") ? HttpStatus.METHOD_NOT_ALLOWED : HttpStatus.BAD_REQUEST;
+            problem(response, status, refused.slug(), "Request not forwarded", refused.getMessage());
+            return;
+        } catch (RequestBody.TooLarge tooLarge) {
+            metrics.rejected("body-too-large");
+            problem(response, HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
+                    "JSON bodies of the image API are limited to " + tooLarge.max + " bytes here; image data goes to .../file or .../stage.");
+            return;
+        }
+        forward(target, body, request, response);
+    }
+
+    private void forward(ProxyTarget target, RequestBody body, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        List<Upstream> plan = RoutePlanner.plan(hosts.snapshot(), target.region(), target.operation(),
+                turns.getAndIncrement(), this::quarantined, writeUrl);
+        if (plan.isEmpty()) {
+            problem(response, HttpStatus.SERVICE_UNAVAILABLE, "no-healthy-host", "No image-library host available",
+                    "Region " + target.region() + " has no registered image-library host that is UP. Check the host roles and the host monitor.");
+            return;
+        }
+        Optional<String> createdId = target.operation() == ImageOperation.CREATE ? imageIdIn(body.held()) : Optional.empty();
+        boolean clientImageId = createdId.isPresent();
+        boolean mayHaveCreated = false;
+        List<String> tried = new ArrayList<>();
+        for (int i = 0; i < plan.size(); i++) {
+            Upstream host = plan.get(i);
+            boolean lastChance = i == plan.size() - 1;
+            tried.add(host.hostId());
+            long started = System.nanoTime();
+            Failure failure;
+            HttpResponse<InputStream> answer = null;
+            try {
+                answer = client.send(upstreamRequest(host, target, request, request.getMethod(), body, null), BodyHandlers.ofInputStream());
+                failure = null;
+            } catch (HttpConnectTimeoutException | ConnectException refused) {
+                failure = failed(host, target, HostFailures.Kind.CONNECTION_REFUSED, started, Failure.REFUSED);
+            } catch (HttpTimeoutException timeout) {
+                failure = failed(host, target, HostFailures.Kind.TIMEOUT, started, Failure.LOST_AFTER_SEND);
+            } catch (InterruptedIOException | InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while forwarding", interrupted);
+            } catch (IOException lost) {
+                failure = failed(host, target, HostFailures.Kind.RESET, started, Failure.LOST_AFTER_SEND);
+            }
+            metrics.bytes(host, "upload", body.bytesSent());
+            if (answer != null && answer.statusCode() == 503) {
+                metrics.attempt(host, target.operation(), "503", started);
+                failures.observed(host, HostFailures.Kind.HTTP_5XX, "503 on " + target.operation());
+                quarantine.add(host.hostId(), System.currentTimeMillis());
+                if (lastChance || !RetryPolicy.mayRetry(target.operation(), Failure.UNAVAILABLE, body.replayable(), clientImageId)) {
+                    relay(target, request, response, host, answer);
+                    return;
+                }
+                answer.body().close();
+                failure = Failure.UNAVAILABLE;
+            }
+            if (failure == null) {
+                metrics.attempt(host, target.operation(), ProxyMetrics.statusOutcome(answer.statusCode()), started);
+                if (mayHaveCreated && clientImageId && answer.statusCode() == 409) {
+                    answer.body().close();
+                    answerWithExisting(target, createdId.get(), request, response, host);
+                    return;
+                }
+                relay(target, request, response, host, answer);
+                return;
+            }
+            if (!RetryPolicy.mayRetry(target.operation(), failure, body.replayable(), clientImageId)) {
+                problem(response, HttpStatus.BAD_GATEWAY, "upstream-failed", "Image-library host failed",
+                        "Host " + host.hostId() + " failed (" + failure + ") and this " + target.operation()
+                                + " request is not safe to send again; check the image state before retrying.");
+                return;
+            }
+            mayHaveCreated |= failure != Failure.REFUSED;
+            metrics.retry(target.region(), target.operation(), failure.name().toLowerCase());
+        }
+        problem(response, HttpStatus.BAD_GATEWAY, "upstream-unavailable", "No image-library host answered",
+                "Tried hosts " + tried + " of region " + target.region() + "; none could take the request.");
+    }
+
+    private Failure failed(Upstream host, ProxyTarget target, HostFailures.Kind kind, long started, Failure failure) {
+        metrics.attempt(host, target.operation(), kind.name().toLowerCase(), started);
+        quarantine.add(host.hostId(), System.currentTimeMillis());
+        failures.observed(host, kind, kind + " on " + target.operation());
+        return failure;
+    }
+
+    private boolean quarantined(String hostId) {
+        return quarantine.contains(hostId, System.currentTimeMillis());
+    }
+
+    private HttpRequest upstreamRequest(Upstream host, ProxyTarget target, HttpServletRequest request, String method,
+                                        RequestBody body, String range) {
+        HttpRequest.Builder builder;
+        try {
+            builder = HttpRequest.newBuilder(URI.create(withoutTrailingSlash(host.baseUrl()) + target.pathAndQuery()));
+        } catch (IllegalArgumentException badQuery) {
+            throw new InvalidTarget("bad-path", "The request target is not a valid URI.");
+        }
+        ForwardedHeaders.toUpstream(request, builder, range != null);
+        if (range != null) {
+            builder.header("Range", range);
+        }
+        boolean data = target.operation() == ImageOperation.UPLOAD || target.operation() == ImageOperation.STAGE;
+        if (!data) {
+            builder.timeout(properties.responseTimeout());
+        }
+        return builder.method(method, body.publisher()).build();
+    }
+
+    private static String withoutTrailingSlash(URI base) {
+        String s = base.toString();
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private void relay(ProxyTarget target, HttpServletRequest request, HttpServletResponse response, Upstream host,
+                       HttpResponse<InputStream> answer) throws IOException {
+        response.setStatus(answer.statusCode());
+        ForwardedHeaders.toClient(answer.headers(), response);
+        try (InputStream in = answer.body()) {
+            if (request.getMethod().equals("HEAD")) {
+                return;
+            }
+            Optional<ResumeWindow> window = target.operation() == ImageOperation.DOWNLOAD
+                    ? ResumeWindow.of(answer.statusCode(), answer.headers().firstValueAsLong("Content-Length"),
+                            answer.headers().firstValue("Content-Range").orElse(null))
+                    : Optional.empty();
+            if (window.isPresent()) {
+                new Download(target, request, window.get(), answer.headers().firstValue("Content-MD5").orElse(null))
+                        .stream(host, in, response.getOutputStream());
+            } else {
+                metrics.bytes(host, "download", in.transferTo(response.getOutputStream()));
+            }
+        }
+    }
+
+    /** The create was replayed after it may have reached Glance, and the image exists now: answer with it. */
+    private void answerWithExisting(ProxyTarget create, String imageId, HttpServletRequest request,
+                                        HttpServletResponse response, Upstream host) throws IOException {
+        ProxyTarget show = new ProxyTarget(create.region(), "/v2/images/" + imageId, null, ImageOperation.READ,
+                Optional.of(imageId));
+        long started = System.nanoTime();
+        HttpResponse<InputStream> existing;
+        try {
+            existing = client.send(upstreamRequest(host, show, request, "GET", RequestBody.NONE, null),
+                    BodyHandlers.ofInputStream());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while reading the created image", interrupted);
+        }
+        metrics.attempt(host, ImageOperation.READ, ProxyMetrics.statusOutcome(existing.statusCode()), started);
+        log.info("Replayed create of image {} in region {} found it on host {}: answering with it", imageId,
+                create.region(), host.hostId());
+        try (InputStream in = existing.body()) {
+            // 201 is what the client would have got had the first attempt's answer reached it.
+            response.setStatus(existing.statusCode() == 200 ? 201 : existing.statusCode());
+            ForwardedHeaders.toClient(existing.headers(), response);
+            in.transferTo(response.getOutputStream());
+        }
+    }
+
+    /** The UUID a create request names for its image, if any (anything else is left for Glance to refuse). */
+    private static Optional<String> imageIdIn(byte[] json) {
+        try {
+            JsonNode id = JSON.readTree(json).get("id");
+            return Optional.ofNullable(id).filter(JsonNode::isString).map(JsonNode::asString)
+                    .filter(value -> IMAGE_ID.matcher(value).matches());
+        } catch (JacksonException notJson) {
+            return Optional.empty();
+        }
+    }
+
+    private static void problem(HttpServletResponse response, HttpStatus status, String slug, String title, String detail)
+            throws IOException {
+        if (response.isCommitted()) {
+            throw new IOException(title + ": " + detail);
+        }
+        response.reset();
+        ProblemResponses.write(response, Problems.detail(status, slug, title, detail));
+    }
+
+    /**
+     * One image body delivered to the client. When the upstream breaks, the missing span is asked from the next
+     * healthy host; the client keeps reading the same response and never sees the switch.
+     */
+    private final class Download {
+        private final ProxyTarget target;
+        private final HttpServletRequest request;
+        private final ResumeWindow window;
+        private final String checksum;
+        private long delivered;
+
+        Download(ProxyTarget target, HttpServletRequest request, ResumeWindow window, String checksum) {
+            this.target = target;
+            this.request = request;
+            this.window = window;
+            this.checksum = checksum;
+        }
+
+        void stream(Upstream first, InputStream firstBody, OutputStream toClient) throws IOException {
+            Upstream host = first;
+            InputStream in = firstBody;
+            byte[] buffer = new byte[COPY_BUFFER];
+            int resumes = 0;
+            long fromHost = 0;
+            try (StallWatchdog.Guard guard = watchdog.watch()) {
+                while (delivered < window.length()) {
+                    int n;
+                    IOException broken = null;
+                    guard.beforeRead();
+                    try {
+                        n = in.read(buffer, 0, (int) Math.min(buffer.length, window.length() - delivered));
+                    } catch (IOException e) {
+                        n = -1;
+                        broken = e;
+                    }
+                    boolean stalled = guard.afterRead();
+                    if (n < 0) {
+                        close(in);
+                        metrics.bytes(host, "download", fromHost);
+                        failed(host, target, stalled ? HostFailures.Kind.TIMEOUT : HostFailures.Kind.RESET,
+                                System.nanoTime(), Failure.LOST_AFTER_SEND);
+                        if (resumes++ >= properties.maxResumes()) {
+                            throw new IOException("Download of " + target.upstreamPath() + " broke " + resumes
+                                    + " times; giving up at byte " + delivered, broken);
+                        }
+                        Resumed next = resume(host);
+                        host = next.host();
+                        in = next.body();
+                        fromHost = 0;
+                        continue;
+                    }
+                    try {
+                        toClient.write(buffer, 0, n);
+                    } catch (IOException clientGone) {
+                        close(in); // the stream may be a resumed one the caller does not know about
+                        metrics.bytes(host, "download", fromHost);
+                        throw clientGone;
+                    }
+                    delivered += n;
+                    fromHost += n;
+                }
+            }
+            metrics.bytes(host, "download", fromHost);
+            close(in);
+        }
+
+        private Resumed resume(Upstream broken) throws IOException {
+            List<Upstream> plan = RoutePlanner.plan(hosts.snapshot(), target.region(), target.operation(),
+                    turns.getAndIncrement(), ImageProxy.this::quarantined, writeUrl);
+            for (Upstream candidate : plan) {
+                if (candidate.hostId().equals(broken.hostId())) {
+                    continue;
+                }
+                long started = System.nanoTime();
+                try {
+                    HttpResponse<InputStream> answer = client.send(upstreamRequest(candidate, target, request,
+                            request.getMethod(), RequestBody.NONE, window.rangeAfter(delivered)), BodyHandlers.ofInputStream());
+                    metrics.attempt(candidate, target.operation(), ProxyMetrics.statusOutcome(answer.statusCode()), started);
+                    String resumedChecksum = answer.headers().firstValue("Content-MD5").orElse(null);
+                    if (window.resumedBy(answer.statusCode(), answer.headers().firstValue("Content-Range").orElse(null), delivered)
+                            && (checksum == null || resumedChecksum == null || Objects.equals(checksum, resumedChecksum))) {
+                        metrics.resume(candidate, "resumed");
+                        log.info("Resumed {} at byte {} on host {} (region {}) after host {} broke",
+                                target.upstreamPath(), delivered, candidate.hostId(), candidate.region(), broken.hostId());
+                        return new Resumed(candidate, answer.body());
+                    }
+                    metrics.resume(candidate, "mismatch");
+                    close(answer.body());
+                } catch (HttpConnectTimeoutException | ConnectException refused) {
+                    failed(candidate, target, HostFailures.Kind.CONNECTION_REFUSED, started, Failure.REFUSED);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("Interrupted while resuming", interrupted);
+                } catch (IOException lost) {
+                    failed(candidate, target, HostFailures.Kind.RESET, started, Failure.LOST_AFTER_SEND);
+                }
+            }
+            metrics.resume(broken, "no-host");
+            throw new IOException("No healthy host could resume " + target.upstreamPath() + " at byte " + delivered);
+        }
+    }
+
+    private record Resumed(Upstream host, InputStream body) {
+    }
+
+    private static void close(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the stream is broken already
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.imagelib.router.web;
+
+import io.imagelib.router.domain.ImageOperation;
+import io.imagelib.router.domain.Upstream;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/** Per-upstream-host request, error, byte and latency metrics, plus retries, resumes and refusals. Never secrets. */
+final class ProxyMetrics {
+
+    private final MeterRegistry registry;
+
+    ProxyMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** One attempt against a host, timed until its response headers (or its failure); outcome e.g. 2xx, 503, refused. */
+    void attempt(Upstream host, ImageOperation operation, String outcome, long startedNanos) {
+        Timer.builder("imagelib.router.upstream.requests")
+                .description("Requests sent to an upstream Glance host, until response headers")
+                .tags("region", host.region(), "host", host.hostId(), "operation", name(operation), "outcome", outcome)
+                .publishPercentileHistogram(false)
+                .register(registry)
+                .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void bytes(Upstream host, String direction, long bytes) {
+        if (bytes > 0) {
+            registry.counter("imagelib.router.upstream.bytes", "region", host.region(), "host", host.hostId(),
+                    "direction", direction).increment(bytes);
+        }
+    }
+
+    void retry(String region, ImageOperation operation, String reason) {
+        registry.counter("imagelib.router.retries", "region", region, "operation", name(operation), "reason", reason).increment();
+    }
+
+    void resume(Upstream onto, String outcome) {
+        registry.counter("imagelib.router.resumes", "region", onto.region(), "host", onto.hostId(), "outcome", outcome).increment();
+    }
+
+    void rejected(String reason) {
+        registry.counter("imagelib.router.rejected", "reason", reason).increment();
+    }
+
+    static String statusOutcome(int status) {
+        return status == 503 ? "503" : (status / 100) + "xx";
+    }
+
+    private static String name(ImageOperation operation) {
+        return operation.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,71 @@
+package io.imagelib.role.kafka;
+
+import io.imagelib.avro.HostRole;
+import io.imagelib.role.domain.HostAssignment;
+import io.imagelib.role.service.RoleLog;
+import io.imagelib.schemas.topics.Topics;
+import io.imagelib.support.kafka.CompactedTopicReader;
+import io.imagelib.support.web.Problems;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Writes roles to {@code imagelib.host-roles} (acks=all, idempotent producer from service-support) and waits until
+ * this instance's own reader has applied the record's offset: read-your-writes, so the caller's region lock covers
+ * the decision, the write and its visibility.
+ */
+public final class KafkaRoleLog implements RoleLog {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaRoleLog.class);
+
+    private final KafkaTemplate<String, Object> kafka;
+    private final CompactedTopicReader<HostRole> reader;
+    private final Duration publishTimeout;
+    private final Duration readBackTimeout;
+
+    public KafkaRoleLog(KafkaTemplate<String, Object> kafka, CompactedTopicReader<HostRole> reader,
+                        Duration publishTimeout, Duration readBackTimeout) {
+        this.kafka = kafka;
+        this.reader = reader;
+        this.publishTimeout = publishTimeout;
+        this.readBackTimeout = readBackTimeout;
+    }
+
+    @Override
+    public void write(String hostId, HostAssignment assignmentOrNull) {
+        Object value = assignmentOrNull == null ? null : HostRoles.toAvro(assignmentOrNull);
+        RecordMetadata sent;
+        try {
+            sent = kafka.send(Topics.HOST_ROLES_NAME, hostId, value)
+                    .get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS).getRecordMetadata();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("Could not publish the role of host {}: {}", hostId, e.toString());
+            throw unavailable(hostId, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(hostId, e);
+        }
+        try {
+            if (!reader.awaitApplied(sent.partition(), sent.offset(), readBackTimeout)) {
+                // Durable already, so the call succeeds; but the next decision may not see it yet, say so loudly.
+                log.warn("Published the role of host {} at {}-{}@{} but did not read it back within {}",
+                        hostId, Topics.HOST_ROLES_NAME, sent.partition(), sent.offset(), readBackTimeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static RuntimeException unavailable(String hostId, Exception cause) {
+        return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "publish-failed", "Kafka did not acknowledge the change",
+                "The role change of host " + hostId + " was not acknowledged by Kafka (" + cause.getClass().getSimpleName()
+                        + "); it may or may not have been recorded. Retry the same request: repeating it is safe.");
+    }
+}
