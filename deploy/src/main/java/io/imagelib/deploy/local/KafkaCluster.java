@@ -39,11 +39,34 @@ public final class KafkaCluster implements AutoCloseable {
     private final Path dir;
     private final String clusterId;
     private final List<KafkaNode> nodes;
+    private final Optional<SecureListeners> secureListeners;
 
-    private KafkaCluster(Path dir, String clusterId, List<KafkaNode> nodes) {
+    private KafkaCluster(Path dir, String clusterId, List<KafkaNode> nodes, Optional<SecureListeners> secureListeners) {
         this.dir = dir;
         this.clusterId = clusterId;
         this.nodes = List.copyOf(nodes);
+        this.secureListeners = secureListeners;
+    }
+
+    /**
+     * This single-node cluster with TLS client listeners as well (see {@link SecureListeners}; applied at the next
+     * {@link #start}), on free ports other than the node's own.
+     */
+    public KafkaCluster withSecureListeners(Path keystore, String keystorePassword, Path truststore, String truststorePassword) {
+        if (nodes.size() != 1) {
+            throw new IllegalStateException("Secure listeners are for a single local node; this cluster has " + nodes.size());
+        }
+        KafkaNode.Spec node = nodes.getFirst().spec();
+        // Picked together (so distinct), minus the node's ports, which are free too while it is not running.
+        List<Integer> ports = FreePorts.pick(4).stream()
+                .filter(p -> p != node.port() && p != node.controllerPort()).toList();
+        return new KafkaCluster(dir, clusterId, nodes, Optional.of(new SecureListeners(ports.get(0), ports.get(1),
+                keystore, keystorePassword, truststore, truststorePassword)));
+    }
+
+    /** The TLS listeners, when {@link #withSecureListeners} added them. */
+    public Optional<SecureListeners> secureListeners() {
+        return secureListeners;
     }
 
     /** One node on free ports under {@code dir}. */
@@ -80,7 +103,7 @@ public final class KafkaCluster implements AutoCloseable {
             int port = firstPort == 0 ? free.get(2 * i) : firstPort + i;
             specs.add(new KafkaNode.Spec(i + 1, port, free.get(2 * i + 1)));
         }
-        KafkaCluster cluster = new KafkaCluster(root, Uuid.randomUuid().toString(), nodes(root, distribution, specs));
+        KafkaCluster cluster = new KafkaCluster(root, Uuid.randomUuid().toString(), nodes(root, distribution, specs), Optional.empty());
         cluster.saveState();
         return cluster;
     }
@@ -104,7 +127,7 @@ public final class KafkaCluster implements AutoCloseable {
             specs.add(new KafkaNode.Spec(id, Integer.parseInt(props.getProperty("node." + id + ".port")),
                     Integer.parseInt(props.getProperty("node." + id + ".controller.port"))));
         }
-        return Optional.of(new KafkaCluster(root, props.getProperty("cluster.id"), nodes(root, distribution, specs)));
+        return Optional.of(new KafkaCluster(root, props.getProperty("cluster.id"), nodes(root, distribution, specs), Optional.empty()));
     }
 
     private static List<KafkaNode> nodes(Path root, KafkaDistribution distribution, List<KafkaNode.Spec> specs) {
@@ -168,7 +191,9 @@ public final class KafkaCluster implements AutoCloseable {
         List<KafkaNode.Spec> specs = nodes.stream().map(KafkaNode::spec).toList();
         List<String> quorum = quorumArguments(clusterId, specs);
         parallel(nodes, node -> {
-            node.writeConfig(serverProperties(node.spec(), specs, node.dataDir()));
+            Map<String, String> server = serverProperties(node.spec(), specs, node.dataDir());
+            secureListeners.ifPresent(listeners -> listeners.applyTo(server));
+            node.writeConfig(server);
             if (!node.isFormatted()) {
                 node.format(clusterId, quorum);
             }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -28,6 +29,7 @@ public final class EndpointCatalog {
 
     private final AdminEndpointWatcher admins;
     private final AtomicReference<Map<String, RegionEndpoints>> regions = new AtomicReference<>(Map.of());
+    private final List<Runnable> regionListeners = new CopyOnWriteArrayList<>();
 
     public EndpointCatalog(AdminEndpointWatcher admins) {
         this.admins = admins;
@@ -44,6 +46,22 @@ public final class EndpointCatalog {
             }
             return Map.copyOf(next);
         });
+        regionListeners.forEach(Runnable::run);
+    }
+
+    /** Called on the reader thread after every region-endpoints record; keep it short. */
+    public void onRegionsChange(Runnable listener) {
+        regionListeners.add(listener);
+    }
+
+    /** The latest published endpoint list of every region (immutable). */
+    public Map<String, RegionEndpoints> regions() {
+        return regions.get();
+    }
+
+    /** The admin on record of every region (epoch-fenced). */
+    public Map<String, AdminEndpoint> admins() {
+        return admins.all();
     }
 
     public List<EndpointView> list(Optional<EndpointInterface> endpointInterface, Optional<String> region) {

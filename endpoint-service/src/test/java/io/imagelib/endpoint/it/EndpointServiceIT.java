@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -64,16 +63,9 @@ class EndpointServiceIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", kafka::bootstrapServers);
-        registry.add("imagelib.kafka.schema-registry-url", () -> KafkaTestBroker.REGISTRY_URL);
-        registry.add("imagelib.endpoint.streams.state-dir", () -> "target/streams-state/" + UUID.randomUUID());
-        registry.add("imagelib.endpoint.streams.replication-factor", () -> "1");
-        registry.add("imagelib.security.tokens[0].token", () -> ADMIN_TOKEN);
-        registry.add("imagelib.security.tokens[0].principal", () -> "ops");
-        registry.add("imagelib.security.tokens[0].roles[0]", () -> "admin");
-        registry.add("imagelib.security.tokens[1].token", () -> READER_TOKEN);
-        registry.add("imagelib.security.tokens[1].principal", () -> "viewer");
-        registry.add("imagelib.security.tokens[1].roles[0]", () -> "reader");
+        ServiceUnderTest.onBroker(registry, kafka);
+        ServiceUnderTest.token(registry, 0, ADMIN_TOKEN, "ops", "admin");
+        ServiceUnderTest.token(registry, 1, READER_TOKEN, "viewer", "reader");
     }
 
     @LocalServerPort

@@ -23,13 +23,15 @@ import picocli.CommandLine.Model.CommandSpec;
         "Build what is missing, then start the local stack: a single-node KRaft Kafka, the Apicurio schema registry, "
                 + "role-service, endpoint-service, host-monitor-service, image-router-service and N Glance hosts "
                 + "sharing one data directory; assign the image-library role to each host and wait for an admin endpoint.",
-        "Real Glance runs when /usr/bin/glance-api exists (--install-glance installs it with PostgreSQL); otherwise "
-                + "the hosts are the glance-simulator and every line says SIMULATED.",
+        "By default the hosts are the glance-simulator and every line says SIMULATED. --real-glance runs the "
+                + "Debian glance-api instead (--install-glance installs it with PostgreSQL first); that path is "
+                + "experimental: the system tests run real Glance, but ilctl's real-Glance stack is not yet verified "
+                + "end to end.",
         "Safe to repeat: running components are kept (matched by PID and command line), only stopped ones start."},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  ./ilctl up                          # 3 hosts, state in .imagelib/",
-                "  ./ilctl up --hosts 2 --simulated    # simulated Glance even where glance-api is installed",
+                "  ./ilctl up                          # 3 simulated hosts, state in .imagelib/",
+                "  ./ilctl up --real-glance            # real glance-api hosts (experimental)",
                 "  ./ilctl up --install-glance         # apt-get glance-api + postgresql first (root, ~1 min)",
                 "  ./ilctl up --dir /tmp/il2 --port-offset 1000   # a second stack: Kafka 10092, role-service 9090, ..."})
 public final class UpCommand implements Callable<Integer> {
@@ -43,8 +45,11 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--hosts", paramLabel = "N", defaultValue = "3", description = "Number of Glance hosts (default ${DEFAULT-VALUE}).")
     int hosts;
 
-    @Option(names = "--simulated", description = "Use the glance-simulator even if glance-api is installed.")
+    @Option(names = "--simulated", description = "Use the glance-simulator (the default; kept for scripts).")
     boolean simulated;
+
+    @Option(names = "--real-glance", description = "Run the installed Debian glance-api as hosts (experimental).")
+    boolean realGlance;
 
     @Option(names = "--install-glance", description = "Install glance-api and PostgreSQL with apt-get first (root; recipe in docs/ilctl.md).")
     boolean installGlance;
@@ -59,17 +64,21 @@ public final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (simulated && installGlance) {
-            throw new ParameterException(spec.commandLine(), "--simulated and --install-glance exclude each other");
+        if (simulated && (installGlance || realGlance)) {
+            throw new ParameterException(spec.commandLine(), "--simulated excludes --real-glance and --install-glance");
         }
         PrintWriter out = spec.commandLine().getOut();
         Project project = Project.locate();
         if (installGlance) {
             RealGlance.install(stackOptions.layout(), out);
         }
-        boolean real = !simulated && RealGlance.installed();
+        boolean real = realGlance || installGlance;
+        if (real && !RealGlance.installed()) {
+            throw new ParameterException(spec.commandLine(),
+                    "--real-glance needs /usr/bin/glance-api: add --install-glance to install it (root)");
+        }
         if (!real && !simulated) {
-            out.println("glance-api is not installed: the hosts will be SIMULATED (ilctl up --install-glance installs real Glance)");
+            out.println("The hosts will be SIMULATED Glance (./ilctl up --real-glance runs the installed glance-api)");
         }
         StackConfig config;
         try {

@@ -94,7 +94,9 @@ class RoleControllerTest {
 
         @Bean
         HealthcheckProbe probe() {
-            return new HttpHealthcheckProbe(Duration.ofMillis(500));
+            // Generous: the first HttpClient call on a loaded 2-core CI machine took over 500 ms. Timeouts are
+            // covered by HttpHealthcheckProbeTest.
+            return new HttpHealthcheckProbe(Duration.ofSeconds(5));
         }
 
         @Bean

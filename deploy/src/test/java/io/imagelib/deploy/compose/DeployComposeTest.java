@@ -1,0 +1,269 @@
+package io.imagelib.deploy.compose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.imagelib.schemas.topics.TopicSpec;
+import io.imagelib.schemas.topics.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * deploy/compose/docker-compose.yml checked without Docker: it parses, images are pinned through .env, host ports
+ * are unique, depends_on targets exist and are healthchecked, Kafka is a 3-node KRaft quorum with RF 3 / min ISR 2,
+ * and every environment variable of our services binds to a property the service really reads (derived from the
+ * source tree now, so renaming a property without fixing compose fails here).
+ */
+class DeployComposeTest {
+
+    static final List<String> SERVICES = List.of("role-service", "endpoint-service", "host-monitor-service",
+            "image-router-service", "catalog-sync");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}");
+
+    static Path root;
+    static Map<String, String> dotEnv;
+    static Map<String, Map<String, Object>> services;
+
+    @BeforeAll
+    static void load() throws IOException {
+        root = RepoRoot.find();
+        Path compose = root.resolve("deploy/compose");
+        dotEnv = readDotEnv(compose.resolve(".env"));
+        Map<String, Object> file = new Yaml(new LoaderOptions()).load(Files.readString(compose.resolve("docker-compose.yml")));
+        services = new LinkedHashMap<>();
+        map(file.get("services")).forEach((name, service) -> services.put(name, map(service)));
+    }
+
+    @Test
+    void everyPieceOfTheStackIsThere() {
+        assertThat(services).containsKeys("kafka-1", "kafka-2", "kafka-3", "schema-registry", "kafka-ui");
+        assertThat(services).containsKeys(SERVICES.toArray(String[]::new));
+    }
+
+    @Test
+    void everyImageIsPinnedThroughDotEnv() {
+        services.forEach((name, service) -> {
+            String image = interpolate((String) service.get("image"));
+            assertThat(image).as("image of %s", name).doesNotContain("${").contains(":");
+            String tag = image.substring(image.lastIndexOf(':') + 1);
+            assertThat(tag).as("tag of %s (%s)", name, image).isNotBlank().isNotEqualToIgnoringCase("latest");
+        });
+        dotEnv.forEach((key, value) -> assertThat(value).as(key).doesNotEndWith(":latest"));
+        assertThat(dotEnv.get("KAFKA_IMAGE")).startsWith("apache/kafka:");
+        // Service images are built FROM a pinned JRE too.
+        services.values().stream().map(s -> map(s.get("build"))).filter(b -> !b.isEmpty())
+                .forEach(build -> assertThat(interpolate(String.valueOf(map(build.get("args")).get("JRE_IMAGE"))))
+                        .matches("[\\w./-]+:[\\w.-]+").doesNotEndWith(":latest"));
+    }
+
+    @Test
+    void hostPortsAreUnique() {
+        List<String> hostPorts = new ArrayList<>();
+        services.values().forEach(service -> list(service.get("ports"))
+                .forEach(port -> hostPorts.add(interpolate(String.valueOf(port)).split(":")[0])));
+        assertThat(hostPorts).doesNotHaveDuplicates().contains("9092", "9093", "9094", "8081", "8080", "8090", "8091", "8092", "9292");
+    }
+
+    @Test
+    void dependenciesExistAndAreHealthchecked() {
+        services.forEach((name, service) -> map(service.get("depends_on")).forEach((target, condition) -> {
+            assertThat(services).as("%s depends on %s", name, target).containsKey(target);
+            assertThat(map(condition)).as("%s -> %s", name, target).containsEntry("condition", "service_healthy");
+            assertThat(map(services.get(target).get("healthcheck"))).as("healthcheck of %s", target).containsKey("test");
+        }));
+        for (String service : SERVICES) {
+            assertThat(map(services.get(service).get("depends_on"))).as(service)
+                    .containsKeys("kafka-1", "kafka-2", "kafka-3", "schema-registry");
+        }
+    }
+
+    @Test
+    void servicesAreReadyWhenTheirReadinessGroupIsUpOnTheirOwnPort() {
+        for (String name : SERVICES) {
+            Map<String, Object> service = services.get(name);
+            String port = String.valueOf(environment(service).get("SERVER_PORT"));
+            assertThat(list(service.get("ports"))).as(name).contains(port + ":" + port);
+            assertThat(String.join(" ", list(map(service.get("healthcheck")).get("test"))))
+                    .as(name).contains("http://localhost:" + port + "/actuator/health/readiness");
+            assertThat(map(service.get("build"))).as(name).containsEntry("dockerfile", "deploy/compose/Dockerfile");
+            assertThat(map(map(service.get("build")).get("args"))).as(name).containsEntry("MODULE", name);
+            // The root file system is read-only: the only writable place the image prepares is its state directory.
+            assertThat(list(service.get("volumes"))).as(name).allMatch(volume -> volume.endsWith(":/var/lib/imagelib/state"));
+        }
+    }
+
+    @Test
+    void theServiceImageRunsTheModulesBootJarAsAnUnprivilegedUser() throws IOException {
+        String dockerfile = Files.readString(root.resolve("deploy/compose/Dockerfile"));
+        assertThat(dockerfile).contains("FROM ${JRE_IMAGE}", "COPY ${MODULE}/target/${MODULE}-*.jar /opt/imagelib/app.jar",
+                "USER imagelib", "install -d -o imagelib -g imagelib -m 0700 /var/lib/imagelib/state");
+    }
+
+    @Test
+    void kafkaIsAThreeVoterKraftQuorumWithReplicationThreeAndMinIsrTwo() {
+        for (int node = 1; node <= 3; node++) {
+            Map<String, Object> env = environment(services.get("kafka-" + node));
+            assertThat(env).as("kafka-%d", node)
+                    .containsEntry("KAFKA_NODE_ID", node)
+                    .containsEntry("KAFKA_PROCESS_ROLES", "broker,controller")
+                    .containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", 3)
+                    .containsEntry("KAFKA_MIN_INSYNC_REPLICAS", 2)
+                    .containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", 3)
+                    .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", 2)
+                    .containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
+                    .containsEntry("CLUSTER_ID", "${KAFKA_CLUSTER_ID}");
+            assertThat((String) env.get("KAFKA_ADVERTISED_LISTENERS")).contains("INTERNAL://kafka-" + node + ":19092");
+            assertThat(String.valueOf(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS")))
+                    .isEqualTo("1@kafka-1:29093,2@kafka-2:29093,3@kafka-3:29093");
+            assertThat((String) env.get("KAFKA_LISTENERS")).contains("CONTROLLER://:29093", "INTERNAL://:19092");
+        }
+        assertThat(dotEnv.get("KAFKA_CLUSTER_ID")).matches("[A-Za-z0-9_-]{22}");
+        for (String name : SERVICES) {
+            assertThat(environment(services.get(name))).as(name)
+                    .containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka-1:19092,kafka-2:19092,kafka-3:19092");
+        }
+    }
+
+    @Test
+    void kafkaUiDecodesEveryCatalogueTopicThroughTheRegistryTheServicesUse() throws IOException {
+        Map<String, Object> ui = services.get("kafka-ui");
+        assertThat(list(ui.get("volumes"))).contains("../kafka-ui/config.yml:/etc/kafkaui/config.yml:ro");
+        assertThat(environment(ui)).containsEntry("SPRING_CONFIG_ADDITIONAL_LOCATION", "/etc/kafkaui/config.yml");
+        String registry = String.valueOf(environment(services.get("role-service")).get("IMAGELIB_KAFKA_SCHEMA_REGISTRY_URL"));
+        assertThat(environment(ui)).containsEntry("KAFKA_UI_SCHEMA_REGISTRY_URL", registry);
+
+        Map<String, Object> config = new Yaml(new LoaderOptions()).load(Files.readString(root.resolve("deploy/kafka-ui/config.yml")));
+        Map<String, Object> cluster = map(nodes(map(config.get("kafka")).get("clusters")).getFirst());
+        assertThat(cluster).containsEntry("defaultKeySerde", "String")
+                .containsEntry("schemaRegistry", "${KAFKA_UI_SCHEMA_REGISTRY_URL:http://127.0.0.1:8081/apis/ccompat/v7}")
+                .containsEntry("bootstrapServers", "${KAFKA_UI_BOOTSTRAP_SERVERS:127.0.0.1:9092}");
+        Map<String, Object> serde = map(nodes(cluster.get("serde")).getFirst());
+        assertThat(serde).containsEntry("name", "SchemaRegistry");
+        Pattern values = Pattern.compile((String) serde.get("topicValuesPattern"));
+        for (TopicSpec<String, ?> topic : Topics.ALL) {
+            assertThat(values.matcher(topic.name()).matches()).as(topic.name()).isTrue();
+            assertThat(values.matcher(topic.name() + "-dlt").matches()).as("poison in %s-dlt is not Avro", topic.name()).isFalse();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyEnvironmentVariableBindsToAPropertyTheServiceReads() {
+        return SERVICES.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
+            assumeTrue(Files.isDirectory(root.resolve(name).resolve("src/main/java")),
+                    name + " is not in this tree yet (merged from its branch)");
+            SpringPropertyCatalog catalog = SpringPropertyCatalog.of(root, name);
+            assertAll(environment(services.get(name)).keySet().stream().map(variable -> () ->
+                    assertThat(catalog.problemWith(variable)).as(name + ": " + variable).isEmpty()));
+        }));
+    }
+
+    @Test
+    void theBindingCheckFollowsTheSourceSoARenamedPropertyFails(@TempDir Path tree) throws IOException {
+        Path config = tree.resolve("demo/src/main/java/io/imagelib/demo/DemoProperties.java");
+        Files.createDirectories(config.getParent());
+        Files.createDirectories(tree.resolve("demo/src/main/resources"));
+        Files.writeString(tree.resolve("demo/src/main/resources/application.yml"), """
+                imagelib:
+                  demo:
+                    password: ${DEMO_PASSWORD:}
+                """);
+        String properties = """
+                @ConfigurationProperties("imagelib.catalog-demo")
+                public record DemoProperties(@DefaultValue("http://127.0.0.1:5000") URI keystoneUrl,
+                                             @DefaultValue Backoff backoff, Map<String, String> headers) {
+                    public record Backoff(@DefaultValue("200ms") Duration initial, @DefaultValue("2.0") double multiplier) {}
+                }
+                """;
+        Files.writeString(config, properties);
+        SpringPropertyCatalog before = SpringPropertyCatalog.of(tree, "demo");
+        assertThat(before.problemWith("IMAGELIB_CATALOGDEMO_KEYSTONEURL")).isEmpty();
+        assertThat(before.problemWith("IMAGELIB_CATALOGDEMO_BACKOFF_INITIAL")).isEmpty();
+        assertThat(before.problemWith("IMAGELIB_CATALOGDEMO_HEADERS_X_TRACE")).isEmpty();
+        assertThat(before.problemWith("DEMO_PASSWORD")).isEmpty();
+        assertThat(before.problemWith("SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL")).isEmpty();
+        assertThat(before.problemWith("IMAGELIB_CATALOG_DEMO_KEYSTONE_URL")).isEmpty();
+        // What the binder does not do: mix a dropped dash with a dash turned into "_"; a typo.
+        assertThat(before.problemWith("IMAGELIB_CATALOGDEMO_KEYSTONE_URL")).isPresent();
+        assertThat(before.problemWith("IMAGELIB_CATALOGDEMO_BACKOFF_MULTIPLYER")).isPresent();
+        assertThat(before.problemWith("SPRING_KAFKA_BOOTSTRAP_SERVER")).isPresent();
+
+        Files.writeString(config, properties.replace("URI keystoneUrl", "URI identityUrl"));
+        SpringPropertyCatalog after = SpringPropertyCatalog.of(tree, "demo");
+        assertThat(after.problemWith("IMAGELIB_CATALOGDEMO_KEYSTONEURL")).isPresent();
+        assertThat(after.problemWith("IMAGELIB_CATALOGDEMO_IDENTITYURL")).isEmpty();
+    }
+
+    @Test
+    void serviceSupportPropertiesBindFromTheirRelaxedNames() {
+        SpringPropertyCatalog support = SpringPropertyCatalog.of(root, "service-support");
+        assertThat(support.problemWith("IMAGELIB_KAFKA_SCHEMA_REGISTRY_URL")).isEmpty();
+        assertThat(support.problemWith("IMAGELIB_KAFKA_SCHEMAREGISTRYURL")).isEmpty();
+        assertThat(support.problemWith("IMAGELIB_SECURITY_TOKENS_FILE")).isEmpty();
+        assertThat(support.problemWith("IMAGELIB_SECURITY_TOKENS_0_TOKEN")).isEmpty();
+        assertThat(support.problemWith("IMAGELIB_WEB_MAX_REQUEST_BODY")).isEmpty();
+        assertThat(support.problemWith("IMAGELIB_KAFKA_SCHEMA_REGISTRY")).isPresent();
+        assertThat(support.problemWith("IMAGELIB_SECURITY_TOKEN_FILE")).isPresent();
+    }
+
+    static Map<String, Object> environment(Map<String, Object> service) {
+        return map(service.get("environment"));
+    }
+
+    /** Compose interpolation of ${VAR}, ${VAR:-default} and ${VAR:?error} from .env (a required variable stays visible). */
+    static String interpolate(String value) {
+        if (value == null) {
+            return "";
+        }
+        Matcher m = VARIABLE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String resolved = dotEnv.get(m.group(1));
+            if (resolved == null && m.group(2) != null && m.group(2).endsWith("-")) {
+                resolved = m.group(3);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(resolved == null ? m.group() : resolved));
+        }
+        return m.appendTail(out).toString();
+    }
+
+    static Map<String, String> readDotEnv(Path file) throws IOException {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            String trimmed = line.strip();
+            if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+                int equals = trimmed.indexOf('=');
+                values.put(trimmed.substring(0, equals), trimmed.substring(equals + 1));
+            }
+        }
+        return values;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object node) {
+        return node instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    static List<String> list(Object node) {
+        return node instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+    }
+
+    static List<?> nodes(Object node) {
+        return node instanceof List<?> l ? l : List.of();
+    }
+}

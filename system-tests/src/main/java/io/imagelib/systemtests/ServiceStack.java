@@ -1,0 +1,235 @@
+package io.imagelib.systemtests;
+
+import io.imagelib.deploy.local.ApicurioRegistryProcess;
+import io.imagelib.deploy.local.KafkaCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Our services as a user runs them: {@code java -jar <module>/target/<module>-*.jar} processes, on a local KRaft
+ * Kafka and the Apicurio registry from the deploy launchers, configured only through environment variables.
+ */
+public final class ServiceStack implements AutoCloseable {
+
+    public static final List<String> SERVICES = List.of("role-service", "endpoint-service", "host-monitor-service",
+            "image-router-service");
+    /** Bearer token the role-service accepts for mutations in this stack (test-only). */
+    public static final String ADMIN_TOKEN = "system-tests-admin-token";
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    /** One service process: its jar, port, log, and the process while it runs. */
+    public static final class Service {
+        private final String name;
+        private final Path jar;
+        private final int port;
+        private final Path log;
+        private Process process;
+
+        Service(String name, Path jar, int port, Path log) {
+            this.name = name;
+            this.jar = jar;
+            this.port = port;
+            this.log = log;
+        }
+
+        public URI url() {
+            return URI.create("http://127.0.0.1:" + port);
+        }
+    }
+
+    private final KafkaCluster kafka;
+    private final ApicurioRegistryProcess registry;
+    private final Map<String, Service> services;
+    private final Map<String, String> env;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private ServiceStack(KafkaCluster kafka, ApicurioRegistryProcess registry, Map<String, Service> services, Map<String, String> env) {
+        this.kafka = kafka;
+        this.registry = registry;
+        this.services = services;
+        this.env = env;
+    }
+
+    /** The executable jar of a module built on this branch: the repackaged one, not *-plain.jar. */
+    public static Optional<Path> jar(Path projectRoot, String module) {
+        Path target = projectRoot.resolve(module).resolve("target");
+        if (!Files.isDirectory(target)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(f -> {
+                String n = f.getFileName().toString();
+                return n.startsWith(module + "-") && n.endsWith(".jar") && !n.endsWith("-plain.jar")
+                        && !n.endsWith("-sources.jar") && !n.endsWith("-tests.jar");
+            }).findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + target, e);
+        }
+    }
+
+    /** Services whose jar is not built here; the scenarios that need them are skipped with this list. */
+    public static List<String> missingJars(Path projectRoot) {
+        return SERVICES.stream().filter(s -> jar(projectRoot, s).isEmpty()).toList();
+    }
+
+    /**
+     * Starts Kafka (1 node), the registry, then every service, waiting for each one's readiness. {@code dir} is
+     * wiped first: records left by an earlier run (old admin epochs, roles) would satisfy this run's waits.
+     */
+    public static ServiceStack start(Path projectRoot, Path dir) {
+        LocalResources.deleteTree(dir);
+        KafkaCluster kafka = KafkaCluster.singleNode(dir.resolve("kafka")).start();
+        ApicurioRegistryProcess registry = null;
+        ServiceStack stack = null;
+        try {
+            registry = ApicurioRegistryProcess.start(dir.resolve("registry"));
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+            env.put("IMAGELIB_KAFKA_SCHEMA_REGISTRY_URL", registry.ccompatUrl());
+            // The short names some services' application.yml read (endpoint-service); the Spring names win anyway.
+            env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+            env.put("SCHEMA_REGISTRY_URL", registry.ccompatUrl());
+            // Requests naming no region, and the router's /actuator/health/upstreams count, are about our region.
+            env.put("IMAGELIB_ROUTER_DEFAULT_REGION", Scenarios.REGION);
+            env.put("SERVER_ADDRESS", "127.0.0.1");
+            env.put("IMAGELIB_SECURITY_TOKENS_0_TOKEN", ADMIN_TOKEN);
+            env.put("IMAGELIB_SECURITY_TOKENS_0_PRINCIPAL", "system-tests");
+            env.put("IMAGELIB_SECURITY_TOKENS_0_ROLES_0", "admin");
+            Map<String, Service> services = new LinkedHashMap<>();
+            for (String name : SERVICES) {
+                Path jar = jar(projectRoot, name).orElseThrow(() -> new IllegalStateException(name + " jar not built"));
+                services.put(name, new Service(name, jar, LocalResources.freePort(), dir.resolve(name + ".log")));
+            }
+            stack = new ServiceStack(kafka, registry, services, env);
+            for (Service service : services.values()) {
+                stack.launch(service);
+            }
+            for (Service service : services.values()) {
+                stack.awaitReady(service);
+            }
+            return stack;
+        } catch (RuntimeException e) {
+            if (stack != null) {
+                stack.close();
+            } else {
+                if (registry != null) {
+                    registry.close();
+                }
+                kafka.close();
+            }
+            throw e;
+        }
+    }
+
+    public URI router() {
+        return services.get("image-router-service").url();
+    }
+
+    public URI roleService() {
+        return services.get("role-service").url();
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String registryUrl() {
+        return registry.ccompatUrl();
+    }
+
+    private void launch(Service service) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", service.jar.toString()));
+        Map<String, String> serviceEnv = new LinkedHashMap<>(env);
+        serviceEnv.put("SERVER_PORT", String.valueOf(service.port));
+        serviceEnv.put("SPRING_APPLICATION_NAME", service.name);
+        // Unique per process (consumer groups and observation keys are built from it); not every build defaults it.
+        serviceEnv.put("IMAGELIB_KAFKA_INSTANCE_ID", service.name + "-" + service.port);
+        service.process = Processes.start(command, service.log, serviceEnv);
+    }
+
+    private void awaitReady(Service service) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        URI readiness = service.url().resolve("/actuator/health/readiness");
+        while (System.nanoTime() < deadline) {
+            if (!service.process.isAlive()) {
+                throw new IllegalStateException(service.name + " exited; log tail:\n" + GlanceHosts.tail(service.log));
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted", e);
+            }
+            GlanceHosts.sleep(Duration.ofMillis(250));
+        }
+        throw new IllegalStateException(service.name + " not ready within " + READY_TIMEOUT + "; log tail:\n" + GlanceHosts.tail(service.log));
+    }
+
+    /**
+     * PUT the image-library role for a Glance host (NFS-style shared storage: the shared data directory, the same
+     * path on every host). Returns the HTTP status.
+     */
+    public int assignRole(String region, GlanceHosts.Host host, Path sharedDir) throws IOException, InterruptedException {
+        String body = """
+                {"publicUrl":"%s","adminUrl":"%s","storage":{"type":"NFS","mountPath":"%s","storageId":"ilsys-shared"}}"""
+                .formatted(host.baseUrl(), host.baseUrl(), sharedDir);
+        return http.send(HttpRequest.newBuilder(roleUri(region, host))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** The router's count of UP hosts in its default region ({@code /actuator/health/upstreams}); -1 if unreadable. */
+    public int routerHealthyHosts() {
+        try {
+            String body = http.send(HttpRequest.newBuilder(router().resolve("/actuator/health/upstreams"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            var m = java.util.regex.Pattern.compile("\"healthyHosts\"\\s*:\\s*(\\d+)").matcher(body);
+            return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    public int removeRole(String region, GlanceHosts.Host host) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(roleUri(region, host))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .DELETE().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private URI roleUri(String region, GlanceHosts.Host host) {
+        return roleService().resolve("/v1/regions/" + region + "/hosts/" + host.id() + "/roles/image-library");
+    }
+
+    @Override
+    public void close() {
+        Processes.stopAll(services.values().stream().map(s -> s.process).toList(), Duration.ofSeconds(10));
+        try {
+            registry.close();
+        } finally {
+            kafka.close();
+        }
+    }
+}

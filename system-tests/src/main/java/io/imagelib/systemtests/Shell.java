@@ -1,0 +1,72 @@
+package io.imagelib.systemtests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs short system commands (ip, initdb, glance-manage) with a deadline; output is returned, failures throw with it. */
+public final class Shell {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Exit code and merged stdout+stderr of one command. */
+    public record Result(List<String> command, int exitCode, String output) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+
+        public Result orThrow() {
+            if (!ok()) {
+                throw new IllegalStateException("`" + String.join(" ", command) + "` exited " + exitCode + ":\n" + output);
+            }
+            return this;
+        }
+    }
+
+    private Shell() {
+    }
+
+    /** Runs the command and throws unless it exits 0. */
+    public static String run(String... command) {
+        return exec(DEFAULT_TIMEOUT, command).orThrow().output();
+    }
+
+    /** Runs the command; the caller looks at the exit code (for cleanup of things that may not exist). */
+    public static Result attempt(String... command) {
+        return exec(DEFAULT_TIMEOUT, command);
+    }
+
+    public static Result exec(Duration timeout, String... command) {
+        List<String> cmd = List.of(command);
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        try {
+            Process process = builder.start();
+            process.getOutputStream().close();
+            // Read on a virtual thread so a chatty command cannot block on a full pipe past the deadline.
+            var output = new StringBuilder();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    output.append(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                } catch (IOException ignored) {
+                    // the process was killed on timeout
+                }
+            });
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+                reader.join(1000);
+                return new Result(cmd, 124, output + "\n(timed out after " + timeout + ")");
+            }
+            reader.join();
+            return new Result(cmd, process.exitValue(), output.toString().strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot run " + cmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while running " + cmd, e);
+        }
+    }
+}

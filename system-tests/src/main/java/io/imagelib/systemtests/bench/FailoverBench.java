@@ -1,0 +1,208 @@
+package io.imagelib.systemtests.bench;
+
+import io.imagelib.avro.AdminEndpoint;
+import io.imagelib.schemas.topics.Topics;
+import io.imagelib.systemtests.DownloadLoad;
+import io.imagelib.systemtests.EventLog;
+import io.imagelib.systemtests.GlanceClient;
+import io.imagelib.systemtests.GlanceHosts;
+import io.imagelib.systemtests.HaproxyBaseline;
+import io.imagelib.systemtests.HaproxyTrial;
+import io.imagelib.systemtests.Percentiles;
+import io.imagelib.systemtests.Scenarios;
+import io.imagelib.systemtests.ServiceStack;
+import io.imagelib.systemtests.TestBed;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The failover benchmark ({@code system-tests/bench/failover}): the same faults under the same load, side by side,
+ * against HAProxy's usual and tuned health checks and, when the service jars are built, our router. Prints
+ * p50/p95/p99/max per figure as a Markdown table and writes it to {@code system-tests/target/bench/failover.md}.
+ */
+public final class FailoverBench {
+
+    record Options(int trials, int concurrency, Duration load, int imageMib, boolean haproxy, Path projectRoot) {
+        static Options parse(String[] args) {
+            int trials = 30;
+            int concurrency = 50;
+            int loadSeconds = 8;
+            int imageMib = 2;
+            boolean haproxy = true;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--trials" -> trials = Integer.parseInt(args[++i]);
+                    case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+                    case "--load-seconds" -> loadSeconds = Integer.parseInt(args[++i]);
+                    case "--image-mib" -> imageMib = Integer.parseInt(args[++i]);
+                    case "--router-only" -> haproxy = false;
+                    default -> throw new IllegalArgumentException("Unknown option " + args[i]
+                            + "; usage: failover [--trials N] [--concurrency C] [--load-seconds S] [--image-mib M] [--router-only]");
+                }
+            }
+            Path root = Path.of(System.getProperty("imagelib.project.root", ".")).toAbsolutePath().normalize();
+            return new Options(trials, concurrency, Duration.ofSeconds(loadSeconds), imageMib, haproxy, root);
+        }
+    }
+
+    /** Durations and failed-request counts of one system under test, collected over the trials. */
+    static final class Figures {
+        final Map<String, List<Duration>> durations = new java.util.LinkedHashMap<>();
+        final List<Long> failedRequests = new ArrayList<>();
+        long requests;
+        long failed;
+
+        void add(String figure, Duration d) {
+            durations.computeIfAbsent(figure, k -> new ArrayList<>()).add(d);
+        }
+
+        void addLoad(long total, long failedCount) {
+            requests += total;
+            failed += failedCount;
+            failedRequests.add(failedCount);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        // Scratch space in this checkout (the bench script runs from the repository root); the project root may
+        // point elsewhere only to find service jars.
+        Path work = Path.of("system-tests/target/bench").toAbsolutePath();
+        Instant started = Instant.now();
+        Map<HaproxyBaseline.Setting, Figures> haproxyFigures = new EnumMap<>(HaproxyBaseline.Setting.class);
+        Figures router = null;
+        String routerNote;
+        try (TestBed bed = TestBed.start(work.resolve("bed"), 3)) {
+            GlanceHosts glance = bed.glance();
+            GlanceClient client = new GlanceClient(Duration.ofSeconds(2), Duration.ofSeconds(30));
+            byte[] image = new byte[options.imageMib() * 1024 * 1024];
+            new Random(1).nextBytes(image);
+            String sha = GlanceClient.sha256Hex(image);
+            String imageId = client.createAndUpload(glance.host(1).baseUrl(), "bench", image);
+            DownloadLoad load = new DownloadLoad(client, options.concurrency());
+
+            if (options.haproxy()) {
+                haproxyTrials(options, work, started, glance, load, imageId, sha, haproxyFigures);
+            }
+
+            List<String> missing = ServiceStack.missingJars(options.projectRoot());
+            if (missing.isEmpty()) {
+                router = routerTrials(options, bed, work, started, haproxyFigures);
+                routerNote = "";
+            } else {
+                routerNote = "Our router: not measured, service jars not built: " + missing;
+            }
+        }
+        String report = report(options, started, options.trials(), haproxyFigures, router, routerNote);
+        System.out.println(report);
+        writeReport(work, report);
+    }
+
+    private static void haproxyTrials(Options options, Path work, Instant started, GlanceHosts glance, DownloadLoad load, String imageId,
+                                      String sha, Map<HaproxyBaseline.Setting, Figures> figures) throws Exception {
+        try (HaproxyBaseline haproxy = HaproxyBaseline.start(work.resolve("haproxy"), glance.hosts())) {
+            for (int trial = 1; trial <= options.trials(); trial++) {
+                var results = HaproxyTrial.run(haproxy, glance, glance.host(2), HaproxyTrial.Fault.KILL, load, imageId, sha,
+                        options.load());
+                for (HaproxyTrial.Result result : results.values()) {
+                    System.out.println("[bench] trial " + trial + ": " + result);
+                    Figures f = figures.computeIfAbsent(result.setting(), s -> new Figures());
+                    f.add("kill -> DOWN (HAProxy marks the server DOWN)", result.detection());
+                    f.add("kill -> last failed request (recovery)", result.recovery());
+                    f.addLoad(result.requests(), result.failed());
+                }
+                // The table so far, so a run stopped early still leaves its figures.
+                writeReport(work, report(options, started, trial, figures, null, "(HAProxy trials in progress)"));
+            }
+        }
+    }
+
+    private static void writeReport(Path work, String report) throws IOException {
+        Files.createDirectories(work);
+        Files.writeString(work.resolve("failover.md"), report);
+    }
+
+    private static Figures routerTrials(Options options, TestBed bed, Path work, Instant started,
+                                        Map<HaproxyBaseline.Setting, Figures> haproxyFigures) throws Exception {
+        GlanceHosts glance = bed.glance();
+        Figures figures = new Figures();
+        try (ServiceStack stack = ServiceStack.start(options.projectRoot(), work.resolve("services"));
+             EventLog events = EventLog.follow(stack.bootstrapServers(), stack.registryUrl(),
+                     List.of(Topics.HOST_HEALTH, Topics.ADMIN_ENDPOINT))) {
+            Files.writeString(glance.dataDir().resolve(".imagelib-storage-id"), "ilsys-shared\n");
+            for (GlanceHosts.Host host : glance.hosts()) {
+                stack.assignRole(Scenarios.REGION, host, glance.dataDir());
+            }
+            Scenarios.awaitAdmin(events, glance.host(3).id(), 0, Duration.ofSeconds(30));
+            GlanceClient viaRouter = Scenarios.routerClient();
+            byte[] image = new byte[options.imageMib() * 1024 * 1024];
+            new Random(2).nextBytes(image);
+            String sha = GlanceClient.sha256Hex(image);
+            String imageId = viaRouter.createAndUpload(stack.router(), "bench-router", image);
+            DownloadLoad load = new DownloadLoad(viaRouter, options.concurrency());
+            for (int trial = 1; trial <= options.trials(); trial++) {
+                AdminEndpoint admin = events.latest(Topics.ADMIN_ENDPOINT, Scenarios.REGION).orElseThrow();
+                GlanceHosts.Host adminHost = Scenarios.host(glance, admin.getHostId());
+                var failover = Scenarios.adminFailover(glance, stack, events, viaRouter, adminHost, admin.getEpoch());
+                figures.add("kill -> DOWN event", failover.downEvent());
+                figures.add("DOWN -> router exclusion (UP count in /actuator/health/upstreams)", failover.routerExclusion());
+                figures.add("admin kill -> new admin published", failover.newAdminPublished());
+                figures.add("admin kill -> new admin + upload ok", failover.uploadOk());
+                glance.restore(adminHost);
+
+                GlanceHosts.Host victim = Scenarios.nonAdmin(glance, events);
+                var result = load.run(stack.router(), imageId, sha, options.load(), Duration.ofSeconds(2), ignored -> glance.kill(victim));
+                figures.addLoad(result.total(), result.failed());
+                figures.add("kill -> last failed request (recovery)", result.recovery());
+                System.out.printf("[bench] router trial %d: %s, non-admin kill %d/%d failed %s%n", trial, failover,
+                        result.failed(), result.total(), result.sampleErrors());
+                glance.restore(victim);
+                writeReport(work, report(options, started, trial, haproxyFigures, figures, "(router trials in progress)"));
+            }
+        }
+        return figures;
+    }
+
+    static String report(Options options, Instant started, int trialsDone, Map<HaproxyBaseline.Setting, Figures> haproxy, Figures router,
+                         String routerNote) throws IOException {
+        StringBuilder out = new StringBuilder();
+        out.append("## Failover benchmark (").append(started).append(")\n\n")
+                .append("Trials done: ").append(trialsDone).append(" of ").append(options.trials()).append("\n")
+                .append("Command: `system-tests/bench/failover --trials ").append(options.trials())
+                .append(" --concurrency ").append(options.concurrency())
+                .append(" --load-seconds ").append(options.load().toSeconds())
+                .append(" --image-mib ").append(options.imageMib()).append("`\n")
+                .append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, load average at the end ")
+                .append(Files.readString(Path.of("/proc/loadavg")).strip()).append("\n\n")
+                .append("Durations in ms; \"failed requests per trial\" in requests (")
+                .append(options.concurrency()).append(" concurrent sha256-checked downloads of a ").append(options.imageMib()).append(" MiB image through each system,")
+                .append(" both HAProxy settings loaded at the same time and hit by the same kill, 2 s in).\n\n")
+                .append("| system | figure | trials | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|---|\n");
+        haproxy.forEach((setting, f) -> rows(out, setting.label(), f));
+        if (router != null) {
+            rows(out, "our router", router);
+        }
+        out.append('\n');
+        haproxy.forEach((setting, f) -> out.append("- ").append(setting.label()).append(": ").append(f.failed).append(" of ")
+                .append(f.requests).append(" requests failed in total\n"));
+        if (router != null) {
+            out.append("- our router: ").append(router.failed).append(" of ").append(router.requests).append(" requests failed in total\n");
+        } else {
+            out.append("- ").append(routerNote).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static void rows(StringBuilder out, String system, Figures f) {
+        f.durations.forEach((figure, sample) -> out.append(Percentiles.ofDurations(sample).row(system + " | " + figure)).append('\n'));
+        out.append(Percentiles.ofCounts(f.failedRequests).row(system + " | failed requests per trial")).append('\n');
+    }
+}
