@@ -44,6 +44,11 @@ public class ElectionStreamsConfiguration {
         config.put(StreamsConfig.STATE_DIR_CONFIG, streams.stateDir().toAbsolutePath().toString());
         // Never hold a record back to align timestamps across inputs: a DOWN must not wait for a quiet partition.
         config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        // The stream thread's poll blocks up to poll.ms (default 100 ms) and a record that becomes readable only when
+        // the upstream transaction commits does not wake it: each of the two hops (repartition, election) waited for
+        // the next poll. 5 ms took DOWN -> committed admin change from p50 222 / p99 237 ms to p50 40 / p99 85 ms on
+        // an idle machine, for a few more empty polls per second.
+        config.put(StreamsConfig.POLL_MS_CONFIG, 5L);
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipPoisonOnlyHandler.class);
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
                 (int) streams.sessionTimeout().toMillis());
