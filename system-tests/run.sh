@@ -4,6 +4,7 @@
 #   SYSTEM_TESTS_BUDGET        seconds for the Maven run (default 1500)
 #   SYSTEM_TESTS_BENCH_TRIALS  trials of bench/failover after the tests (default 3; 0 skips it)
 #   SYSTEM_TESTS_SKIP_APT=1    skip the package step (machine already provisioned)
+#   SYSTEM_TESTS_LANE=N        run on namespaces ilsysN-* and 10.203.N.0/24 (N 1..9) beside another checkout's run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

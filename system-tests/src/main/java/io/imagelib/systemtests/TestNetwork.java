@@ -5,17 +5,21 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A Linux bridge {@value #BRIDGE} with the root namespace at {@value #ROOT_ADDRESS}, and one network namespace per
+ * A Linux bridge {@code ilsys-br0} with the root namespace at {@code 10.203.0.1}, and one network namespace per
  * test host, joined to the bridge by a veth pair, at {@code 10.203.0.(10 + index)}.
  *
- * <p>Every name this class creates starts with {@value #PREFIX}, and cleanup removes only such names, so it never
+ * <p>Every name this class creates starts with {@link #PREFIX}, and cleanup removes only such names, so it never
  * touches anyone else's interfaces. Traffic goes only to addresses inside these namespaces.
+ *
+ * <p>{@code SYSTEM_TESTS_LANE=N} (1..9) moves everything to names {@code ilsysN-...} and subnet {@code 10.203.N.0/24},
+ * so several checkouts can run system tests on one machine at once without removing each other's hosts.
  */
 public final class TestNetwork implements AutoCloseable {
 
-    public static final String PREFIX = "ilsys-";
+    private static final int LANE = lane(System.getenv("SYSTEM_TESTS_LANE"));
+    public static final String PREFIX = LANE == 0 ? "ilsys-" : "ilsys" + LANE + "-";
     public static final String BRIDGE = PREFIX + "br0";
-    public static final String SUBNET_PREFIX = "10.203.0.";
+    public static final String SUBNET_PREFIX = "10.203." + LANE + ".";
     public static final String ROOT_ADDRESS = SUBNET_PREFIX + "1";
 
     /** One namespace: its name, the veth ends (root side on the bridge, namespace side carrying the address), its address. */
@@ -25,6 +29,16 @@ public final class TestNetwork implements AutoCloseable {
     private final List<Host> hosts = new ArrayList<>();
 
     private TestNetwork() {
+    }
+
+    static int lane(String value) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        if (!value.matches("[0-9]")) {
+            throw new IllegalArgumentException("SYSTEM_TESTS_LANE must be a single digit 0..9, not '" + value + "'");
+        }
+        return Integer.parseInt(value);
     }
 
     /** Removes leftovers of an earlier run that died, then creates the bridge. */
@@ -38,7 +52,7 @@ public final class TestNetwork implements AutoCloseable {
         return network;
     }
 
-    /** Creates namespace {@code ilsys-h<index>} with address 10.203.0.(10+index) on the bridge. */
+    /** Creates namespace {@code <prefix>h<index>} with address 10.203.lane.(10+index) on the bridge. */
     public Host addHost(int index) {
         if (index < 1 || index > 200) {
             throw new IllegalArgumentException("host index 1..200, not " + index);
