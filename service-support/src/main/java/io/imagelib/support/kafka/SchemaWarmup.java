@@ -1,0 +1,43 @@
+package io.imagelib.support.kafka;
+
+import io.imagelib.schemas.registry.SchemaRegistry;
+import io.imagelib.schemas.topics.TopicSpec;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+
+/**
+ * Registers the value schema of every catalogue topic at startup, so the registry client (shared per URL with the
+ * serializers and deserializers) holds every id before the first record is sent. A registry outage later then costs
+ * nothing: without this, the first record of a type a service had not sent yet (the router's first HostObservation,
+ * a role-service's first HostRole) failed to serialize while the registry was down and was dropped. Best effort:
+ * a registry that is down at startup leaves the serializers' lazy registration, as before.
+ */
+final class SchemaWarmup implements SmartInitializingSingleton {
+
+    private static final Logger log = LoggerFactory.getLogger(SchemaWarmup.class);
+
+    private final SchemaRegistry registry;
+    private final List<TopicSpec<String, ?>> topics;
+
+    SchemaWarmup(SchemaRegistry registry, List<TopicSpec<String, ?>> topics) {
+        this.registry = registry;
+        this.topics = topics;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        for (TopicSpec<String, ?> topic : topics) {
+            Schema schema = SpecificData.get().getSchema(topic.valueType());
+            try {
+                registry.register(topic.valueSubject(), schema);
+            } catch (RuntimeException e) {
+                log.warn("Could not register {} for {} at startup (registered on first send instead): {}",
+                        schema.getFullName(), topic.valueSubject(), e.toString());
+            }
+        }
+    }
+}
