@@ -2,6 +2,7 @@ package io.imagelib.support.kafka;
 
 import io.imagelib.schemas.registry.SchemaRegistry;
 import io.imagelib.schemas.topics.TopicSpec;
+import java.time.Duration;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
@@ -19,6 +20,8 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 final class SchemaWarmup implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(SchemaWarmup.class);
+    private static final int ATTEMPTS = 3;
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
 
     private final SchemaRegistry registry;
     private final List<TopicSpec<String, ?>> topics;
@@ -31,13 +34,35 @@ final class SchemaWarmup implements SmartInitializingSingleton {
     @Override
     public void afterSingletonsInstantiated() {
         for (TopicSpec<String, ?> topic : topics) {
-            Schema schema = SpecificData.get().getSchema(topic.valueType());
+            register(topic.valueSubject(), SpecificData.get().getSchema(topic.valueType()));
+        }
+    }
+
+    /**
+     * A few attempts: every service warms up the same subjects at once, and Apicurio answers a concurrent first
+     * registration of one subject with 409 or 500 (unique key violation); the next attempt gets the id.
+     */
+    private void register(String subject, Schema schema) {
+        for (int attempt = 1; ; attempt++) {
             try {
-                registry.register(topic.valueSubject(), schema);
+                registry.register(subject, schema);
+                return;
             } catch (RuntimeException e) {
-                log.warn("Could not register {} for {} at startup (registered on first send instead): {}",
-                        schema.getFullName(), topic.valueSubject(), e.toString());
+                if (attempt == ATTEMPTS) {
+                    log.warn("Could not register {} for {} at startup (registered on first send instead): {}",
+                            schema.getFullName(), subject, e.toString());
+                    return;
+                }
+                pause();
             }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
