@@ -192,11 +192,6 @@ public final class ServiceStack implements AutoCloseable {
         return kafka;
     }
 
-    public boolean isAlive(String service) {
-        Process process = service(service).process;
-        return process != null && process.isAlive();
-    }
-
     /** kill -9 of one service, as a crash; returns when its PID is gone. */
     public void kill(String service) {
         Processes.kill(service(service).process);
@@ -205,7 +200,7 @@ public final class ServiceStack implements AutoCloseable {
     /** Starts a killed service again with the same jar, port and environment, and waits for its readiness. */
     public Restart restart(String service) {
         Service s = service(service);
-        if (isAlive(service)) {
+        if (isRunning(service)) {
             throw new IllegalStateException(service + " is still running (PID " + s.process.pid() + ")");
         }
         long launched = System.nanoTime();
@@ -224,10 +219,20 @@ public final class ServiceStack implements AutoCloseable {
         registry = ApicurioRegistryProcess.startWithFileStorage(registryDir, registryPort);
     }
 
+    /** Base URL of one of {@link #SERVICES}. */
+    public URI url(String service) {
+        return service(service).url();
+    }
+
+    /** Whether the service's process still runs: a bad input must never take a service down. */
+    public boolean isRunning(String service) {
+        return service(service).process.isAlive();
+    }
+
     private Service service(String name) {
         Service service = services.get(name);
         if (service == null) {
-            throw new IllegalArgumentException("No service " + name + " in this stack; known: " + services.keySet());
+            throw new IllegalArgumentException("No service " + name + " in this stack; services: " + services.keySet());
         }
         return service;
     }

@@ -69,7 +69,7 @@ class RegistryOutageIT {
         try (KafkaReplicas replicas = new KafkaReplicas(stack.bootstrapServers())) {
             observationsAfter = replicas.recordsWritten(List.of(Topics.HOST_OBSERVATIONS_NAME));
         }
-        assertThat(ServiceStack.SERVICES).allSatisfy(s -> assertThat(stack.isAlive(s)).as("%s running without the registry", s).isTrue());
+        assertThat(ServiceStack.SERVICES).allSatisfy(s -> assertThat(stack.isRunning(s)).as("%s running without the registry", s).isTrue());
         GlanceHosts.report("registry outage: stop took %d ms; downloads %d, failed %d; kill -> DOWN %s ms, kill -> new admin %s ms, "
                         + "kill -> upload ok %d ms (under the 50-client load); router observations published %d; admin changes %s",
                 (stopped - stopping) / 1_000_000, result.total(), result.failed(),

@@ -55,7 +55,7 @@ final class ServicesUnderTest implements AutoCloseable {
         try (KafkaReplicas replicas = new KafkaReplicas(stack.bootstrapServers())) {
             assertThat(replicas.recordsWritten(DEAD_LETTERS)).as("records parked on %s", DEAD_LETTERS).isZero();
         }
-        assertThat(ServiceStack.SERVICES).allSatisfy(s -> assertThat(stack.isAlive(s)).as("%s running", s).isTrue());
+        assertThat(ServiceStack.SERVICES).allSatisfy(s -> assertThat(stack.isRunning(s)).as("%s running", s).isTrue());
     }
 
     @Override
