@@ -31,8 +31,16 @@ final class SchemaWarmup implements SmartInitializingSingleton {
         this.topics = topics;
     }
 
+    /**
+     * In the background: a slow registry (5 s timeout per call, a few calls per subject) must not hold the service's
+     * startup; a send racing the warm-up registers the same schema and gets the same id.
+     */
     @Override
     public void afterSingletonsInstantiated() {
+        Thread.ofVirtual().name("schema-warmup").start(this::warmUp);
+    }
+
+    void warmUp() {
         for (TopicSpec<String, ?> topic : topics) {
             register(topic.valueSubject(), SpecificData.get().getSchema(topic.valueType()));
         }

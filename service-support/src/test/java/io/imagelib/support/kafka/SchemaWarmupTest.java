@@ -29,7 +29,7 @@ class SchemaWarmupTest {
     void registersEveryCatalogueValueSubject() {
         var registry = SchemaRegistries.forUrl("mock://schema-warmup-test");
 
-        new SchemaWarmup(registry, Topics.ALL).afterSingletonsInstantiated();
+        new SchemaWarmup(registry, Topics.ALL).warmUp();
 
         assertThat(registry.getAllSubjects()).containsAll(Topics.ALL.stream().map(TopicSpec::valueSubject).toList());
     }
@@ -61,7 +61,7 @@ class SchemaWarmupTest {
         String url = registry.url();
         registry.server.stop(0);
 
-        new SchemaWarmup(SchemaRegistries.forUrl(url), Topics.ALL).afterSingletonsInstantiated();
+        new SchemaWarmup(SchemaRegistries.forUrl(url), Topics.ALL).warmUp();
     }
 
     /** A Confluent-style registry answering every registration with a fresh id, on its own port (so its own client). */
@@ -71,7 +71,7 @@ class SchemaWarmupTest {
         }
 
         String stopAfterWarmup() {
-            new SchemaWarmup(SchemaRegistries.forUrl(url()), Topics.ALL).afterSingletonsInstantiated();
+            new SchemaWarmup(SchemaRegistries.forUrl(url()), Topics.ALL).warmUp();
             server.stop(0);
             return url();
         }
