@@ -28,7 +28,8 @@ public final class ServiceStack implements AutoCloseable {
             "image-router-service");
     /** Bearer token the role-service accepts for mutations in this stack (test-only). */
     public static final String ADMIN_TOKEN = "system-tests-admin-token";
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** Only a startup wait: with 3 Kafka nodes, the registry and 4 services on 2 busy cores a start took over 2 min. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(300);
 
     /** One service process: its jar, port, log, and the process while it runs. */
     public static final class Service {
