@@ -28,7 +28,7 @@ public final class ServiceStack implements AutoCloseable {
             "image-router-service");
     /** Bearer token the role-service accepts for mutations in this stack (test-only). */
     public static final String ADMIN_TOKEN = "system-tests-admin-token";
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
 
     /** One service process: its jar, port, log, and the process while it runs. */
     public static final class Service {
@@ -108,6 +108,9 @@ public final class ServiceStack implements AutoCloseable {
             env.put("IMAGELIB_SECURITY_TOKENS_0_TOKEN", ADMIN_TOKEN);
             env.put("IMAGELIB_SECURITY_TOKENS_0_PRINCIPAL", "system-tests");
             env.put("IMAGELIB_SECURITY_TOKENS_0_ROLES_0", "admin");
+            // endpoint-service's Streams state defaults to ${java.io.tmpdir}/imagelib-endpoint-service, shared by every
+            // stack on the machine: a run restored another cluster's region state (admin "tour-host", epochs from 9).
+            env.put("IMAGELIB_STATE_DIR", dir.resolve("endpoint-service-state").toString());
             Map<String, Service> services = new LinkedHashMap<>();
             for (String name : SERVICES) {
                 Path jar = jar(projectRoot, name).orElseThrow(() -> new IllegalStateException(name + " jar not built"));
@@ -189,6 +192,7 @@ public final class ServiceStack implements AutoCloseable {
             try {
                 if (http.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    requireListening(service);
                     return;
                 }
             } catch (IOException notYet) {
@@ -200,6 +204,18 @@ public final class ServiceStack implements AutoCloseable {
             GlanceHosts.sleep(Duration.ofMillis(250));
         }
         throw new IllegalStateException(service.name + " not ready within " + READY_TIMEOUT + "; log tail:\n" + GlanceHosts.tail(service.log));
+    }
+
+    /**
+     * The port was picked free and bound later by the service: another stack starting at the same moment can take it
+     * in between, and its service would then answer our readiness probe. Only a port our process listens on counts.
+     */
+    private static void requireListening(Service service) {
+        String listeners = Shell.attempt("ss", "-ltnpH", "sport = :" + service.port).output();
+        if (!listeners.contains("pid=" + service.process.pid() + ",")) {
+            throw new IllegalStateException(service.name + " (PID " + service.process.pid() + ") does not own port "
+                    + service.port + ", another process answers there: " + listeners.strip());
+        }
     }
 
     /**
