@@ -97,6 +97,9 @@ public final class ServiceStack implements AutoCloseable {
         try {
             registry = ApicurioRegistryProcess.start(dir.resolve("registry"));
             Map<String, String> env = new LinkedHashMap<>();
+            // The endpoint-service's Streams state under this stack, not the shared default in /tmp: a restart must
+            // find its own state, and parallel lanes (or an earlier run on another cluster) must not share it.
+            env.put("IMAGELIB_STATE_DIR", dir.resolve("endpoint-service-state").toString());
             env.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
             env.put("IMAGELIB_KAFKA_SCHEMA_REGISTRY_URL", registry.ccompatUrl());
             // The short names some services' application.yml read (endpoint-service); the Spring names win anyway.
@@ -231,5 +234,27 @@ public final class ServiceStack implements AutoCloseable {
         } finally {
             kafka.close();
         }
+    }
+
+    /**
+     * Starts one more module of {@code projectRoot} ({@code java -jar}, e.g. catalog-sync) on this stack's Kafka and
+     * registry, with the stack's environment plus {@code extraEnv}, and waits for its readiness; {@link #close} stops
+     * it with the others. Returns its base URL.
+     */
+    public URI startModule(Path projectRoot, String module, Path log, Map<String, String> extraEnv) {
+        Path moduleJar = jar(projectRoot, module).orElseThrow(() -> new IllegalStateException(module + " jar not built"));
+        Service service = new Service(module, moduleJar, LocalResources.freePort(), log);
+        Map<String, String> before = new LinkedHashMap<>(env);
+        // launch() reads the stack environment; the module's own settings are in it only while it launches.
+        env.putAll(extraEnv);
+        try {
+            launch(service);
+        } finally {
+            env.clear();
+            env.putAll(before);
+        }
+        services.put(module, service);
+        awaitReady(service);
+        return service.url();
     }
 }
