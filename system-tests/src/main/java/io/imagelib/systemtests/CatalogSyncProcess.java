@@ -1,13 +1,19 @@
 package io.imagelib.systemtests;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,11 +35,20 @@ public final class CatalogSyncProcess {
     public record RegionState(long desiredEpoch, long lastSyncedEpoch, long failedAttempts) {
     }
 
+    /** One PATCH that Keystone answered, as catalog-sync logs it: the epoch it was for and the URL it set. */
+    public record Patch(long epoch, String url) {
+    }
+
+    // CatalogSyncer's line after each answered PATCH: "region R epoch N: admin endpoint ID FROM -> TO (host H)".
+    private static final Pattern PATCH_LINE = Pattern.compile("region (\\S+) epoch (\\d+): admin endpoint \\S+ \\S+ -> (\\S+) \\(host");
+
     private final URI url;
+    private final Path log;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private CatalogSyncProcess(URI url) {
+    private CatalogSyncProcess(URI url, Path log) {
         this.url = url;
+        this.log = log;
     }
 
     /** Starts catalog-sync on the stack and waits for its readiness (admin-endpoint read to the end). */
@@ -45,7 +60,17 @@ public final class CatalogSyncProcess {
                 "KEYSTONE_USERNAME", user.name(),
                 "KEYSTONE_PASSWORD", user.password(),
                 "KEYSTONE_PROJECT", user.project(),
-                "IMAGELIB_CATALOGSYNC_BACKOFF_MAX", BACKOFF_MAX)));
+                "IMAGELIB_CATALOGSYNC_BACKOFF_MAX", BACKOFF_MAX)), log);
+    }
+
+    /** Every admin-endpoint PATCH catalog-sync made for the region so far, in order (from its log). */
+    public List<Patch> patches(String region) {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.map(PATCH_LINE::matcher).filter(Matcher::find).filter(m -> m.group(1).equals(region))
+                    .map(m -> new Patch(Long.parseLong(m.group(2)), m.group(3))).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + log, e);
+        }
     }
 
     /** The region's entry of catalog-sync's health; epochs -1 while it has none (or the endpoint does not answer). */

@@ -180,6 +180,10 @@ class KeystoneCatalogIT {
                     .last().isEqualTo(third.getUrl());
             assertThat(catalog.urls()).as("only the stale URL before the newest").isSubsetOf(first.getUrl(), third.getUrl());
         }
+        // What catalog-sync sent, beyond what 50 ms reads can see: the intermediate decision was never PATCHed.
+        assertThat(catalogSync.patches(REGION)).as("catalog-sync's PATCHes after epoch %d", first.getEpoch())
+                .filteredOn(p -> p.epoch() > first.getEpoch())
+                .containsExactly(new CatalogSyncProcess.Patch(third.getEpoch(), third.getUrl()));
         assertThat(keystone.openstack("endpoint", "list", "--service", "glance", "--interface", "admin", "-f", "value", "-c", "URL")
                 .strip()).isEqualTo(third.getUrl());
         for (GlanceHosts.Host host : BED.glance().hosts()) {
