@@ -55,10 +55,11 @@ final class ImageDataClient {
 
     /** Sends a body-less request and returns once the response headers are in; the caller must close the body. */
     UpstreamResponse send(String method, URI url, List<Map.Entry<String, String>> headers) throws IOException {
+        byte[] requestHead = requestHead(method, url, headers);
         Socket socket = connect(url);
         try {
             OutputStream out = socket.getOutputStream();
-            out.write(requestHead(method, url, headers));
+            out.write(requestHead);
             out.flush();
             Wire in = new Wire(socket.getInputStream());
             Head head = readHead(in);
