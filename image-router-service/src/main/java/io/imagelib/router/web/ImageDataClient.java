@@ -240,15 +240,18 @@ final class ImageDataClient {
         }
     }
 
-    /** Exactly {@code length} bytes; an end before them is a broken transfer, never a short success. */
-    private static final class LengthBody extends InputStream {
-        private final InputStream in;
-        private long left;
+    /** A body read in spans of known length; an end of stream inside a span is a broken transfer, never a short success. */
+    private abstract static class FramedBody extends InputStream {
+        final Wire in;
+        long left;
 
-        LengthBody(InputStream in, long length) {
+        FramedBody(Wire in, long left) {
             this.in = in;
-            this.left = length;
+            this.left = left;
         }
+
+        /** Sets {@link #left} to the length of the next span; false when the body is complete. */
+        abstract boolean nextSpan() throws IOException;
 
         @Override
         public int read() throws IOException {
@@ -258,67 +261,66 @@ final class ImageDataClient {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (left == 0) {
+            if (left == 0 && !nextSpan()) {
                 return -1;
             }
             int n = in.read(buffer, offset, (int) Math.min(length, left));
             if (n < 0) {
-                throw new EOFException("Upstream closed with " + left + " bytes of the body missing");
+                throw new EOFException("Upstream closed with " + left + " bytes of the body or chunk missing");
             }
             left -= n;
             return n;
         }
     }
 
+    /** Exactly {@code Content-Length} bytes. */
+    private static final class LengthBody extends FramedBody {
+        LengthBody(Wire in, long length) {
+            super(in, length);
+        }
+
+        @Override
+        boolean nextSpan() {
+            return false;
+        }
+    }
+
     /** Transfer-Encoding: chunked (a Glance answer of unknown length); trailers are read and dropped. */
-    private static final class ChunkedBody extends InputStream {
-        private final Wire in;
-        private long left;
+    private static final class ChunkedBody extends FramedBody {
         private boolean started;
         private boolean done;
 
         ChunkedBody(Wire in) {
-            this.in = in;
+            super(in, 0);
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
+        boolean nextSpan() throws IOException {
             if (done) {
-                return -1;
+                return false;
+            }
+            if (started && !in.line(new int[] {MAX_HEADER_BYTES}).isEmpty()) {
+                throw new IOException("Malformed chunk end");
+            }
+            started = true;
+            String size = in.line(new int[] {MAX_HEADER_BYTES});
+            int extension = size.indexOf(';');
+            try {
+                left = Long.parseLong((extension < 0 ? size : size.substring(0, extension)).strip(), 16);
+            } catch (NumberFormatException malformed) {
+                throw new IOException("Malformed chunk size");
+            }
+            if (left < 0) {
+                throw new IOException("Negative chunk size");
             }
             if (left == 0) {
-                if (started && !in.line(new int[] {MAX_HEADER_BYTES}).isEmpty()) {
-                    throw new IOException("Malformed chunk end");
+                int[] budget = {MAX_HEADER_BYTES};
+                while (!in.line(budget).isEmpty()) {
+                    // trailers: not forwarded
                 }
-                started = true;
-                String size = in.line(new int[] {MAX_HEADER_BYTES});
-                int extension = size.indexOf(';');
-                try {
-                    left = Long.parseLong((extension < 0 ? size : size.substring(0, extension)).strip(), 16);
-                } catch (NumberFormatException malformed) {
-                    throw new IOException("Malformed chunk size");
-                }
-                if (left == 0) {
-                    int[] budget = {MAX_HEADER_BYTES};
-                    while (!in.line(budget).isEmpty()) {
-                        // trailers: not forwarded
-                    }
-                    done = true;
-                    return -1;
-                }
+                done = true;
             }
-            int n = in.read(buffer, offset, (int) Math.min(length, left));
-            if (n < 0) {
-                throw new EOFException("Upstream closed inside a chunk");
-            }
-            left -= n;
-            return n;
+            return !done;
         }
     }
 }

@@ -124,6 +124,14 @@ class ImageDataClientTest {
     }
 
     @Test
+    void aMalformedChunkSizeIsAnError() {
+        answer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n", true);
+
+        assertThatThrownBy(() -> body(client.send("GET", url("/v2/images/abc/file"), List.of())))
+                .isInstanceOf(IOException.class).hasMessageContaining("chunk size");
+    }
+
+    @Test
     void headHasNoBodyWhateverItsContentLength() throws Exception {
         answer("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", true);
 
