@@ -67,7 +67,8 @@ class RouterBenchmark {
         Path data = Files.createTempDirectory("router-bench");
         try (KafkaTestBroker kafka = new KafkaTestBroker().start();
              GlanceSimulator glance = GlanceSimulator.start(SimulatorConfig.onLoopback(data));
-             PacedImageServer nic = new PacedImageServer(IMAGE_BYTES, NIC_MBIT * 1_000_000L)) {
+             PacedImageServer nic = new PacedImageServer(IMAGE_BYTES, NIC_MBIT * 1_000_000L);
+             ByteRelay relay = new ByteRelay(glance.baseUri())) {
             String imageId = upload(glance.baseUri());
             register(kafka.typed(), REGION, "bench-h1", glance.baseUri());
             register(kafka.typed(), NIC_REGION, "bench-nic", nic.baseUri());
@@ -83,7 +84,7 @@ class RouterBenchmark {
                 }
                 int port = Integer.parseInt(router.getEnvironment().getProperty("local.server.port"));
                 URI routed = URI.create("http://127.0.0.1:" + port);
-                report(glance.baseUri(), routed, imageId);
+                report(glance.baseUri(), routed, relay.baseUri(), imageId);
                 if (NIC_ROUNDS > 0) {
                     reportNicLike(nic.baseUri(), routed, imageId);
                 }
@@ -97,10 +98,11 @@ class RouterBenchmark {
         }
     }
 
-    private void report(URI direct, URI routed, String imageId) throws Exception {
-        Transfer[] totals = alternate(direct, routed, REGION, imageId, ROUNDS);
+    private void report(URI direct, URI routed, URI relayed, String imageId) throws Exception {
+        Transfer[] totals = alternate(REGION, imageId, ROUNDS, direct, routed, relayed);
         Transfer directTotal = totals[0];
         Transfer routedTotal = totals[1];
+        Transfer relayedTotal = totals[2];
         double directMBs = directTotal.mbPerSecond();
         double routedMBs = routedTotal.mbPerSecond();
         double cpuPerGbDirect = directTotal.cpuSecondsPerGb();
@@ -120,6 +122,8 @@ class RouterBenchmark {
         System.out.printf("download routed : %8.1f MB/s   whole-JVM CPU %.2f s/GB%n", routedMBs, cpuPerGbRouted);
         System.out.printf("throughput ratio routed/direct: %.2f (goal >= 0.9)%n", routedMBs / directMBs);
         System.out.printf("router's own CPU per GB (routed - direct): %.2f s/GB%n", cpuPerGbRouted - cpuPerGbDirect);
+        System.out.printf("floor, bare TCP relay (256 KB copy loop, no HTTP): %.1f MB/s, ratio %.2f, own CPU %.2f s/GB%n",
+                relayedTotal.mbPerSecond(), relayedTotal.mbPerSecond() / directMBs, relayedTotal.cpuSecondsPerGb() - cpuPerGbDirect);
         System.out.printf("metadata GET direct : p50 %.3f ms  p99 %.3f ms%n", directLatency.percentile(50), directLatency.percentile(99));
         System.out.printf("metadata GET routed : p50 %.3f ms  p99 %.3f ms%n", routedLatency.percentile(50), routedLatency.percentile(99));
         System.out.printf("metadata GET p99 overhead: %.3f ms (goal <= 2 ms); p50 overhead %.3f ms%n",
@@ -127,17 +131,19 @@ class RouterBenchmark {
         System.out.println("load average during run: " + os.getSystemLoadAverage());
     }
 
-    /** One warm-up download each, then {@code rounds} rounds alternating direct and routed: {direct, routed} totals. */
-    private Transfer[] alternate(URI direct, URI routed, String region, String imageId, int rounds) throws Exception {
-        download(direct, region, imageId, 1);
-        download(routed, region, imageId, 1);
-        Transfer directTotal = new Transfer(0, 0, 0);
-        Transfer routedTotal = new Transfer(0, 0, 0);
-        for (int round = 0; round < rounds; round++) {
-            directTotal = directTotal.plus(download(direct, region, imageId, STREAMS));
-            routedTotal = routedTotal.plus(download(routed, region, imageId, STREAMS));
+    /** One warm-up download from each target, then {@code rounds} rounds taking them in turn: totals per target. */
+    private Transfer[] alternate(String region, String imageId, int rounds, URI... targets) throws Exception {
+        Transfer[] totals = new Transfer[targets.length];
+        for (int i = 0; i < targets.length; i++) {
+            download(targets[i], region, imageId, 1);
+            totals[i] = new Transfer(0, 0, 0);
         }
-        return new Transfer[] {directTotal, routedTotal};
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < targets.length; i++) {
+                totals[i] = totals[i].plus(download(targets[i], region, imageId, STREAMS));
+            }
+        }
+        return totals;
     }
 
     /**
@@ -145,7 +151,7 @@ class RouterBenchmark {
      * its streams, so the wire bounds the download as on real hosts and the CPU per GB is measured uncontended.
      */
     private void reportNicLike(URI paced, URI routed, String imageId) throws Exception {
-        Transfer[] totals = alternate(paced, routed, NIC_REGION, imageId, NIC_ROUNDS);
+        Transfer[] totals = alternate(NIC_REGION, imageId, NIC_ROUNDS, paced, routed);
         System.out.println("=== NIC-like case: upstream paced at " + NIC_MBIT + " Mbit/s shared by " + STREAMS
                 + " streams (" + NIC_ROUNDS + " alternating rounds; not the goal's figure) ===");
         System.out.printf("paced direct : %8.1f MB/s   whole-JVM CPU %.2f s/GB%n", totals[0].mbPerSecond(), totals[0].cpuSecondsPerGb());
