@@ -39,7 +39,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Router vs direct, side by side in one run against the same simulated Glance host: download throughput, metadata
  * GET latency (p50/p99) and CPU seconds per GB moved. Not part of verify; run with bench/run.sh.
- * Rounds alternate direct and routed so that machine load drifts hit both alike.
+ * Rounds take direct, routed and a bare TCP relay (the floor of any copying proxy) in turn so that machine load
+ * drifts hit all alike; a NIC-like case (upstream paced at a fixed rate) is measured in addition.
  */
 class RouterBenchmark {
 
