@@ -3,8 +3,6 @@ package io.imagelib.router.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 
@@ -13,34 +11,28 @@ import java.net.URI;
  * virtual threads, nothing else (no HTTP, no routing, no metrics). It measures the floor of any proxy that copies
  * through user space on this machine, so the router's own CPU per GB can be read against it.
  */
-final class ByteRelay implements AutoCloseable {
+final class ByteRelay extends LoopbackServer {
 
     private static final int BUFFER = 256 * 1024;
 
-    private final ServerSocket listener;
     private final URI upstream;
 
     ByteRelay(URI upstream) throws IOException {
-        this.listener = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
         this.upstream = upstream;
-        Thread.ofVirtual().start(this::accept);
+        start();
     }
 
-    URI baseUri() {
-        return URI.create("http://127.0.0.1:" + listener.getLocalPort());
-    }
-
-    private void accept() {
-        while (!listener.isClosed()) {
-            try {
-                Socket client = listener.accept();
-                Socket server = new Socket(upstream.getHost(), upstream.getPort());
-                Thread.ofVirtual().start(() -> pipe(client, server));
-                Thread.ofVirtual().start(() -> pipe(server, client));
-            } catch (IOException closed) {
-                return;
-            }
+    @Override
+    void serve(Socket client) throws IOException {
+        Socket server;
+        try {
+            server = new Socket(upstream.getHost(), upstream.getPort());
+        } catch (IOException refused) {
+            client.close();
+            throw refused;
         }
+        Thread.ofVirtual().start(() -> pipe(server, client));
+        pipe(client, server);
     }
 
     private static void pipe(Socket from, Socket to) {
@@ -54,10 +46,5 @@ final class ByteRelay implements AutoCloseable {
         } catch (IOException closed) {
             // either side went away: closing both ends the other direction too
         }
-    }
-
-    @Override
-    public void close() throws IOException {
-        listener.close();
     }
 }

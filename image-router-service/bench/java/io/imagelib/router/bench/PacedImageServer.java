@@ -3,10 +3,7 @@ package io.imagelib.router.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -17,40 +14,24 @@ import java.util.concurrent.locks.LockSupport;
  * connections, like a host whose NIC (not its CPU) bounds a download. Only for the NIC-like case of the benchmark;
  * the goal's figure is measured against the unpaced glance-simulator.
  */
-final class PacedImageServer implements AutoCloseable {
+final class PacedImageServer extends LoopbackServer {
 
     private static final int CHUNK = 64 * 1024;
 
-    private final ServerSocket listener;
     private final long size;
     private final double nanosPerByte;
     private final byte[] chunk = new byte[CHUNK];
     private long nextFreeNanos = System.nanoTime();
 
     PacedImageServer(long size, long bitsPerSecond) throws IOException {
-        this.listener = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
         this.size = size;
         this.nanosPerByte = 8e9 / bitsPerSecond;
         new Random(2).nextBytes(chunk);
-        Thread.ofVirtual().start(this::accept);
+        start();
     }
 
-    URI baseUri() {
-        return URI.create("http://127.0.0.1:" + listener.getLocalPort());
-    }
-
-    private void accept() {
-        while (!listener.isClosed()) {
-            try {
-                Socket socket = listener.accept();
-                Thread.ofVirtual().start(() -> serve(socket));
-            } catch (IOException closed) {
-                return;
-            }
-        }
-    }
-
-    private void serve(Socket socket) {
+    @Override
+    void serve(Socket socket) throws IOException {
         try (socket) {
             skipRequestHead(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
@@ -62,8 +43,6 @@ final class PacedImageServer implements AutoCloseable {
                 out.write(chunk, 0, n);
                 sent += n;
             }
-        } catch (IOException gone) {
-            // the client went away
         }
     }
 
@@ -84,10 +63,5 @@ final class PacedImageServer implements AutoCloseable {
             }
             matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
         }
-    }
-
-    @Override
-    public void close() throws IOException {
-        listener.close();
     }
 }
