@@ -68,7 +68,11 @@ public final class FaultSchedule {
             if (candidates.isEmpty()) {
                 continue;
             }
-            Step step = candidates.get(random.nextInt(candidates.size()));
+            // The kind first, then the host: otherwise the always-possible operator sets crowd out the faults.
+            List<Action> kinds = candidates.stream().map(Step::action).distinct().toList();
+            Action kind = kinds.get(random.nextInt(kinds.size()));
+            List<Step> ofKind = candidates.stream().filter(c -> c.action() == kind).toList();
+            Step step = ofKind.get(random.nextInt(ofKind.size()));
             apply(model.get(step.host()), step.action(), now, bounds.restoreTime().toMillis());
             steps.add(new Step(Duration.ofMillis(now), step.action(), step.host()));
         }

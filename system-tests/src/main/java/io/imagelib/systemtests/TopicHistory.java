@@ -5,7 +5,6 @@ import io.imagelib.avro.HostRole;
 import io.imagelib.schemas.registry.SchemaRegistries;
 import io.imagelib.schemas.serde.ConfluentAvroDeserializer;
 import io.imagelib.schemas.topics.TopicSpec;
-import io.imagelib.schemas.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,13 +71,5 @@ public final class TopicHistory {
     public static List<AdminHistoryChecker.RoleEvent> roleEvents(List<Entry> hostRoles) {
         return hostRoles.stream().map(e -> new AdminHistoryChecker.RoleEvent(e.key(),
                 e.value() instanceof HostRole role ? role.getRegion() : null, e.timestamp())).toList();
-    }
-
-    /** Reads both topics and runs the checker over them. */
-    public static AdminHistoryChecker.Report checkAdminHistory(String bootstrapServers, String registryUrl, Duration viewLag) {
-        Duration timeout = Duration.ofSeconds(30);
-        var admins = read(bootstrapServers, registryUrl, Topics.ADMIN_ENDPOINT, timeout);
-        var roles = read(bootstrapServers, registryUrl, Topics.HOST_ROLES, timeout);
-        return new AdminHistoryChecker(viewLag).check(adminChanges(admins), roleEvents(roles));
     }
 }

@@ -154,10 +154,15 @@ class ClientChaosIT {
                 imageStates(failedUploads));
         played.forEach(p -> GlanceHosts.report("chaos played %s", p));
 
-        AdminHistoryChecker.Report history = TopicHistory.checkAdminHistory(stack.bootstrapServers(), stack.registryUrl(), VIEW_LAG);
-        GlanceHosts.report("chaos seed %d: admin history %d committed records (%d seen read_uncommitted), %d role events, "
-                        + "last epochs %s, violations %s", SEED, history.adminRecords(), events.events(Topics.ADMIN_ENDPOINT).size(),
-                history.roleEvents(), history.lastEpochByRegion(), history.violations());
+        var admins = TopicHistory.adminChanges(TopicHistory.read(stack.bootstrapServers(), stack.registryUrl(), Topics.ADMIN_ENDPOINT,
+                Duration.ofSeconds(30)));
+        var roles = TopicHistory.roleEvents(TopicHistory.read(stack.bootstrapServers(), stack.registryUrl(), Topics.HOST_ROLES,
+                Duration.ofSeconds(30)));
+        AdminHistoryChecker.Report history = new AdminHistoryChecker(VIEW_LAG).check(admins, roles);
+        GlanceHosts.report("chaos seed %d: admin history %d committed records, %d role events, last epochs %s, violations %s; "
+                        + "records seen read_uncommitted but never committed (aborted transactions): %s", SEED, history.adminRecords(),
+                history.roleEvents(), history.lastEpochByRegion(), history.violations(), uncommitted(admins));
+        admins.forEach(a -> GlanceHosts.report("chaos admin history: epoch %d %s %s at %s", a.epoch(), a.hostId(), a.reason(), a.decidedAt()));
 
         assertThat(history.violations()).as("admin-endpoint history (seed %d)", SEED).isEmpty();
         assertThat(history.adminRecords()).as("admin changes during the schedule").isGreaterThan(1);
@@ -234,6 +239,14 @@ class ClientChaosIT {
         atStart.ifPresent(admins::add);
         return FaultDriver.within(played, upload.startNanos(), upload.endNanos(), Set.of(Action.KILL, Action.HANG)).stream()
                 .anyMatch(p -> admins.contains(p.step().host()));
+    }
+
+    /** Admin records the (read_uncommitted) event log saw that are not in the committed history, as "epoch host reason". */
+    private static List<String> uncommitted(List<AdminHistoryChecker.AdminChange> committed) {
+        Set<String> kept = new HashSet<>();
+        committed.forEach(a -> kept.add(a.epoch() + " " + a.hostId() + " " + a.reason()));
+        return events.events(Topics.ADMIN_ENDPOINT).stream().map(e -> (AdminEndpoint) e.value())
+                .map(a -> a.getEpoch() + " " + a.getHostId() + " " + a.getReason()).filter(k -> !kept.contains(k)).toList();
     }
 
     /** Glance's status of each failed upload's image (queued, saving, ...), counted. */
