@@ -28,7 +28,8 @@ public final class ServiceStack implements AutoCloseable {
             "image-router-service");
     /** Bearer token the role-service accepts for mutations in this stack (test-only). */
     public static final String ADMIN_TOKEN = "system-tests-admin-token";
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    // Only a start-up wait: at load average 40+ on this machine a service took 100-110 s to start.
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("imagelib.systemtests.ready-timeout-seconds", 300));
 
     /** One service process: its jar, port, log, and the process while it runs. */
     public static final class Service {
