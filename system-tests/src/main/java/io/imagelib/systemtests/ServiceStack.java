@@ -109,6 +109,9 @@ public final class ServiceStack implements AutoCloseable {
             env.put("IMAGELIB_SECURITY_TOKENS_0_TOKEN", ADMIN_TOKEN);
             env.put("IMAGELIB_SECURITY_TOKENS_0_PRINCIPAL", "system-tests");
             env.put("IMAGELIB_SECURITY_TOKENS_0_ROLES_0", "admin");
+            // endpoint-service's Streams state defaults to ${java.io.tmpdir}/imagelib-endpoint-service, shared by every
+            // stack on the machine: a run restored another cluster's region state (admin "tour-host", epochs from 9).
+            env.put("IMAGELIB_STATE_DIR", dir.resolve("endpoint-service-state").toString());
             Map<String, Service> services = new LinkedHashMap<>();
             for (String name : SERVICES) {
                 Path jar = jar(projectRoot, name).orElseThrow(() -> new IllegalStateException(name + " jar not built"));
