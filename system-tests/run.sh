@@ -18,7 +18,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 install_packages() {
-  local wanted=(glance-api python3-psycopg2 postgresql python3-openstackclient haproxy iproute2)
+  local wanted=(glance-api python3-psycopg2 postgresql python3-openstackclient python3-glanceclient haproxy iproute2)
   local missing=()
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -256,7 +256,7 @@ public final class ServiceStack implements AutoCloseable {
     }
 
     public URI endpointService() {
-        return services.get("endpoint-service").url();
+        return url("endpoint-service");
     }
 
     /**
