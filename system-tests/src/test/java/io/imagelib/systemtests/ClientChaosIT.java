@@ -66,8 +66,11 @@ class ClientChaosIT {
         for (GlanceHosts.Host host : BED.glance().hosts()) {
             assertThat(stack.assignRole(Scenarios.REGION, host, shared)).as("assign %s", host.id()).isIn(200, 201);
         }
-        Scenarios.awaitAdmin(events, BED.glance().host(3).id(), 0, Duration.ofSeconds(30));
-        Scenarios.awaitRouterCount(stack, 3, Duration.ofSeconds(30));
+        // Any admin (usually glance-3, the last assigned; a false DOWN on its first probe under load makes it pass
+        // its turn): the tests take whichever is current.
+        assertThat(events.await(Topics.ADMIN_ENDPOINT, 0, e -> e.value() instanceof AdminEndpoint a && a.getHostId() != null,
+                Duration.ofSeconds(30))).as("an admin after assigning the roles").isPresent();
+        Scenarios.awaitRouterCount(stack, 3, Duration.ofSeconds(60));
         byte[] bytes = new byte[2 * 1024 * 1024];
         new Random(13).nextBytes(bytes);
         sha256 = GlanceClient.sha256Hex(bytes);
