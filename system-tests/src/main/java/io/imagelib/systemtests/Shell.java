@@ -44,7 +44,7 @@ public final class Shell {
         return exec(timeout, Map.of(), command);
     }
 
-    /** As {@link #exec(Duration, String...)}, with {@code env} added to (or replacing in) this JVM's environment. */
+    /** Like {@link #exec(Duration, String...)} with {@code env} added to (or replacing in) this JVM's environment. */
     public static Result exec(Duration timeout, Map<String, String> env, String... command) {
         List<String> cmd = List.of(command);
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
