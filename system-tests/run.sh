@@ -61,7 +61,7 @@ install_packages() {
 }
 
 if [ "${SYSTEM_TESTS_SKIP_APT:-0}" != 1 ]; then
-  install_packages glance-api python3-psycopg2 postgresql python3-openstackclient haproxy iproute2
+  install_packages glance-api python3-psycopg2 postgresql python3-openstackclient python3-glanceclient haproxy iproute2
   # The real Keystone of KeystoneCatalogIT (docs/keystone.md). Optional: without it that class is skipped with the
   # reason (JUnit reports it), every other system test still runs.
   install_packages keystone uwsgi-plugin-python3 sqlite3 curl procps \

@@ -103,4 +103,9 @@ public final class EventLog implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** Every event of the topic received so far, in arrival order. */
+    public List<Event> events(TopicSpec<String, ?> topic) {
+        return events.stream().filter(e -> e.topic().equals(topic.name())).toList();
+    }
 }

@@ -355,4 +355,28 @@ public final class ServiceStack implements AutoCloseable {
         awaitReady(service);
         return service.url();
     }
+
+    public URI endpointService() {
+        return url("endpoint-service");
+    }
+
+    /**
+     * The operator's {@code endpoint set --url <host's admin URL> <admin endpoint id>}: PATCH on endpoint-service
+     * (the id of the host's own admin endpoint in the region, which the service accepts). Returns the HTTP status:
+     * 200 accepted, 409/422 refused with a problem+json reason.
+     */
+    public int setAdmin(String region, GlanceHosts.Host host) throws IOException, InterruptedException {
+        String id = adminEndpointId(region, host.id());
+        return http.send(HttpRequest.newBuilder(endpointService().resolve("/v1/endpoints/" + id))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"url\":\"" + host.baseUrl() + "\"}")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** The endpoint-service's endpoint id: the first 32 hex digits of SHA-256("region|admin|hostId"). */
+    static String adminEndpointId(String region, String hostId) {
+        return GlanceClient.sha256Hex((region + "|admin|" + hostId).getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 32);
+    }
 }
