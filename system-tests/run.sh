@@ -27,17 +27,9 @@ install_packages() {
     echo "system-tests: packages already installed"
     return
   fi
-  # Without these answers the Glance packages try to configure a database, RabbitMQ and Keystone.
-  for q in "glance-common glance/configure_db boolean false" \
-           "glance-common glance/configure_rabbit boolean false" \
-           "glance-common glance/configure_ksat boolean false" \
-           "glance-api glance/configure_api-endpoint boolean false"; do
-    echo "$q" | debconf-set-selections
-  done
   local t0=$SECONDS
-  # Other package runs may hold the dpkg lock: wait for it instead of failing.
-  apt-get -o DPkg::Lock::Timeout=900 update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends "${missing[@]}"
+  # One Glance recipe (debconf answers, dpkg lock wait) for both: ilctl up --install-glance's script; the others ride along.
+  bash ilctl-cli/src/main/resources/io/imagelib/ilctl/stack/install-glance.sh "${missing[@]}"
   echo "system-tests: installed ${missing[*]} in $(( SECONDS - t0 )) s"
 }
 
@@ -51,6 +43,12 @@ t0=$SECONDS
 timeout --signal=TERM --kill-after=60 "$budget" \
   ./mvnw -B -ntp -Psystem -pl system-tests -am verify -DskipTests
 echo "system-tests: maven run took $(( SECONDS - t0 )) s"
+
+# `ilctl up` with real glance-api hosts (RealGlanceStackIT, bound to -Psystem in ilctl-cli/pom.xml; ~2-4 min).
+t0=$SECONDS
+timeout --signal=TERM --kill-after=60 600 \
+  ./mvnw -B -ntp -Psystem -pl :ilctl -am verify -DskipTests
+echo "system-tests: ilctl real-Glance stack took $(( SECONDS - t0 )) s"
 
 trials=${SYSTEM_TESTS_BENCH_TRIALS:-3}
 if [ "$trials" -gt 0 ]; then

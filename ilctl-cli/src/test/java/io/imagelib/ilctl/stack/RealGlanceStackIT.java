@@ -20,9 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -53,6 +51,7 @@ class RealGlanceStackIT {
     private static final Path DIR = PRIVATE_PARENT.resolve("stack");
     private static final StackLayout LAYOUT = new StackLayout(DIR);
     private static final StackConfig CONFIG = new StackConfig(PORT_OFFSET, 3, "RegionOne", StackConfig.GlanceMode.real);
+    private static final StackUnderTest STACK = new StackUnderTest(DIR, CONFIG);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final byte[] IMAGE = randomBytes(3 * 1024 * 1024);
 
@@ -68,12 +67,12 @@ class RealGlanceStackIT {
         for (ServiceModule service : ServiceModule.values()) {
             assume(project.hasModule(service.module()), service.module() + " is not in this checkout");
         }
-        deleteRecursively(PRIVATE_PARENT);
-        deleteRecursively(GlanceDatabase.relocatedDataDir(LAYOUT));
+        StackUnderTest.deleteRecursively(PRIVATE_PARENT);
+        StackUnderTest.deleteRecursively(GlanceDatabase.relocatedDataDir(LAYOUT));
         Files.createDirectories(PRIVATE_PARENT, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
 
         long started = System.nanoTime();
-        IlctlRun up = IlctlRun.of(args("up"));
+        IlctlRun up = IlctlRun.of(STACK.args("up"));
         upOutput = up.out();
         System.out.printf("ilctl up (cold, real Glance) took %d ms%n%s%n%s%n", (System.nanoTime() - started) / 1_000_000, up.out(), up.err());
         assertThat(up.exitCode()).as(up.err()).isZero();
@@ -82,8 +81,8 @@ class RealGlanceStackIT {
     @AfterAll
     static void downAndCleanUp() throws IOException {
         if (Files.isDirectory(DIR)) {
-            IlctlRun.of(args("down"));
-            deleteRecursively(GlanceDatabase.relocatedDataDir(LAYOUT));
+            IlctlRun.of(STACK.args("down"));
+            StackUnderTest.deleteRecursively(GlanceDatabase.relocatedDataDir(LAYOUT));
         }
     }
 
@@ -95,7 +94,7 @@ class RealGlanceStackIT {
         assertThat(upOutput).contains("database glance in " + GlanceDatabase.relocatedDataDir(LAYOUT));
         assertThat(Files.isSymbolicLink(DIR.resolve("postgres"))).as("DIR/postgres links to the relocated cluster").isTrue();
 
-        IlctlRun status = IlctlRun.of(args("status", "-f", "value", "-c", "Component", "-c", "Kind", "-c", "State", "-c", "Health"));
+        IlctlRun status = IlctlRun.of(STACK.args("status", "-f", "value", "-c", "Component", "-c", "Kind", "-c", "State", "-c", "Health"));
         assertThat(status.exitCode()).as(status.out()).isZero();
         assertThat(status.out()).contains("postgres PostgreSQL (Glance DB) running ready", "host-1 Glance running ready",
                 "host-2 Glance running ready", "host-3 Glance running ready").doesNotContain("simulated");
@@ -127,19 +126,19 @@ class RealGlanceStackIT {
     @Test
     @Order(3)
     void upTwiceKeepsEveryProcessIncludingTheDatabase() {
-        List<Long> before = recordedPids();
+        List<Long> before = STACK.recordedPids();
 
-        IlctlRun again = IlctlRun.of(args("up"));
+        IlctlRun again = IlctlRun.of(STACK.args("up"));
 
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(again.out()).contains("postgres", "already running").doesNotContain("started (PID", "db_sync");
-        assertThat(recordedPids()).containsExactlyInAnyOrderElementsOf(before);
+        assertThat(STACK.recordedPids()).containsExactlyInAnyOrderElementsOf(before);
     }
 
     @Test
     @Order(4)
     void killingTheAdminGlanceMovesTheAdminEndpointAndTheImageStillDownloads() throws Exception {
-        String admin = adminUrl().orElseThrow();
+        String admin = STACK.adminUrl().orElseThrow();
         GlanceHost adminHost = CONFIG.glanceHosts().stream().filter(h -> h.url().equals(admin)).findFirst().orElseThrow();
         ProcessHandle glanceApi = LAYOUT.process(adminHost.name()).running().orElseThrow();
         assertThat(glanceApi.info().commandLine().orElse("")).contains("glance-api");
@@ -147,9 +146,9 @@ class RealGlanceStackIT {
         glanceApi.destroyForcibly();
 
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> adminUrl().filter(url -> !url.equals(admin)).isPresent());
-        String newAdmin = adminUrl().orElseThrow();
-        IlctlRun table = IlctlRun.of(service("endpoint", "list", "--service", "glance", "--interface", "admin"));
+                .until(() -> STACK.adminUrl().filter(url -> !url.equals(admin)).isPresent());
+        String newAdmin = STACK.adminUrl().orElseThrow();
+        IlctlRun table = IlctlRun.of(STACK.service("endpoint", "list", "--service", "glance", "--interface", "admin"));
         System.out.println(table.out());
         assertThat(table.out()).contains("| glance       | image        | True    | admin     | " + newAdmin);
         assertThat(CONFIG.glanceHosts()).extracting(GlanceHost::url).contains(newAdmin);
@@ -160,14 +159,14 @@ class RealGlanceStackIT {
     @Order(5)
     void downLeavesNoProcessAndNoListeningPort() {
         List<ProcessHandle> before = new ArrayList<>();
-        recordedPids().forEach(pid -> ProcessHandle.of(pid).ifPresent(before::add));
+        STACK.recordedPids().forEach(pid -> ProcessHandle.of(pid).ifPresent(before::add));
         // PostgreSQL's own children (checkpointer, walwriter, backends of the hosts) must go with it.
         ProcessHandle postmaster = LAYOUT.process(GlanceDatabase.NAME).running().orElseThrow();
         postmaster.descendants().forEach(before::add);
         assertThat(before).hasSizeGreaterThanOrEqualTo(10); // kafka, registry, 4 services, postgres + children, 2 hosts
 
         long started = System.nanoTime();
-        IlctlRun down = IlctlRun.of(args("down"));
+        IlctlRun down = IlctlRun.of(STACK.args("down"));
         System.out.printf("ilctl down took %d ms%n%s%n", (System.nanoTime() - started) / 1_000_000, down.out());
 
         assertThat(down.exitCode()).as(down.err()).isZero();
@@ -207,11 +206,6 @@ class RealGlanceStackIT {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
-    private static Optional<String> adminUrl() {
-        IlctlRun run = IlctlRun.of(service("endpoint", "list", "--interface", "admin", "-f", "value", "-c", "URL"));
-        return run.exitCode() == 0 ? run.out().lines().findFirst() : Optional.empty();
-    }
-
     private static boolean listening(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
@@ -228,50 +222,9 @@ class RealGlanceStackIT {
         Assumptions.assumeTrue(condition, reasonToSkip);
     }
 
-    private static String[] args(String... command) {
-        List<String> all = new ArrayList<>(Arrays.asList(command));
-        all.addAll(List.of("--dir", DIR.toString()));
-        if (command[0].equals("up")) {
-            all.addAll(List.of("--port-offset", Integer.toString(PORT_OFFSET)));
-        }
-        return all.toArray(String[]::new);
-    }
-
-    private static String[] service(String... command) {
-        List<String> all = new ArrayList<>(Arrays.asList(command));
-        all.addAll(List.of("--dir", DIR.toString(), "--role-url", CONFIG.serviceUrl(ServiceModule.ROLE),
-                "--endpoint-url", CONFIG.serviceUrl(ServiceModule.ENDPOINT)));
-        return all.toArray(String[]::new);
-    }
-
-    /** Every live PID the state directory records. */
-    private static List<Long> recordedPids() {
-        List<Long> pids = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(DIR)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList()) {
-                long pid = Long.parseLong(Files.readAllLines(file).get(0).strip());
-                if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent()) {
-                    pids.add(pid);
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return pids;
-    }
-
     private static byte[] randomBytes(int size) {
         byte[] bytes = new byte[size];
         new Random(8).nextBytes(bytes);
         return bytes;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(f -> f.toFile().delete());
-        }
     }
 }
