@@ -4,6 +4,7 @@ import io.imagelib.ilctl.ExitCode;
 import io.imagelib.ilctl.IlctlException;
 import io.imagelib.ilctl.stack.GlanceChoice;
 import io.imagelib.ilctl.stack.GlanceLauncher;
+import io.imagelib.ilctl.stack.LocalStack;
 import io.imagelib.ilctl.stack.Project;
 import io.imagelib.ilctl.stack.RealGlance;
 import io.imagelib.ilctl.stack.SimulatedGlance;
@@ -71,12 +72,14 @@ public final class UpCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Project project = Project.locate();
+        LocalStack stack = stackOptions.stack();
         if (installGlance) {
             RealGlance.install(stackOptions.layout(), out);
         }
         GlanceChoice choice;
         try {
-            choice = GlanceChoice.of(simulated, realGlance || installGlance, RealGlance.missingPackages());
+            choice = GlanceChoice.of(simulated, realGlance || installGlance,
+                    stack.running().map(StackConfig::glance), RealGlance.missingPackages());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -88,7 +91,7 @@ public final class UpCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         GlanceLauncher glance = choice.mode() == StackConfig.GlanceMode.real ? new RealGlance() : new SimulatedGlance(project);
-        List<String> missing = stackOptions.stack().up(config, glance);
+        List<String> missing = stack.up(config, glance);
         if (!missing.isEmpty()) {
             throw new IlctlException(ExitCode.STACK_FAILED, "Stack is up WITHOUT " + missing
                     + ": these modules are not in this checkout yet; everything else runs (ilctl status).");

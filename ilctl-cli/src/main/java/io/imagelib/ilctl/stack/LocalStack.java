@@ -60,11 +60,9 @@ public final class LocalStack {
 
     /** Starts what is not running; returns the components this checkout does not have (nothing faked in their place). */
     public List<String> up(StackConfig config, GlanceLauncher glance) {
-        StackConfig.load(layout.stateFile()).filter(running -> !running.equals(config)).ifPresent(running -> {
-            if (status().stream().anyMatch(c -> c.pid() != null)) {
-                throw IlctlException.stack("The stack in " + layout.dir() + " runs with " + running
-                        + "; stop it first (ilctl down --dir " + layout.dir() + ") or use another --dir");
-            }
+        running().filter(running -> !running.equals(config)).ifPresent(running -> {
+            throw IlctlException.stack("The stack in " + layout.dir() + " runs with " + running
+                    + "; stop it first (ilctl down --dir " + layout.dir() + ") or use another --dir");
         });
         config.save(layout.stateFile());
         String token = token();
@@ -98,6 +96,11 @@ public final class LocalStack {
         }
         summary(config, token);
         return missing;
+    }
+
+    /** The settings of the stack in this directory while any of its processes runs. */
+    public Optional<StackConfig> running() {
+        return StackConfig.load(layout.stateFile()).filter(saved -> status().stream().anyMatch(c -> c.pid() != null));
     }
 
     private <T> T step(String name, Supplier<T> action) {
