@@ -5,8 +5,10 @@ import io.imagelib.schemas.registry.SchemaRegistry;
 import io.imagelib.schemas.serde.ConfluentAvroDeserializer;
 import io.imagelib.schemas.serde.ConfluentAvroSerializer;
 import io.imagelib.schemas.topics.TopicSpec;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -91,6 +94,40 @@ public final class TypedKafka {
                 }
             }
             throw new AssertionError("No matching record on " + topic.name() + " within " + timeout);
+        }
+    }
+
+    /** A record parked on a dead-letter topic: its raw key and value and its headers as strings. */
+    public record DeadLetter(String key, byte[] value, Map<String, String> headers) {
+        public String header(String name) {
+            return headers.get(name);
+        }
+    }
+
+    /**
+     * Waits until the dead-letter topic holds a record that matches (reading from offset 0) and returns every record
+     * read until then; fails after the timeout.
+     */
+    public List<DeadLetter> awaitDeadLetters(String deadLetterTopic, Predicate<DeadLetter> match, Duration timeout) {
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            assignFromStart(consumer, deadLetterTopic);
+            List<DeadLetter> read = new ArrayList<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+                    Map<String, String> headers = new LinkedHashMap<>();
+                    record.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+                    read.add(new DeadLetter(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
+                            record.value(), headers));
+                }
+                if (read.stream().anyMatch(match)) {
+                    return read;
+                }
+            }
+            throw new AssertionError("No matching record on " + deadLetterTopic + " within " + timeout + "; read " + read);
         }
     }
 

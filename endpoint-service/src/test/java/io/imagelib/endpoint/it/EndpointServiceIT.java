@@ -17,6 +17,7 @@ import io.imagelib.endpoint.domain.EndpointInterface;
 import io.imagelib.schemas.registry.SchemaRegistries;
 import io.imagelib.schemas.serde.ConfluentAvroSerializer;
 import io.imagelib.schemas.topics.Topics;
+import io.imagelib.support.kafka.DeadLetterPublisher;
 import io.imagelib.testing.KafkaTestBroker;
 import io.imagelib.testing.TypedKafka;
 import java.io.IOException;
@@ -122,6 +123,22 @@ class EndpointServiceIT {
         assertThat(metrics.body())
                 .contains("imagelib_endpoint_admin_epoch{region=\"" + region + "\"} " + (epoch + 1) + ".0")
                 .contains("imagelib_endpoint_admin_changes_total{reason=\"FAILOVER\",region=\"" + region + "\"} 1.0");
+    }
+
+    @Test
+    void anUndecodableHealthRecordIsParkedOnItsDeadLetterTopicAndTheElectionGoesOn() {
+        String region = "POISON";
+        long epoch = hostsUp(region, 2);
+
+        typed.produceRaw(Topics.HOST_HEALTH_NAME, region + "-h2", "not avro".getBytes());
+        typed.produce(Topics.HOST_HEALTH, region + "-h2", health(region, region + "-h2", HealthStatus.DOWN));
+
+        awaitAdmin(region, region + "-h1", epoch + 1);
+        var parked = typed.awaitDeadLetters(Topics.HOST_HEALTH.deadLetterTopic(),
+                d -> (region + "-h2").equals(d.key()) && d.header(DeadLetterPublisher.PARKED_BY_HEADER) != null
+                        && d.header(DeadLetterPublisher.PARKED_BY_HEADER).startsWith("endpoint-service/"), WAIT);
+        assertThat(parked).filteredOn(d -> (region + "-h2").equals(d.key())).first()
+                .satisfies(d -> assertThat(new String(d.value())).isEqualTo("not avro"));
     }
 
     @Test

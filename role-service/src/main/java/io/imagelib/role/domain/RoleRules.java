@@ -1,10 +1,13 @@
 package io.imagelib.role.domain;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -18,6 +21,7 @@ public final class RoleRules {
     public static final int DEFAULT_ADMIN_PORT = 9494;
     /** Path of the id file at the root of an NFS share whose content is the share's storageId. */
     public static final String STORAGE_ID_FILE = ".imagelib-storage-id";
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private RoleRules() {
     }
@@ -151,7 +155,11 @@ public final class RoleRules {
         };
     }
 
-    /** http(s), a host, an explicit port, no user info (it would leak into catalogs and logs), no query or fragment. */
+    /**
+     * http(s), a host, an explicit port, no user info (it would leak into catalogs and logs), no query or fragment,
+     * and not an address no Glance host can have: every service that reads host-roles (monitor, router, catalog)
+     * connects to this URL, so an address such as the cloud metadata service would turn a role into an SSRF.
+     */
     static Optional<String> urlProblem(String field, String url) {
         if (blank(url)) {
             return Optional.of(field + " is missing; give the Glance URL, e.g. http://10.0.0.5:9292.");
@@ -174,10 +182,59 @@ public final class RoleRules {
             problem = "needs an explicit port between 1 and 65535 (Glance listens on 9292, its admin API on 9494)";
         } else if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             problem = "is a base URL and takes no query or fragment";
+        } else {
+            problem = internalAddressProblem(uri.getHost());
         }
         // never echo a URL that carries credentials
         String shown = uri.getRawUserInfo() != null ? field : field + " '" + url + "'";
         return Optional.ofNullable(problem).map(p -> shown + " " + p + ".");
+    }
+
+    /**
+     * Refuses IP literals that are never a Glance host: link-local (169.254.0.0/16, where the metadata service
+     * lives, and fe80::/10), unspecified (0.0.0.0, ::), multicast and broadcast. Loopback stays allowed: the local
+     * stack runs its hosts on 127.0.0.x. Host names are not resolved here (a rule must not depend on DNS); the
+     * role's probe connects to what the name resolves to.
+     */
+    static String internalAddressProblem(String host) {
+        InetAddress address;
+        try {
+            Optional<InetAddress> literal = ipLiteral(host);
+            if (literal.isEmpty()) {
+                return null;
+            }
+            address = literal.get();
+        } catch (UnknownHostException e) {
+            return "has an invalid IP address";
+        }
+        if (address.isLinkLocalAddress()) {
+            return "points at a link-local address (e.g. the cloud metadata service), never a Glance host";
+        }
+        if (address.isAnyLocalAddress() || address.isMulticastAddress()
+                || address.getHostAddress().equals("255.255.255.255")) {
+            return "points at an unspecified, multicast or broadcast address, never a Glance host";
+        }
+        return null;
+    }
+
+    /** The address of an IP literal host (IPv4 dotted or bracketed IPv6), parsed without any name lookup. */
+    private static Optional<InetAddress> ipLiteral(String host) throws UnknownHostException {
+        if (host.startsWith("[")) {
+            return Optional.of(InetAddress.getByName(host)); // brackets: parsed as IPv6 or refused, never looked up
+        }
+        if (!IPV4_LITERAL.matcher(host).matches()) {
+            return Optional.empty();
+        }
+        String[] octets = host.split("\\.");
+        byte[] bytes = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            int octet = Integer.parseInt(octets[i]);
+            if (octet > 255) {
+                throw new UnknownHostException(host);
+            }
+            bytes[i] = (byte) octet;
+        }
+        return Optional.of(InetAddress.getByAddress(bytes));
     }
 
     private static Optional<Verdict.Refused> refuse(Rule rule, String detail) {

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -197,6 +198,31 @@ class RoleRulesTest {
     @ValueSource(strings = {"http://10.0.0.5:9292", "HTTPS://glance.sjc.example:443", "http://[fd00::5]:9292",
             "http://10.0.0.5:9292/image-proxy/"})
     void httpUrlsWithHostAndPortAreAccepted(String url) {
+        assertThat(outcomeOf(RoleRules.check(RoleState.EMPTY, new Assignment("SJC", "h1", url, null, Storage.local()))))
+                .isEqualTo("created");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "http://169.254.169.254:80, link-local",
+            "http://[fe80::1]:9292, link-local",
+            "http://[::ffff:169.254.169.254]:9292, link-local",
+            "http://0.0.0.0:9292, unspecified",
+            "http://[::]:9292, unspecified",
+            "http://224.0.0.1:9292, multicast",
+            "http://255.255.255.255:9292, broadcast"})
+    void urlsAtAddressesNoGlanceHostHasAreRefusedNamingTheReason(String url, String reason) {
+        var verdict = (Verdict.Refused) RoleRules.check(RoleState.EMPTY,
+                new Assignment("SJC", "h1", url, null, Storage.local()));
+
+        assertThat(verdict.rule()).isEqualTo(Rule.INVALID_URL);
+        assertThat(verdict.detail()).startsWith("publicUrl '" + url + "'").contains(reason);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:9292", "http://[::1]:9292", "http://169.254.example:9292",
+            "http://10.169.254.1:9292"})
+    void loopbackAndNamesThatOnlyLookInternalAreAccepted(String url) {
         assertThat(outcomeOf(RoleRules.check(RoleState.EMPTY, new Assignment("SJC", "h1", url, null, Storage.local()))))
                 .isEqualTo("created");
     }

@@ -1,28 +1,38 @@
 package io.imagelib.support.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.support.KafkaHeaders;
 
 /**
  * Publishes raw records to dead-letter topics with the same partition and the headers Spring Kafka's
- * DeadLetterPublishingRecoverer uses, so a DLT looks the same whoever parked the record.
+ * DeadLetterPublishingRecoverer uses, so a DLT looks the same whoever parked the record. Every parked record also
+ * says which service instance parked it ({@value #PARKED_BY_HEADER}): several services read the same topic, and an
+ * operator looking at a DLT in Kafka UI needs to know whose reader choked.
  */
 public final class DeadLetterPublisher {
 
+    public static final String PARKED_BY_HEADER = "imagelib_dlt_parked_by";
+
     private final KafkaTemplate<Object, byte[]> bytes;
+    private final byte[] parkedBy;
 
-    public DeadLetterPublisher(KafkaTemplate<Object, byte[]> bytes) {
+    /** @param parkedBy {@code <application name>/<instance id>} */
+    public DeadLetterPublisher(KafkaTemplate<Object, byte[]> bytes, String parkedBy) {
         this.bytes = bytes;
-    }
-
-    public KafkaTemplate<Object, byte[]> template() {
-        return bytes;
+        this.parkedBy = parkedBy.getBytes(StandardCharsets.UTF_8);
     }
 
     public void publish(String deadLetterTopic, ConsumerRecord<byte[], byte[]> record, Exception cause) {
@@ -33,6 +43,7 @@ public final class DeadLetterPublisher {
         out.headers().add(KafkaHeaders.DLT_EXCEPTION_FQCN, cause.getClass().getName().getBytes(StandardCharsets.UTF_8));
         out.headers().add(KafkaHeaders.DLT_EXCEPTION_MESSAGE,
                 String.valueOf(cause.getMessage()).getBytes(StandardCharsets.UTF_8));
+        parkedByHeaders().forEach(header -> out.headers().add(header));
         try {
             bytes.send(out).get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -40,5 +51,24 @@ public final class DeadLetterPublisher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Spring's recoverer parking on the same {@code <topic>-dlt} partition with the same parked-by header: raw
+     * records (deserialization failures) through this publisher's byte template, records that were decoded but
+     * failed in a listener through {@code decodedRecords}.
+     */
+    public DeadLetterPublishingRecoverer recoverer(KafkaOperations<?, ?> decodedRecords) {
+        Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
+        templates.put(byte[].class, bytes);
+        templates.put(Object.class, decodedRecords);
+        var recoverer = new DeadLetterPublishingRecoverer(templates,
+                (record, failure) -> new TopicPartition(record.topic() + "-dlt", record.partition()));
+        recoverer.setHeadersFunction((record, failure) -> parkedByHeaders());
+        return recoverer;
+    }
+
+    private Headers parkedByHeaders() {
+        return new RecordHeaders().add(PARKED_BY_HEADER, parkedBy);
     }
 }

@@ -11,12 +11,12 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -28,10 +28,8 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
-import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
@@ -78,12 +76,7 @@ public class ImagelibKafkaAutoConfiguration {
     @ConditionalOnMissingBean(CommonErrorHandler.class)
     DefaultErrorHandler kafkaErrorHandler(KafkaTemplate<?, ?> template, DeadLetterPublisher deadLetters,
                                           ImagelibKafkaProperties properties) {
-        Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
-        templates.put(byte[].class, deadLetters.template());
-        templates.put(Object.class, template);
-        var recoverer = new DeadLetterPublishingRecoverer(templates,
-                (record, failure) -> new TopicPartition(record.topic() + "-dlt", record.partition()));
-        return new DefaultErrorHandler(recoverer,
+        return new DefaultErrorHandler(deadLetters.recoverer(template),
                 new FixedBackOff(properties.deadLetterBackoff().toMillis(), properties.deadLetterRetries()));
     }
 
@@ -99,7 +92,8 @@ public class ImagelibKafkaAutoConfiguration {
     }
 
     @Bean
-    DeadLetterPublisher deadLetterPublisher(KafkaProperties kafka) {
+    DeadLetterPublisher deadLetterPublisher(KafkaProperties kafka, ImagelibKafkaProperties properties,
+                                            @Value("${spring.application.name:application}") String applicationName) {
         Map<String, Object> config = new LinkedHashMap<>(kafka.buildProducerProperties());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -107,7 +101,7 @@ public class ImagelibKafkaAutoConfiguration {
         var keys = new DelegatingByTypeSerializer(Map.of(
                 byte[].class, new ByteArraySerializer(), String.class, new StringSerializer()));
         return new DeadLetterPublisher(new KafkaTemplate<>(new DefaultKafkaProducerFactory<Object, byte[]>(config,
-                keys, new ByteArraySerializer())));
+                keys, new ByteArraySerializer())), applicationName + "/" + properties.instanceId());
     }
 
     @Bean

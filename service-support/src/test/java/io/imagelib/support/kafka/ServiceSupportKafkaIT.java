@@ -16,11 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -45,6 +41,7 @@ class ServiceSupportKafkaIT {
         registry.add("spring.kafka.bootstrap-servers", kafka::bootstrapServers);
         registry.add("spring.kafka.consumer.auto-offset-reset", () -> "earliest");
         registry.add("imagelib.kafka.schema-registry-url", () -> KafkaTestBroker.REGISTRY_URL);
+        registry.add("spring.application.name", () -> "support-it");
     }
 
     @SpringBootApplication
@@ -98,7 +95,9 @@ class ServiceSupportKafkaIT {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> app.health.size() == 2);
         assertThat(app.health).extracting(HostHealth::getHostId).containsExactly("h1", "h3");
-        assertThat(readRaw(Topics.HOST_HEALTH.deadLetterTopic())).containsExactly("not avro");
+        var parked = kafka.typed().awaitDeadLetters(Topics.HOST_HEALTH.deadLetterTopic(), d -> true, Duration.ofSeconds(20));
+        assertThat(parked).extracting(d -> new String(d.value())).containsExactly("not avro");
+        assertThat(parked.getFirst().header(DeadLetterPublisher.PARKED_BY_HEADER)).startsWith("support-it/");
     }
 
     @Test
@@ -106,23 +105,12 @@ class ServiceSupportKafkaIT {
         kafka.typed().produceRaw(Topics.HOST_ROLES_NAME, "bad", new byte[] {0, 0, 0});
         template.send(Topics.HOST_ROLES_NAME, "h9", role("h9")).get();
         await().atMost(Duration.ofSeconds(20)).until(() -> app.roles.containsKey("h9"));
-        assertThat(readRaw(Topics.HOST_ROLES.deadLetterTopic())).hasSize(1);
-    }
-
-    private static List<String> readRaw(String topic) {
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            var partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            List<String> values = new CopyOnWriteArrayList<>();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(new String(r.value())));
-                return !values.isEmpty();
-            });
-            return values;
-        }
+        var parked = kafka.typed().awaitDeadLetters(Topics.HOST_ROLES.deadLetterTopic(), d -> true, Duration.ofSeconds(20));
+        assertThat(parked).singleElement().satisfies(d -> {
+            assertThat(d.key()).isEqualTo("bad");
+            assertThat(d.header(DeadLetterPublisher.PARKED_BY_HEADER)).startsWith("support-it/");
+            assertThat(d.header("kafka_dlt-original-topic")).isEqualTo(Topics.HOST_ROLES_NAME);
+        });
     }
 
     static HostRole role(String hostId) {
