@@ -66,9 +66,12 @@ public final class RealGlance implements GlanceLauncher {
 
     private static String installScript() {
         try (InputStream script = RealGlance.class.getResourceAsStream("install-glance.sh")) {
+            if (script == null) {
+                throw new IllegalStateException("install-glance.sh is missing from the ilctl jar");
+            }
             return new String(script.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException("install-glance.sh is missing from the ilctl jar", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read install-glance.sh from the ilctl jar", e);
         }
     }
 
