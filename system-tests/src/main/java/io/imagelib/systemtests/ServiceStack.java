@@ -150,6 +150,24 @@ public final class ServiceStack implements AutoCloseable {
         return registry.ccompatUrl();
     }
 
+    /** Base URL of one of {@link #SERVICES}. */
+    public URI url(String service) {
+        return service(service).url();
+    }
+
+    /** Whether the service's process still runs: a bad input must never take a service down. */
+    public boolean isRunning(String service) {
+        return service(service).process.isAlive();
+    }
+
+    private Service service(String name) {
+        Service service = services.get(name);
+        if (service == null) {
+            throw new IllegalArgumentException("No service " + name + " in this stack; services: " + services.keySet());
+        }
+        return service;
+    }
+
     private void launch(Service service) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", service.jar.toString()));

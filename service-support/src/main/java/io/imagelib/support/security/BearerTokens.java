@@ -70,7 +70,7 @@ public final class BearerTokens {
         }
     }
 
-    private static String digest(String token) {
+    static String digest(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

@@ -2,9 +2,15 @@ package io.imagelib.support.security;
 
 import io.imagelib.support.web.ProblemResponses;
 import io.imagelib.support.web.Problems;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -37,13 +43,23 @@ public class ImagelibSecurityAutoConfiguration {
         return BearerTokens.from(properties);
     }
 
+    /** Present only when {@code imagelib.security.keystone.url} is set. */
+    @Bean
+    @ConditionalOnProperty(prefix = "imagelib.security.keystone", name = "url")
+    KeystoneTokenValidator keystoneTokenValidator(ImagelibSecurityProperties properties, MeterRegistry meters) {
+        return new KeystoneTokenValidator(properties.keystone(),
+                HttpClient.newBuilder().connectTimeout(properties.keystone().timeout()).build(), Clock.systemUTC(), meters);
+    }
+
     @Bean
     @ConditionalOnMissingBean(SecurityFilterChain.class)
     SecurityFilterChain imagelibSecurityFilterChain(HttpSecurity http, BearerTokens tokens,
+                                                    ObjectProvider<KeystoneTokenValidator> keystone,
                                                     ImagelibSecurityProperties properties) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new BearerTokenFilter(tokens, Optional.ofNullable(keystone.getIfAvailable())),
+                        AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> {
                     auth.requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info",
                             "/actuator/prometheus", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/error").permitAll();
@@ -57,8 +73,10 @@ public class ImagelibSecurityAutoConfiguration {
                             response.setHeader("WWW-Authenticate", "Bearer realm=\"imagelib\"");
                             ProblemResponses.write(response, Problems.detail(HttpStatus.UNAUTHORIZED, "unauthenticated",
                                     "Authentication required",
-                                    "Send 'Authorization: Bearer <token>' with a token configured under imagelib.security; "
-                                            + "the request had none or an unknown one."));
+                                    "Send 'Authorization: Bearer <token>' (or 'X-Auth-Token: <token>') with a token "
+                                            + "configured under imagelib.security, or a Keystone token when "
+                                            + "imagelib.security.keystone.url is set; the request had none or an "
+                                            + "unknown, expired or unverifiable one."));
                         })
                         .accessDeniedHandler((request, response, ex) -> ProblemResponses.write(response,
                                 Problems.detail(HttpStatus.FORBIDDEN, "forbidden", "Admin role required",
