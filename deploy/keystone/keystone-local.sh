@@ -33,10 +33,17 @@ export PATH="/usr/sbin:/usr/bin:/sbin:/bin"
 
 die() { echo "keystone-local: $*" >&2; exit 1; }
 
+# A SIGKILLed uwsgi is reparented (setsid, the script exited) to an init that may reap it late: until then it is a
+# zombie, which `kill -0` still reports as alive. So "alive" means a process whose state is not Z.
+alive() {
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) && [[ -n "$state" && $state != Z* ]]
+}
+
 running_pid() {
   [[ -f "$pidfile" ]] || return 1
   local pid; pid=$(cat "$pidfile")
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+  [[ -n "$pid" ]] && alive "$pid" && echo "$pid"
 }
 
 saved_port() { sed -n 's/^port=//p' "$dir/local.env" 2>/dev/null; }
@@ -135,8 +142,8 @@ stop() {
   local pid
   if ! pid=$(running_pid); then rm -f "$pidfile"; echo "keystone not running"; return 0; fi
   kill -TERM "$pid"
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
+  for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
+  if alive "$pid"; then kill -KILL "$pid"; fi
   rm -f "$pidfile"
   echo "keystone stopped (pid $pid)"
 }

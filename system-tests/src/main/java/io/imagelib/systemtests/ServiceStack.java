@@ -28,7 +28,8 @@ public final class ServiceStack implements AutoCloseable {
             "image-router-service");
     /** Bearer token the role-service accepts for mutations in this stack (test-only). */
     public static final String ADMIN_TOKEN = "system-tests-admin-token";
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    // Only a start-up wait: at load average 40+ on this machine a service took 100-110 s to start.
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("imagelib.systemtests.ready-timeout-seconds", 300));
 
     /** One service process: its jar, port, log, and the process while it runs. */
     public static final class Service {
@@ -97,6 +98,9 @@ public final class ServiceStack implements AutoCloseable {
         try {
             registry = ApicurioRegistryProcess.start(dir.resolve("registry"));
             Map<String, String> env = new LinkedHashMap<>();
+            // The endpoint-service's Streams state under this stack, not the shared default in /tmp: a restart must
+            // find its own state, and parallel lanes (or an earlier run on another cluster) must not share it.
+            env.put("IMAGELIB_STATE_DIR", dir.resolve("endpoint-service-state").toString());
             env.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
             env.put("IMAGELIB_KAFKA_SCHEMA_REGISTRY_URL", registry.ccompatUrl());
             // The short names some services' application.yml read (endpoint-service); the Spring names win anyway.
@@ -108,6 +112,9 @@ public final class ServiceStack implements AutoCloseable {
             env.put("IMAGELIB_SECURITY_TOKENS_0_TOKEN", ADMIN_TOKEN);
             env.put("IMAGELIB_SECURITY_TOKENS_0_PRINCIPAL", "system-tests");
             env.put("IMAGELIB_SECURITY_TOKENS_0_ROLES_0", "admin");
+            // endpoint-service's Streams state defaults to ${java.io.tmpdir}/imagelib-endpoint-service, shared by every
+            // stack on the machine: a run restored another cluster's region state (admin "tour-host", epochs from 9).
+            env.put("IMAGELIB_STATE_DIR", dir.resolve("endpoint-service-state").toString());
             Map<String, Service> services = new LinkedHashMap<>();
             for (String name : SERVICES) {
                 Path jar = jar(projectRoot, name).orElseThrow(() -> new IllegalStateException(name + " jar not built"));
@@ -189,6 +196,7 @@ public final class ServiceStack implements AutoCloseable {
             try {
                 if (http.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    requireListening(service);
                     return;
                 }
             } catch (IOException notYet) {
@@ -200,6 +208,18 @@ public final class ServiceStack implements AutoCloseable {
             GlanceHosts.sleep(Duration.ofMillis(250));
         }
         throw new IllegalStateException(service.name + " not ready within " + READY_TIMEOUT + "; log tail:\n" + GlanceHosts.tail(service.log));
+    }
+
+    /**
+     * The port was picked free and bound later by the service: another stack starting at the same moment can take it
+     * in between, and its service would then answer our readiness probe. Only a port our process listens on counts.
+     */
+    private static void requireListening(Service service) {
+        String listeners = Shell.attempt("ss", "-ltnpH", "sport = :" + service.port).output();
+        if (!listeners.contains("pid=" + service.process.pid() + ",")) {
+            throw new IllegalStateException(service.name + " (PID " + service.process.pid() + ") does not own port "
+                    + service.port + ", another process answers there: " + listeners.strip());
+        }
     }
 
     /**
@@ -249,5 +269,27 @@ public final class ServiceStack implements AutoCloseable {
         } finally {
             kafka.close();
         }
+    }
+
+    /**
+     * Starts one more module of {@code projectRoot} ({@code java -jar}, e.g. catalog-sync) on this stack's Kafka and
+     * registry, with the stack's environment plus {@code extraEnv}, and waits for its readiness; {@link #close} stops
+     * it with the others. Returns its base URL.
+     */
+    public URI startModule(Path projectRoot, String module, Path log, Map<String, String> extraEnv) {
+        Path moduleJar = jar(projectRoot, module).orElseThrow(() -> new IllegalStateException(module + " jar not built"));
+        Service service = new Service(module, moduleJar, LocalResources.freePort(), log);
+        Map<String, String> before = new LinkedHashMap<>(env);
+        // launch() reads the stack environment; the module's own settings are in it only while it launches.
+        env.putAll(extraEnv);
+        try {
+            launch(service);
+        } finally {
+            env.clear();
+            env.putAll(before);
+        }
+        services.put(module, service);
+        awaitReady(service);
+        return service.url();
     }
 }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs short system commands (ip, initdb, glance-manage) with a deadline; output is returned, failures throw with it. */
@@ -40,8 +41,14 @@ public final class Shell {
     }
 
     public static Result exec(Duration timeout, String... command) {
+        return exec(timeout, Map.of(), command);
+    }
+
+    /** Like {@link #exec(Duration, String...)} with {@code env} added to (or replacing in) this JVM's environment. */
+    public static Result exec(Duration timeout, Map<String, String> env, String... command) {
         List<String> cmd = List.of(command);
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        builder.environment().putAll(env);
         try {
             Process process = builder.start();
             process.getOutputStream().close();

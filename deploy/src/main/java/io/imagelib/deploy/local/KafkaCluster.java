@@ -225,7 +225,7 @@ public final class KafkaCluster implements AutoCloseable {
         formatIfNeeded();
         try {
             parallel(nodes, node -> node.start(lifetime));
-            parallel(nodes, node -> node.awaitReady(nodes.size(), readyTimeout));
+            parallel(nodes, node -> node.awaitReady(clusterId, nodes.size(), readyTimeout));
         } catch (RuntimeException e) {
             stopQuietly(e); // a half-started cluster is of no use and would hold its ports
             throw e;

@@ -142,8 +142,13 @@ public final class KafkaNode {
         process = ChildProcess.start("Kafka node " + nodeId(), JavaCommand.of("512m", args), dir, logFile(), pidFile(), lifetime);
     }
 
-    /** Waits until the node answers an admin request and sees {@code expectedBrokers} brokers. */
-    void awaitReady(int expectedBrokers, Duration timeout) {
+    /**
+     * Waits until the node answers an admin request and sees {@code expectedBrokers} brokers of cluster
+     * {@code clusterId}. The cluster id matters: ports are picked free and then bound by Kafka, so another process can
+     * take one in between; a foreign broker answering on our port would otherwise pass for ours (seen when two test
+     * stacks started at once, and one's services wrote into the other's cluster).
+     */
+    void awaitReady(String clusterId, int expectedBrokers, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Object> config = Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServer(),
@@ -159,7 +164,14 @@ public final class KafkaNode {
                             + bootstrapServer() + "; " + ChildProcess.diagnosis(logFile()));
                 }
                 try {
-                    int brokers = admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
+                    var cluster = admin.describeCluster();
+                    String answeringCluster = cluster.clusterId().get(3, TimeUnit.SECONDS);
+                    if (!clusterId.equals(answeringCluster)) {
+                        throw new IllegalStateException("Port of Kafka node " + nodeId() + " (" + bootstrapServer()
+                                + ") is answered by another cluster (" + answeringCluster + ", not " + clusterId
+                                + "): the port was taken between picking and binding it; start again");
+                    }
+                    int brokers = cluster.nodes().get(3, TimeUnit.SECONDS).size();
                     if (brokers >= expectedBrokers) {
                         return;
                     }

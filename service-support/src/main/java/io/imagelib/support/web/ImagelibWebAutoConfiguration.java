@@ -18,15 +18,17 @@ import org.springframework.core.Ordered;
 import org.springframework.web.servlet.DispatcherServlet;
 
 /**
- * problem+json for every error and a request body limit, for the servlet-based control-plane services.
+ * problem+json for every error (MVC exceptions, Boot's /error page, Tomcat's own reports) and a request body
+ * limit, for the servlet-based control-plane services.
  * Runs before WebMvcAutoConfiguration so Boot's own ProblemDetailsExceptionHandler (conditional on a missing
  * ResponseEntityExceptionHandler) backs off; with both present Boot's wins and bodies lose their imagelib type.
  */
-@AutoConfiguration(beforeName = "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration")
+@AutoConfiguration(beforeName = {"org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration",
+        "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration"})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(DispatcherServlet.class)
 @EnableConfigurationProperties(ImagelibWebProperties.class)
-@Import(ProblemDetailsAdvice.class)
+@Import({ProblemDetailsAdvice.class, ProblemErrorController.class})
 public class ImagelibWebAutoConfiguration {
 
     @Bean

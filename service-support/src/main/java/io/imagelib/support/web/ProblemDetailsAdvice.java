@@ -1,8 +1,10 @@
 package io.imagelib.support.web;
 
+import java.net.URI;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -27,5 +29,16 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         var problem = Problems.detail(HttpStatus.BAD_REQUEST, "malformed-body", "Malformed request body",
                 "The request body is not valid for this operation: " + firstLine);
         return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    /** Spring's own problems (unknown path, wrong method, unsupported media type...) get an imagelib type too. */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode statusCode,
+                                                          WebRequest request) {
+        if (body instanceof ProblemDetail problem
+                && (problem.getType() == null || URI.create("about:blank").equals(problem.getType()))) {
+            problem.setType(URI.create(Problems.TYPE_BASE + Problems.genericSlug(statusCode.value())));
+        }
+        return super.createResponseEntity(body, headers, statusCode, request);
     }
 }

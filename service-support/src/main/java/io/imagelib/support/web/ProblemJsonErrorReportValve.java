@@ -23,7 +23,7 @@ public final class ProblemJsonErrorReportValve extends ErrorReportValve {
         }
         HttpStatus known = HttpStatus.resolve(status);
         ProblemDetail problem = ProblemDetail.forStatus(status);
-        problem.setType(URI.create(Problems.TYPE_BASE + (status == 400 ? "invalid-request-target" : "http-" + status)));
+        problem.setType(URI.create(Problems.TYPE_BASE + (status == 400 ? "invalid-request-target" : Problems.genericSlug(status))));
         problem.setTitle(known != null ? known.getReasonPhrase() : "HTTP " + status);
         problem.setDetail(status == 400
                 ? "The request was refused before it reached the service: its target or headers are not valid HTTP"

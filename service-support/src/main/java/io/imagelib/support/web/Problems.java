@@ -31,4 +31,16 @@ public final class Problems {
         problem.setTitle(title);
         return problem;
     }
+
+    /** The type slug of a problem that breaks no rule of ours, only HTTP's (an unknown path, a wrong method...). */
+    public static String genericSlug(int status) {
+        return switch (status) {
+            case 400 -> "rejected-request";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 415 -> "unsupported-media-type";
+            default -> "http-" + status;
+        };
+    }
 }

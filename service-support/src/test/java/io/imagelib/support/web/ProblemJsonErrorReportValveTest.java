@@ -43,6 +43,15 @@ class ProblemJsonErrorReportValveTest {
                 .contains("\"status\":400").contains("encoded slashes").doesNotContain("<html");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/items/../../etc/passwd", "/items/a;jsessionid=1", "/nothing-here"})
+    void errorsSentOutsideSpringMvcAreProblemJsonToo(String target) throws IOException {
+        String response = raw("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+
+        assertThat(response).matches("(?s)HTTP/1.1 40[04].*").containsIgnoringCase("Content-Type: application/problem+json")
+                .contains("\"type\":\"https://imagelib.io/problems/").doesNotContain("\"timestamp\"").doesNotContain("<html");
+    }
+
     @Test
     void anOrdinaryRequestIsUntouched() throws IOException {
         assertThat(raw("GET /items/a-1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))

@@ -1,0 +1,287 @@
+package io.imagelib.systemtests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A real Keystone (Debian packages) on 127.0.0.1, started and stopped by {@code deploy/keystone/keystone-local.sh}
+ * (recipe and pitfalls: docs/keystone.md), plus the admin calls a scenario needs: the glance/image service and its
+ * endpoints, a service user for catalog-sync, and reading what the catalog says now. The real {@code openstack}
+ * CLI runs against it with the admin's {@code OS_*} environment.
+ *
+ * <p>Its directory is kept between runs on purpose: db_sync, key setup and bootstrap cost 20-70 s on this machine;
+ * a reused directory starts in a few seconds. Nothing of a previous run's catalog is trusted: {@link #catalogFor}
+ * sets every endpoint this run needs.
+ */
+public final class LocalKeystone implements AutoCloseable {
+
+    /** Executables the recipe needs; without any of them the Keystone scenarios are skipped, with this list. */
+    public static final List<String> REQUIRED = List.of("/usr/bin/keystone-manage", "/usr/bin/uwsgi",
+            "/usr/bin/openstack", "/usr/bin/sqlite3", "/usr/bin/curl");
+    /** The Debian python scripts need the system python3, not a pyenv/venv one earlier on PATH. */
+    private static final String SYSTEM_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(3);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The service user catalog-sync logs in as (project-scoped admin on project {@code service}). */
+    public record ServiceUser(String name, String password, String project) {
+    }
+
+    private final Path script;
+    private final Path dir;
+    private final Map<String, String> cliEnv;
+    private final URI url;
+    // HTTP/1.1 pinned (no h2c upgrade offer), one kept-alive connection to uwsgi's router: docs/keystone.md.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    private String adminToken;
+    // One request per catalog read: the single Keystone worker also serves catalog-sync while we watch.
+    private volatile String imageServiceId;
+
+    private LocalKeystone(Path script, Path dir, Map<String, String> cliEnv) {
+        this.script = script;
+        this.dir = dir;
+        this.cliEnv = cliEnv;
+        this.url = URI.create(cliEnv.get("OS_AUTH_URL").replaceFirst("/v3$", ""));
+    }
+
+    /** What is missing on this machine to run a real Keystone; empty when it can run. */
+    public static List<String> missingExecutables() {
+        return REQUIRED.stream().filter(p -> !Files.isExecutable(Path.of(p))).toList();
+    }
+
+    /**
+     * Starts (first time: initialises) a Keystone in {@code dir} whose bootstrap region is {@code region}. A directory
+     * initialised for another port keeps its port; if that port is taken by someone else, the directory is started over
+     * on a free one.
+     */
+    public static LocalKeystone start(Path projectRoot, Path dir, String region) {
+        Path script = projectRoot.resolve("deploy/keystone/keystone-local.sh");
+        long started = System.nanoTime();
+        Shell.Result result = runScript(script, "start", "--dir", dir.toString(), "--port", savedPort(dir)
+                .orElseGet(() -> String.valueOf(LocalResources.freePort())), "--region", region);
+        if (!result.ok() && savedPort(dir).isPresent()) {
+            GlanceHosts.report("keystone: reused %s did not start (%s); initialising it again", dir, result.output());
+            LocalResources.deleteTree(dir);
+            result = runScript(script, "start", "--dir", dir.toString(), "--port", String.valueOf(LocalResources.freePort()),
+                    "--region", region);
+        }
+        result.orThrow();
+        GlanceHosts.report("keystone: %s (script took %d ms)", result.output().replace('\n', ' '),
+                (System.nanoTime() - started) / 1_000_000);
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : runScript(script, "env", "--dir", dir.toString()).orThrow().output().split("\n")) {
+            String[] kv = line.replaceFirst("^export ", "").split("=", 2);
+            env.put(kv[0], kv[1]);
+        }
+        env.put("PATH", SYSTEM_PATH);
+        return new LocalKeystone(script, dir, Map.copyOf(env));
+    }
+
+    private static Optional<String> savedPort(Path dir) {
+        try {
+            Path saved = dir.resolve("local.env");
+            return Files.exists(saved) ? Files.readAllLines(saved).stream().filter(l -> l.startsWith("port="))
+                    .map(l -> l.substring(5)).findFirst() : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public URI url() {
+        return url;
+    }
+
+    /** Starts the stopped or killed Keystone again from the same directory; returns how long until it answered. */
+    public Duration restart() {
+        long started = System.nanoTime();
+        runScript(script, "start", "--dir", dir.toString()).orThrow();
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /**
+     * SIGKILL to Keystone's whole process group (uwsgi master, HTTP router, worker: the script starts it with setsid),
+     * like a crashed host: a KILLed master alone would leave the worker and router holding the port.
+     */
+    public void kill() {
+        try {
+            String pid = Files.readString(dir.resolve("keystone.pid")).strip();
+            Shell.run("kill", "-KILL", "--", "-" + pid);
+        } catch (IOException e) {
+            throw new UncheckedIOException("No keystone.pid in " + dir, e);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (answers()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Keystone still answers 10 s after SIGKILL");
+            }
+            GlanceHosts.sleep(Duration.ofMillis(50));
+        }
+    }
+
+    private boolean answers() {
+        try {
+            return http.send(HttpRequest.newBuilder(url.resolve("/v3")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
+    }
+
+    /**
+     * Makes the catalog what a deployment has before our services take over: the glance/image service with, in
+     * {@code region}, one admin endpoint at {@code adminUrl} and public/internal at {@code publicUrl} (created or
+     * corrected, duplicates left from older runs removed), and a service user with the admin role on project
+     * {@code service} for catalog-sync. Returns that user.
+     */
+    public ServiceUser catalogFor(String region, String adminUrl, String publicUrl) {
+        String serviceId = first(get("/v3/services?type=image").path("services"))
+                .orElseGet(() -> post("/v3/services", Map.of("service", Map.of("type", "image", "name", "glance"))).path("service"))
+                .path("id").asString();
+        imageServiceId = serviceId;
+        for (String iface : List.of("admin", "public", "internal")) {
+            String wanted = iface.equals("admin") ? adminUrl : publicUrl;
+            List<JsonNode> found = new ArrayList<>();
+            get("/v3/endpoints?service_id=" + serviceId + "&interface=" + iface + "&region_id=" + region)
+                    .path("endpoints").forEach(found::add);
+            if (found.isEmpty()) {
+                post("/v3/endpoints", Map.of("endpoint", Map.of("service_id", serviceId, "interface", iface,
+                        "region_id", region, "url", wanted)));
+                continue;
+            }
+            send("PATCH", "/v3/endpoints/" + found.getFirst().path("id").asString(), Map.of("endpoint", Map.of("url", wanted)));
+            found.subList(1, found.size()).forEach(e -> send("DELETE", "/v3/endpoints/" + e.path("id").asString(), null));
+        }
+        return serviceUser();
+    }
+
+    private ServiceUser serviceUser() {
+        String projectId = first(get("/v3/projects?name=service").path("projects"))
+                .orElseGet(() -> post("/v3/projects", Map.of("project", Map.of("name", "service", "domain_id", "default"))).path("project"))
+                .path("id").asString();
+        // A fresh password each run: the user may exist from an earlier run whose password nobody kept.
+        String password = "catalog-sync-" + Long.toHexString(System.nanoTime());
+        Optional<JsonNode> existing = first(get("/v3/users?name=catalog-sync").path("users"));
+        String userId = existing.isPresent()
+                ? send("PATCH", "/v3/users/" + existing.get().path("id").asString(), Map.of("user", Map.of("password", password)))
+                        .path("user").path("id").asString()
+                : post("/v3/users", Map.of("user", Map.of("name", "catalog-sync", "domain_id", "default",
+                        "password", password, "default_project_id", projectId))).path("user").path("id").asString();
+        String roleId = first(get("/v3/roles?name=admin").path("roles")).orElseThrow().path("id").asString();
+        send("PUT", "/v3/projects/" + projectId + "/users/" + userId + "/roles/" + roleId, null);
+        return new ServiceUser("catalog-sync", password, "service");
+    }
+
+    /** The URLs of the image service's endpoints of one interface in the region, as Keystone answers right now. */
+    public List<String> endpointUrls(String region, String iface) {
+        if (imageServiceId == null) {
+            throw new IllegalStateException("catalogFor(...) first: it registers the image service");
+        }
+        List<String> urls = new ArrayList<>();
+        get("/v3/endpoints?service_id=" + imageServiceId + "&interface=" + iface + "&region_id=" + region)
+                .path("endpoints").forEach(e -> urls.add(e.path("url").asString()));
+        return urls;
+    }
+
+    /** The region's admin URL as Keystone answers now, or empty while it does not answer (down, restarting). */
+    public Optional<String> adminUrl(String region) {
+        try {
+            List<String> urls = endpointUrls(region, "admin");
+            return urls.size() == 1 ? Optional.of(urls.getFirst()) : Optional.empty();
+        } catch (RuntimeException unavailable) {
+            return Optional.empty();
+        }
+    }
+
+    /** Runs the real client ({@code openstack ...}) as the bootstrap admin; returns its output, throws unless it exits 0. */
+    public String openstack(String... args) {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/openstack"));
+        command.addAll(List.of(args));
+        return Shell.exec(SCRIPT_TIMEOUT, cliEnv, command.toArray(String[]::new)).orThrow().output();
+    }
+
+    private static Optional<JsonNode> first(JsonNode array) {
+        return array.isEmpty() ? Optional.empty() : Optional.of(array.get(0));
+    }
+
+    private JsonNode get(String path) {
+        return send("GET", path, null);
+    }
+
+    private JsonNode post(String path, Object body) {
+        return send("POST", path, body);
+    }
+
+    /** One admin call; a 401 (token expired, or Keystone restarted with other keys) renews the token once. */
+    private JsonNode send(String method, String path, Object body) {
+        HttpResponse<String> response = call(method, path, body, token(false));
+        if (response.statusCode() == 401) {
+            response = call(method, path, body, token(true));
+        }
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + ": " + response.body());
+        }
+        return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> call(String method, String path, Object body, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url.resolve(path)).timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        if (token != null) {
+            request.header("X-Auth-Token", token);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
+    }
+
+    private synchronized String token(boolean renew) {
+        if (adminToken == null || renew) {
+            var user = Map.of("name", cliEnv.get("OS_USERNAME"), "domain", Map.of("name", "Default"),
+                    "password", cliEnv.get("OS_PASSWORD"));
+            var scope = Map.of("project", Map.of("name", cliEnv.get("OS_PROJECT_NAME"), "domain", Map.of("name", "Default")));
+            var auth = Map.of("auth", Map.of("identity", Map.of("methods", List.of("password"), "password", Map.of("user", user)),
+                    "scope", scope));
+            HttpResponse<String> response = call("POST", "/v3/auth/tokens", auth, null);
+            adminToken = response.headers().firstValue("X-Subject-Token")
+                    .orElseThrow(() -> new IllegalStateException("No token from Keystone: " + response.statusCode() + " " + response.body()));
+        }
+        return adminToken;
+    }
+
+    private static Shell.Result runScript(Path script, String... args) {
+        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
+        command.addAll(List.of(args));
+        return Shell.exec(SCRIPT_TIMEOUT, Map.of(), command.toArray(String[]::new));
+    }
+
+    /** Stops Keystone (TERM to the PID the script wrote); the directory stays for the next run. */
+    @Override
+    public void close() {
+        runScript(script, "stop", "--dir", dir.toString());
+    }
+}
