@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Router vs direct benchmark (not part of verify). Run from the repository root:
-#   image-router-service/bench/run.sh [-Dbench.imageMb=256 -Dbench.rounds=4 -Dbench.streams=2 -Dbench.metadataGets=2000]
+#   image-router-service/bench/run.sh [-Dbench.imageMb=256 -Dbench.rounds=4 -Dbench.streams=2 -Dbench.metadataGets=2000
+#                                     -Dbench.nicMbit=1000 -Dbench.nicRounds=2 (0: skip the NIC-like case)]
 # Results are printed and kept in image-router-service/target/failsafe-reports/*RouterBenchmark-output.txt
 set -euo pipefail
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 ./mvnw -q -pl image-router-service -am -Pbench verify \
   -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=RouterBenchmark -Dfailsafe.failIfNoSpecifiedTests=false "$@"
-grep -A14 '=== image-router benchmark' image-router-service/target/failsafe-reports/*RouterBenchmark-output.txt
+sed -n '/=== image-router benchmark/,/load average after run/p' image-router-service/target/failsafe-reports/*RouterBenchmark-output.txt

@@ -39,7 +39,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Router vs direct, side by side in one run against the same simulated Glance host: download throughput, metadata
  * GET latency (p50/p99) and CPU seconds per GB moved. Not part of verify; run with bench/run.sh.
- * Rounds alternate direct and routed so that machine load drifts hit both alike.
+ * Rounds take direct, routed and a bare TCP relay (the floor of any copying proxy) in turn so that machine load
+ * drifts hit all alike; a NIC-like case (upstream paced at a fixed rate) is measured in addition.
  */
 class RouterBenchmark {
 
@@ -47,7 +48,10 @@ class RouterBenchmark {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
     private static final int STREAMS = Integer.getInteger("bench.streams", 2);
     private static final int METADATA_GETS = Integer.getInteger("bench.metadataGets", 2000);
+    private static final int NIC_MBIT = Integer.getInteger("bench.nicMbit", 1000);
+    private static final int NIC_ROUNDS = Integer.getInteger("bench.nicRounds", 2);
     private static final String REGION = "BENCH";
+    private static final String NIC_REGION = "BENCH-NIC";
 
     static {
         // The router's setting, for the bench client too: both sides of the comparison use the same client buffers.
@@ -63,21 +67,28 @@ class RouterBenchmark {
     void routerAgainstDirect() throws Exception {
         Path data = Files.createTempDirectory("router-bench");
         try (KafkaTestBroker kafka = new KafkaTestBroker().start();
-             GlanceSimulator glance = GlanceSimulator.start(SimulatorConfig.onLoopback(data))) {
+             GlanceSimulator glance = GlanceSimulator.start(SimulatorConfig.onLoopback(data));
+             PacedImageServer nic = new PacedImageServer(IMAGE_BYTES, NIC_MBIT * 1_000_000L);
+             ByteRelay relay = new ByteRelay(glance.baseUri())) {
             String imageId = upload(glance.baseUri());
-            register(kafka.typed(), glance.baseUri());
+            register(kafka.typed(), REGION, "bench-h1", glance.baseUri());
+            register(kafka.typed(), NIC_REGION, "bench-nic", nic.baseUri());
             try (ConfigurableApplicationContext router = new SpringApplication(ImageRouterApplication.class).run(
                     "--server.port=0", "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                     "--imagelib.kafka.schema-registry-url=" + KafkaTestBroker.REGISTRY_URL,
                     "--imagelib.router.default-region=" + REGION, "--logging.level.root=WARN")) {
                 LiveHosts live = router.getBean(LiveHosts.class);
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (live.snapshot().healthy(REGION).isEmpty() && System.nanoTime() < deadline) {
+                while ((live.snapshot().healthy(REGION).isEmpty() || live.snapshot().healthy(NIC_REGION).isEmpty())
+                        && System.nanoTime() < deadline) {
                     Thread.sleep(50);
                 }
                 int port = Integer.parseInt(router.getEnvironment().getProperty("local.server.port"));
                 URI routed = URI.create("http://127.0.0.1:" + port);
-                report(glance.baseUri(), routed, imageId);
+                report(glance.baseUri(), routed, relay.baseUri(), imageId);
+                if (NIC_ROUNDS > 0) {
+                    reportNicLike(nic.baseUri(), routed, imageId);
+                }
                 List<Long> down = new DownExclusionProbe(kafka.bootstrapServers(), kafka.typed().registry(), live)
                         .measure(REGION, "bench-h1", 20, 200);
                 System.out.printf("DOWN event -> host excluded: p50 %.1f ms  p99 %.1f ms  max %.1f ms (n=%d, goal p99 <= 50 ms)%n",
@@ -88,15 +99,11 @@ class RouterBenchmark {
         }
     }
 
-    private void report(URI direct, URI routed, String imageId) throws Exception {
-        download(direct, imageId, 1);
-        download(routed, imageId, 1);
-        Transfer directTotal = new Transfer(0, 0, 0);
-        Transfer routedTotal = new Transfer(0, 0, 0);
-        for (int round = 0; round < ROUNDS; round++) {
-            directTotal = directTotal.plus(download(direct, imageId, STREAMS));
-            routedTotal = routedTotal.plus(download(routed, imageId, STREAMS));
-        }
+    private void report(URI direct, URI routed, URI relayed, String imageId) throws Exception {
+        Transfer[] totals = alternate(REGION, imageId, ROUNDS, direct, routed, relayed);
+        Transfer directTotal = totals[0];
+        Transfer routedTotal = totals[1];
+        Transfer relayedTotal = totals[2];
         double directMBs = directTotal.mbPerSecond();
         double routedMBs = routedTotal.mbPerSecond();
         double cpuPerGbDirect = directTotal.cpuSecondsPerGb();
@@ -116,6 +123,8 @@ class RouterBenchmark {
         System.out.printf("download routed : %8.1f MB/s   whole-JVM CPU %.2f s/GB%n", routedMBs, cpuPerGbRouted);
         System.out.printf("throughput ratio routed/direct: %.2f (goal >= 0.9)%n", routedMBs / directMBs);
         System.out.printf("router's own CPU per GB (routed - direct): %.2f s/GB%n", cpuPerGbRouted - cpuPerGbDirect);
+        System.out.printf("floor, bare TCP relay (256 KB copy loop, no HTTP): %.1f MB/s, ratio %.2f, own CPU %.2f s/GB%n",
+                relayedTotal.mbPerSecond(), relayedTotal.mbPerSecond() / directMBs, relayedTotal.cpuSecondsPerGb() - cpuPerGbDirect);
         System.out.printf("metadata GET direct : p50 %.3f ms  p99 %.3f ms%n", directLatency.percentile(50), directLatency.percentile(99));
         System.out.printf("metadata GET routed : p50 %.3f ms  p99 %.3f ms%n", routedLatency.percentile(50), routedLatency.percentile(99));
         System.out.printf("metadata GET p99 overhead: %.3f ms (goal <= 2 ms); p50 overhead %.3f ms%n",
@@ -123,8 +132,38 @@ class RouterBenchmark {
         System.out.println("load average during run: " + os.getSystemLoadAverage());
     }
 
+    /** One warm-up download from each target, then {@code rounds} rounds taking them in turn: totals per target. */
+    private Transfer[] alternate(String region, String imageId, int rounds, URI... targets) throws Exception {
+        Transfer[] totals = new Transfer[targets.length];
+        for (int i = 0; i < targets.length; i++) {
+            download(targets[i], region, imageId, 1);
+            totals[i] = new Transfer(0, 0, 0);
+        }
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < targets.length; i++) {
+                totals[i] = totals[i].plus(download(targets[i], region, imageId, STREAMS));
+            }
+        }
+        return totals;
+    }
+
+    /**
+     * NIC-like case, in addition to (never instead of) the unlimited one: the upstream sends at a fixed rate shared by
+     * its streams, so the wire bounds the download as on real hosts and the CPU per GB is measured uncontended.
+     */
+    private void reportNicLike(URI paced, URI routed, String imageId) throws Exception {
+        Transfer[] totals = alternate(NIC_REGION, imageId, NIC_ROUNDS, paced, routed);
+        System.out.println("=== NIC-like case: upstream paced at " + NIC_MBIT + " Mbit/s shared by " + STREAMS
+                + " streams (" + NIC_ROUNDS + " alternating rounds; not the goal's figure) ===");
+        System.out.printf("paced direct : %8.1f MB/s   whole-JVM CPU %.2f s/GB%n", totals[0].mbPerSecond(), totals[0].cpuSecondsPerGb());
+        System.out.printf("paced routed : %8.1f MB/s   whole-JVM CPU %.2f s/GB%n", totals[1].mbPerSecond(), totals[1].cpuSecondsPerGb());
+        System.out.printf("paced throughput ratio routed/direct: %.2f; router's own CPU per GB: %.2f s/GB%n",
+                totals[1].mbPerSecond() / totals[0].mbPerSecond(), totals[1].cpuSecondsPerGb() - totals[0].cpuSecondsPerGb());
+        System.out.println("load average: " + os.getSystemLoadAverage());
+    }
+
     /** Same image fetched by {@code streams} clients at once; bytes are counted and dropped. */
-    private Transfer download(URI base, String imageId, int streams) throws Exception {
+    private Transfer download(URI base, String region, String imageId, int streams) throws Exception {
         long cpuBefore = os.getProcessCpuTime();
         long started = System.nanoTime();
         List<Future<Long>> fetches = new ArrayList<>();
@@ -132,7 +171,7 @@ class RouterBenchmark {
             for (int i = 0; i < streams; i++) {
                 fetches.add(clients.submit(() -> {
                     var response = http.send(HttpRequest.newBuilder(base.resolve("/v2/images/" + imageId + "/file"))
-                            .header("X-Imagelib-Region", REGION).build(), BodyHandlers.ofInputStream());
+                            .header("X-Imagelib-Region", region).build(), BodyHandlers.ofInputStream());
                     long bytes = 0;
                     try (InputStream in = response.body()) {
                         byte[] buffer = new byte[256 * 1024];
@@ -198,14 +237,14 @@ class RouterBenchmark {
         return id;
     }
 
-    private static void register(TypedKafka kafka, URI glance) {
+    private static void register(TypedKafka kafka, String region, String hostId, URI glance) {
         Instant now = Instant.now();
-        kafka.produce(Topics.HOST_ROLES, "bench-h1", HostRole.newBuilder().setRegion(REGION).setHostId("bench-h1")
+        kafka.produce(Topics.HOST_ROLES, hostId, HostRole.newBuilder().setRegion(region).setHostId(hostId)
                 .setPublicUrl(glance.toString()).setAdminUrl(glance.toString()).setAssignedAt(now)
                 .setStorage(StorageBackend.newBuilder().setType(StorageType.NFS).build()).build());
-        kafka.produce(Topics.HOST_HEALTH, "bench-h1", HostHealth.newBuilder().setRegion(REGION).setHostId("bench-h1")
+        kafka.produce(Topics.HOST_HEALTH, hostId, HostHealth.newBuilder().setRegion(region).setHostId(hostId)
                 .setStatus(HealthStatus.UP).setSince(now).setObservedAt(now).build());
-        kafka.produce(Topics.ADMIN_ENDPOINT, REGION, AdminEndpoint.newBuilder().setRegion(REGION).setHostId("bench-h1")
+        kafka.produce(Topics.ADMIN_ENDPOINT, region, AdminEndpoint.newBuilder().setRegion(region).setHostId(hostId)
                 .setUrl(glance.toString()).setEpoch(1).setReason(AdminChangeReason.LAST_ASSIGNED).setChangedAt(now).build());
     }
 

@@ -47,6 +47,9 @@ public final class EventLog implements AutoCloseable {
         var consumer = new KafkaConsumer<String, SpecificRecord>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                // What subscribers see: the election's records exist once its transaction commits; an aborted
+                // one (endpoint-service killed mid-transaction) must not count as a published admin.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10),
                 new StringDeserializer(), new ConfluentAvroDeserializer<>(SchemaRegistries.forUrl(registryUrl), null));
@@ -72,6 +75,11 @@ public final class EventLog implements AutoCloseable {
             GlanceHosts.sleep(Duration.ofMillis(5));
         } while (System.nanoTime() < deadline);
         return Optional.empty();
+    }
+
+    /** Every event of the topic for {@code key} so far, in arrival order. */
+    public List<Event> all(TopicSpec<String, ?> topic, String key) {
+        return events.stream().filter(e -> e.topic().equals(topic.name()) && key.equals(e.key())).toList();
     }
 
     /** The latest value per key of the topic so far (compacted-topic view). */

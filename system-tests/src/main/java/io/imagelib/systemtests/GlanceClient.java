@@ -135,6 +135,14 @@ public final class GlanceClient {
                 .statusCode();
     }
 
+    /** How many images (of the first 1000) have {@code status}, e.g. {@code saving} after a fault: none may stay there. */
+    public int countImages(URI base, String status) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request(base.resolve("/v2/images?limit=1000")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        expect(response, 200);
+        return (int) Pattern.compile("\"status\"\\s*:\\s*\"" + Pattern.quote(status) + "\"").matcher(response.body()).results().count();
+    }
+
     public static String sha256Hex(byte[] bytes) {
         return HexFormat.of().formatHex(sha256().digest(bytes));
     }

@@ -51,15 +51,43 @@ public final class ServiceStack implements AutoCloseable {
         }
     }
 
+    /**
+     * How to start the stack. {@code kafkaNodes} 1 or 3 (3: the catalogue's replication factor 3 and min.insync 2, and
+     * the Streams internal topics replicated 3 times, so one broker may die). The registry always keeps its schemas in
+     * a file under the stack's directory, so {@link #stopRegistry()} and {@link #startRegistry()} are an outage, not
+     * a loss of every schema id.
+     */
+    public record Options(int kafkaNodes) {
+        public static Options defaults() {
+            return new Options(1);
+        }
+
+        public Options withKafkaNodes(int nodes) {
+            return new Options(nodes);
+        }
+    }
+
+    /** A service started again: when its JVM was launched and when its readiness answered 200 (System.nanoTime). */
+    public record Restart(long launchedNanos, long readyNanos) {
+        public Duration launchToReady() {
+            return Duration.ofNanos(readyNanos - launchedNanos);
+        }
+    }
+
     private final KafkaCluster kafka;
-    private final ApicurioRegistryProcess registry;
+    private final Path registryDir;
+    private final int registryPort;
+    private ApicurioRegistryProcess registry;
     private final Map<String, Service> services;
     private final Map<String, String> env;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private ServiceStack(KafkaCluster kafka, ApicurioRegistryProcess registry, Map<String, Service> services, Map<String, String> env) {
+    private ServiceStack(KafkaCluster kafka, ApicurioRegistryProcess registry, Path registryDir, Map<String, Service> services,
+                         Map<String, String> env) {
         this.kafka = kafka;
         this.registry = registry;
+        this.registryDir = registryDir;
+        this.registryPort = registry.port();
         this.services = services;
         this.env = env;
     }
@@ -91,16 +119,23 @@ public final class ServiceStack implements AutoCloseable {
      * wiped first: records left by an earlier run (old admin epochs, roles) would satisfy this run's waits.
      */
     public static ServiceStack start(Path projectRoot, Path dir) {
+        return start(projectRoot, dir, Options.defaults());
+    }
+
+    /** {@link #start(Path, Path)} with {@code options} (e.g. a 3-node Kafka). */
+    public static ServiceStack start(Path projectRoot, Path dir, Options options) {
         LocalResources.deleteTree(dir);
-        KafkaCluster kafka = KafkaCluster.singleNode(dir.resolve("kafka")).start();
+        KafkaCluster kafka = (options.kafkaNodes() == 3 ? KafkaCluster.threeNodes(dir.resolve("kafka"))
+                : KafkaCluster.singleNode(dir.resolve("kafka"))).start();
         ApicurioRegistryProcess registry = null;
         ServiceStack stack = null;
         try {
-            registry = ApicurioRegistryProcess.start(dir.resolve("registry"));
+            registry = ApicurioRegistryProcess.startWithFileStorage(dir.resolve("registry"), 0);
             Map<String, String> env = new LinkedHashMap<>();
             // The endpoint-service's Streams state under this stack, not the shared default in /tmp: a restart must
             // find its own state, and parallel lanes (or an earlier run on another cluster) must not share it.
             env.put("IMAGELIB_STATE_DIR", dir.resolve("endpoint-service-state").toString());
+            env.put("IMAGELIB_STREAMS_REPLICATION", Integer.toString(options.kafkaNodes()));
             env.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
             env.put("IMAGELIB_KAFKA_SCHEMA_REGISTRY_URL", registry.ccompatUrl());
             // The short names some services' application.yml read (endpoint-service); the Spring names win anyway.
@@ -112,15 +147,12 @@ public final class ServiceStack implements AutoCloseable {
             env.put("IMAGELIB_SECURITY_TOKENS_0_TOKEN", ADMIN_TOKEN);
             env.put("IMAGELIB_SECURITY_TOKENS_0_PRINCIPAL", "system-tests");
             env.put("IMAGELIB_SECURITY_TOKENS_0_ROLES_0", "admin");
-            // endpoint-service's Streams state defaults to ${java.io.tmpdir}/imagelib-endpoint-service, shared by every
-            // stack on the machine: a run restored another cluster's region state (admin "tour-host", epochs from 9).
-            env.put("IMAGELIB_STATE_DIR", dir.resolve("endpoint-service-state").toString());
             Map<String, Service> services = new LinkedHashMap<>();
             for (String name : SERVICES) {
                 Path jar = jar(projectRoot, name).orElseThrow(() -> new IllegalStateException(name + " jar not built"));
                 services.put(name, new Service(name, jar, LocalResources.freePort(), dir.resolve(name + ".log")));
             }
-            stack = new ServiceStack(kafka, registry, services, env);
+            stack = new ServiceStack(kafka, registry, dir.resolve("registry"), services, env);
             for (Service service : services.values()) {
                 stack.launch(service);
             }
@@ -155,6 +187,37 @@ public final class ServiceStack implements AutoCloseable {
 
     public String registryUrl() {
         return registry.ccompatUrl();
+    }
+
+    public KafkaCluster kafka() {
+        return kafka;
+    }
+
+    /** kill -9 of one service, as a crash; returns when its PID is gone. */
+    public void kill(String service) {
+        Processes.kill(service(service).process);
+    }
+
+    /** Starts a killed service again with the same jar, port and environment, and waits for its readiness. */
+    public Restart restart(String service) {
+        Service s = service(service);
+        if (isRunning(service)) {
+            throw new IllegalStateException(service + " is still running (PID " + s.process.pid() + ")");
+        }
+        long launched = System.nanoTime();
+        launch(s);
+        awaitReady(s);
+        return new Restart(launched, System.nanoTime());
+    }
+
+    /** Stops the schema registry (SIGTERM, as an operator or an orchestrator does); its schemas stay on disk. */
+    public void stopRegistry() {
+        registry.stop();
+    }
+
+    /** Starts the registry again on the same port and storage; returns when it answers. */
+    public void startRegistry() {
+        registry = ApicurioRegistryProcess.startWithFileStorage(registryDir, registryPort);
     }
 
     /** Base URL of one of {@link #SERVICES}. */

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.imagelib.avro.AdminEndpoint;
 import io.imagelib.avro.HealthStatus;
 import io.imagelib.schemas.topics.Topics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -40,22 +38,11 @@ class ServicesFailoverIT {
     @BeforeAll
     static void startOurServicesAndAssignTheRoles() throws Exception {
         stack = ServiceStack.start(PROJECT_ROOT, Path.of("target/system/services").toAbsolutePath());
-        events = EventLog.follow(stack.bootstrapServers(), stack.registryUrl(),
-                List.of(Topics.HOST_HEALTH, Topics.ADMIN_ENDPOINT, Topics.HOST_ROLES));
-        viaRouter = Scenarios.routerClient();
-        Path shared = BED.glance().dataDir();
-        Files.writeString(shared.resolve(".imagelib-storage-id"), "ilsys-shared\n");
-        // Assigned one after another: the last one assigned (glance-3) is the preferred admin, as in the seed.
-        for (GlanceHosts.Host host : BED.glance().hosts()) {
-            assertThat(stack.assignRole(Scenarios.REGION, host, shared)).as("assign %s", host.id()).isIn(200, 201);
-        }
-        Scenarios.awaitAdmin(events, BED.glance().host(3).id(), 0, Duration.ofSeconds(30));
-
-        byte[] bytes = new byte[2 * 1024 * 1024];
-        new Random(11).nextBytes(bytes);
-        sha256 = GlanceClient.sha256Hex(bytes);
-        imageId = viaRouter.createAndUpload(stack.router(), "through-the-router", bytes);
-        assertThat(viaRouter.downloadSha256(stack.router(), imageId)).isEqualTo(sha256);
+        Scenarios.Prepared prepared = Scenarios.assignRolesAndUpload(BED.glance(), stack);
+        events = prepared.events();
+        viaRouter = prepared.viaRouter();
+        imageId = prepared.imageId();
+        sha256 = prepared.sha256();
     }
 
     static Optional<String> missingServices() {

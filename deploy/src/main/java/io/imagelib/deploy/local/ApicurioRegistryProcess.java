@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -123,6 +124,23 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
      */
     public static ApicurioRegistryProcess start(Path projectRoot, Path dir, int port, Lifetime lifetime, Duration readyTimeout,
                                                 Consumer<String> buildProgress) {
+        return start(projectRoot, dir, port, lifetime, readyTimeout, buildProgress, List.of());
+    }
+
+    /**
+     * {@link #start} on {@code port} (0: a free one), tied to this JVM, with its storage in an H2 file under {@code dir}
+     * instead of memory: a stop and a start on the same directory and port keep every schema and its id, as a
+     * production registry (SQL or KafkaSQL storage) does. An in-memory registry restarts empty and hands out the
+     * same ids again for other schemas, which clients that cached the old ids would misread.
+     */
+    public static ApicurioRegistryProcess startWithFileStorage(Path dir, int port) {
+        Path home = dir.toAbsolutePath().normalize();
+        return start(locateProjectRoot(), home, port, Lifetime.TIED_TO_THIS_JVM, DEFAULT_READY_TIMEOUT, System.out::println,
+                List.of("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + home.resolve("registry_db")));
+    }
+
+    private static ApicurioRegistryProcess start(Path projectRoot, Path dir, int port, Lifetime lifetime, Duration readyTimeout,
+                                                 Consumer<String> buildProgress, List<String> jvmOptions) {
         Path home = dir.toAbsolutePath().normalize();
         Optional<ApicurioRegistryProcess> running = find(home);
         if (running.isPresent()) {
@@ -136,11 +154,10 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write into " + home, e);
         }
-        List<String> command = JavaCommand.of("256m", List.of(
-                marker(home),
-                "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.http.port=" + chosen,
-                "-jar", jar.toString()));
+        List<String> args = new ArrayList<>(List.of(marker(home), "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + chosen));
+        args.addAll(jvmOptions);
+        args.addAll(List.of("-jar", jar.toString()));
+        List<String> command = JavaCommand.of("256m", args);
         ChildProcess process = ChildProcess.start("Apicurio Registry", command, home, home.resolve("registry.log"),
                 home.resolve("registry.pid"), lifetime);
         ApicurioRegistryProcess registry = new ApicurioRegistryProcess(chosen, process);

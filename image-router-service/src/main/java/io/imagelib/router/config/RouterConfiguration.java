@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,6 +48,19 @@ public class RouterConfiguration {
                 .connectTimeout(properties.connectTimeout())
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
+    }
+
+    /**
+     * Tomcat's NIO connector writes at most {@code socket.appWriteBufSize} (8 KB by default) per syscall even when the
+     * servlet hands it a larger block: image data goes out in copy-buffer sized writes instead, from a direct buffer
+     * (a heap one is copied once more by the JDK on every socket write).
+     */
+    @Bean
+    TomcatConnectorCustomizer largeSocketWrites() {
+        return connector -> {
+            connector.setProperty("socket.appWriteBufSize", Integer.toString(ImageProxy.COPY_BUFFER));
+            connector.setProperty("socket.directBuffer", "true");
+        };
     }
 
     @Bean

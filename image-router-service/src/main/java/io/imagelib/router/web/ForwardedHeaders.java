@@ -3,10 +3,10 @@ package io.imagelib.router.web;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * End-to-end headers pass through untouched in both directions (X-Auth-Token and the trusted-auth headers
@@ -23,15 +23,18 @@ final class ForwardedHeaders {
     private ForwardedHeaders() {
     }
 
-    /** @param replaceRange true when the router sets its own Range (resuming a download) */
-    static void toUpstream(HttpServletRequest from, HttpRequest.Builder to, boolean replaceRange) {
+    /**
+     * @param replaceRange true when the router sets its own Range (resuming a download)
+     * @param to           takes each forwarded header (name, value)
+     */
+    static void toUpstream(HttpServletRequest from, boolean replaceRange, BiConsumer<String, String> to) {
         for (String name : Collections.list(from.getHeaderNames())) {
             String lower = name.toLowerCase(Locale.ROOT);
             if (HOP_BY_HOP.contains(lower) || lower.equals(REGION) || (replaceRange && RANGE.contains(lower))) {
                 continue;
             }
             for (String value : Collections.list(from.getHeaders(name))) {
-                to.header(name, value);
+                to.accept(name, value);
             }
         }
     }

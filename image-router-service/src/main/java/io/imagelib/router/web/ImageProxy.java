@@ -23,6 +23,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -32,6 +33,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,10 +52,11 @@ import tools.jackson.databind.json.JsonMapper;
  * Failures before any response byte reached the client move the request to the next host when {@link RetryPolicy}
  * allows; a download that breaks mid-stream continues on another host with a Range request.
  */
-public final class ImageProxy implements AutoCloseable {
+public final class ImageProxy {
 
     private static final Logger log = LoggerFactory.getLogger(ImageProxy.class);
-    private static final int COPY_BUFFER = 64 * 1024;
+    /** Bytes per upstream read and per client write of image data; Tomcat's socket buffer is as large (RouterConfiguration). */
+    public static final int COPY_BUFFER = 256 * 1024;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern IMAGE_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
@@ -61,11 +64,11 @@ public final class ImageProxy implements AutoCloseable {
     private final Quarantine quarantine;
     private final HostFailures failures;
     private final HttpClient client;
+    private final ImageDataClient imageData;
     private final RouterProperties properties;
     private final ProxyMetrics metrics;
     private final Function<Registration, URI> writeUrl;
     private final AtomicLong turns = new AtomicLong();
-    private final StallWatchdog watchdog;
 
     public ImageProxy(LiveHosts hosts, Quarantine quarantine, HostFailures failures, HttpClient client,
                       RouterProperties properties, MeterRegistry registry) {
@@ -76,12 +79,8 @@ public final class ImageProxy implements AutoCloseable {
         this.properties = properties;
         this.metrics = new ProxyMetrics(registry);
         this.writeUrl = properties.writeUrl() == RouterProperties.WriteUrl.ADMIN ? Registration::adminUrl : Registration::publicUrl;
-        this.watchdog = new StallWatchdog(properties.downloadIdleTimeout());
-    }
-
-    @Override
-    public void close() {
-        watchdog.close();
+        this.imageData = new ImageDataClient(properties.connectTimeout(), properties.responseTimeout(),
+                properties.downloadIdleTimeout());
     }
 
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -125,9 +124,9 @@ public final class ImageProxy implements AutoCloseable {
             tried.add(host.hostId());
             long started = System.nanoTime();
             Failure failure;
-            HttpResponse<InputStream> answer = null;
+            UpstreamResponse answer = null;
             try {
-                answer = client.send(upstreamRequest(host, target, request, request.getMethod(), body, null), BodyHandlers.ofInputStream());
+                answer = send(host, target, request, request.getMethod(), body, null);
                 failure = null;
             } catch (HttpConnectTimeoutException | ConnectException refused) {
                 failure = failed(host, target, HostFailures.Kind.CONNECTION_REFUSED, started, Failure.REFUSED);
@@ -140,7 +139,7 @@ public final class ImageProxy implements AutoCloseable {
                 failure = failed(host, target, HostFailures.Kind.RESET, started, Failure.LOST_AFTER_SEND);
             }
             metrics.bytes(host, "upload", body.bytesSent());
-            if (answer != null && answer.statusCode() == 503) {
+            if (answer != null && answer.status() == 503) {
                 metrics.attempt(host, target.operation(), "503", started);
                 failures.observed(host, HostFailures.Kind.HTTP_5XX, "503 on " + target.operation());
                 quarantine.add(host.hostId(), System.currentTimeMillis());
@@ -152,8 +151,8 @@ public final class ImageProxy implements AutoCloseable {
                 failure = Failure.UNAVAILABLE;
             }
             if (failure == null) {
-                metrics.attempt(host, target.operation(), ProxyMetrics.statusOutcome(answer.statusCode()), started);
-                if (mayHaveCreated && clientImageId && answer.statusCode() == 409) {
+                metrics.attempt(host, target.operation(), ProxyMetrics.statusOutcome(answer.status()), started);
+                if (mayHaveCreated && clientImageId && answer.status() == 409) {
                     answer.body().close();
                     answerWithExisting(target, createdId.get(), request, response, host);
                     return;
@@ -185,23 +184,35 @@ public final class ImageProxy implements AutoCloseable {
         return quarantine.contains(hostId, System.currentTimeMillis());
     }
 
-    private HttpRequest upstreamRequest(Upstream host, ProxyTarget target, HttpServletRequest request, String method,
-                                        RequestBody body, String range) {
-        HttpRequest.Builder builder;
+    /**
+     * One request to one host. Image data ({@code GET/HEAD .../file}, the hot path) goes over the lean
+     * {@link ImageDataClient}; every other request over the JDK HttpClient, which streams upload bodies. Both fail
+     * with the same exception types.
+     */
+    private UpstreamResponse send(Upstream host, ProxyTarget target, HttpServletRequest request, String method,
+                                  RequestBody body, String range) throws IOException, InterruptedException {
+        URI url;
         try {
-            builder = HttpRequest.newBuilder(URI.create(withoutTrailingSlash(host.baseUrl()) + target.pathAndQuery()));
+            url = URI.create(withoutTrailingSlash(host.baseUrl()) + target.pathAndQuery());
         } catch (IllegalArgumentException badQuery) {
             throw new InvalidTarget("bad-path", "The request target is not a valid URI.");
         }
-        ForwardedHeaders.toUpstream(request, builder, range != null);
-        if (range != null) {
-            builder.header("Range", range);
+        if (target.operation() == ImageOperation.DOWNLOAD) {
+            List<Map.Entry<String, String>> headers = new ArrayList<>();
+            ForwardedHeaders.toUpstream(request, range != null, (name, value) -> headers.add(Map.entry(name, value)));
+            if (range != null) {
+                headers.add(Map.entry("Range", range));
+            }
+            return imageData.send(method, url, headers);
         }
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url);
+        ForwardedHeaders.toUpstream(request, false, builder::header);
         boolean data = target.operation() == ImageOperation.UPLOAD || target.operation() == ImageOperation.STAGE;
         if (!data) {
             builder.timeout(properties.responseTimeout());
         }
-        return builder.method(method, body.publisher()).build();
+        HttpResponse<InputStream> answer = client.send(builder.method(method, body.publisher()).build(), BodyHandlers.ofInputStream());
+        return new UpstreamResponse(answer.statusCode(), answer.headers(), answer.body());
     }
 
     private static String withoutTrailingSlash(URI base) {
@@ -210,19 +221,19 @@ public final class ImageProxy implements AutoCloseable {
     }
 
     private void relay(ProxyTarget target, HttpServletRequest request, HttpServletResponse response, Upstream host,
-                       HttpResponse<InputStream> answer) throws IOException {
-        response.setStatus(answer.statusCode());
+                       UpstreamResponse answer) throws IOException {
+        response.setStatus(answer.status());
         ForwardedHeaders.toClient(answer.headers(), response);
         try (InputStream in = answer.body()) {
             if (request.getMethod().equals("HEAD")) {
                 return;
             }
             Optional<ResumeWindow> window = target.operation() == ImageOperation.DOWNLOAD
-                    ? ResumeWindow.of(answer.statusCode(), answer.headers().firstValueAsLong("Content-Length"),
-                            answer.headers().firstValue("Content-Range").orElse(null))
+                    ? ResumeWindow.of(answer.status(), answer.headers().firstValueAsLong("Content-Length"),
+                            answer.header("Content-Range"))
                     : Optional.empty();
             if (window.isPresent()) {
-                new Download(target, request, window.get(), answer.headers().firstValue("Content-MD5").orElse(null))
+                new Download(target, request, window.get(), answer.header("Content-MD5"))
                         .stream(host, in, response.getOutputStream());
             } else {
                 metrics.bytes(host, "download", in.transferTo(response.getOutputStream()));
@@ -236,20 +247,19 @@ public final class ImageProxy implements AutoCloseable {
         ProxyTarget show = new ProxyTarget(create.region(), "/v2/images/" + imageId, null, ImageOperation.READ,
                 Optional.of(imageId));
         long started = System.nanoTime();
-        HttpResponse<InputStream> existing;
+        UpstreamResponse existing;
         try {
-            existing = client.send(upstreamRequest(host, show, request, "GET", RequestBody.NONE, null),
-                    BodyHandlers.ofInputStream());
+            existing = send(host, show, request, "GET", RequestBody.NONE, null);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while reading the created image", interrupted);
         }
-        metrics.attempt(host, ImageOperation.READ, ProxyMetrics.statusOutcome(existing.statusCode()), started);
+        metrics.attempt(host, ImageOperation.READ, ProxyMetrics.statusOutcome(existing.status()), started);
         log.info("Replayed create of image {} in region {} found it on host {}: answering with it", imageId,
                 create.region(), host.hostId());
         try (InputStream in = existing.body()) {
             // 201 is what the client would have got had the first attempt's answer reached it.
-            response.setStatus(existing.statusCode() == 200 ? 201 : existing.statusCode());
+            response.setStatus(existing.status() == 200 ? 201 : existing.status());
             ForwardedHeaders.toClient(existing.headers(), response);
             in.transferTo(response.getOutputStream());
         }
@@ -299,43 +309,41 @@ public final class ImageProxy implements AutoCloseable {
             byte[] buffer = new byte[COPY_BUFFER];
             int resumes = 0;
             long fromHost = 0;
-            try (StallWatchdog.Guard guard = watchdog.watch()) {
-                while (delivered < window.length()) {
-                    int n;
-                    IOException broken = null;
-                    guard.beforeRead();
-                    try {
-                        n = in.read(buffer, 0, (int) Math.min(buffer.length, window.length() - delivered));
-                    } catch (IOException e) {
-                        n = -1;
-                        broken = e;
-                    }
-                    boolean stalled = guard.afterRead();
-                    if (n < 0) {
-                        close(in);
-                        metrics.bytes(host, "download", fromHost);
-                        failed(host, target, stalled ? HostFailures.Kind.TIMEOUT : HostFailures.Kind.RESET,
-                                System.nanoTime(), Failure.LOST_AFTER_SEND);
-                        if (resumes++ >= properties.maxResumes()) {
-                            throw new IOException("Download of " + target.upstreamPath() + " broke " + resumes
-                                    + " times; giving up at byte " + delivered, broken);
-                        }
-                        Resumed next = resume(host);
-                        host = next.host();
-                        in = next.body();
-                        fromHost = 0;
-                        continue;
-                    }
-                    try {
-                        toClient.write(buffer, 0, n);
-                    } catch (IOException clientGone) {
-                        close(in); // the stream may be a resumed one the caller does not know about
-                        metrics.bytes(host, "download", fromHost);
-                        throw clientGone;
-                    }
-                    delivered += n;
-                    fromHost += n;
+            while (delivered < window.length()) {
+                int n;
+                IOException broken = null;
+                try {
+                    n = in.read(buffer, 0, (int) Math.min(buffer.length, window.length() - delivered));
+                } catch (IOException e) {
+                    n = -1;
+                    broken = e;
                 }
+                // A socket timeout here is the idle timeout: the host hangs mid-body (no FIN, no RST).
+                boolean stalled = broken instanceof SocketTimeoutException;
+                if (n < 0) {
+                    close(in);
+                    metrics.bytes(host, "download", fromHost);
+                    failed(host, target, stalled ? HostFailures.Kind.TIMEOUT : HostFailures.Kind.RESET,
+                            System.nanoTime(), Failure.LOST_AFTER_SEND);
+                    if (resumes++ >= properties.maxResumes()) {
+                        throw new IOException("Download of " + target.upstreamPath() + " broke " + resumes
+                                + " times; giving up at byte " + delivered, broken);
+                    }
+                    Resumed next = resume(host);
+                    host = next.host();
+                    in = next.body();
+                    fromHost = 0;
+                    continue;
+                }
+                try {
+                    toClient.write(buffer, 0, n);
+                } catch (IOException clientGone) {
+                    close(in); // the stream may be a resumed one the caller does not know about
+                    metrics.bytes(host, "download", fromHost);
+                    throw clientGone;
+                }
+                delivered += n;
+                fromHost += n;
             }
             metrics.bytes(host, "download", fromHost);
             close(in);
@@ -350,11 +358,11 @@ public final class ImageProxy implements AutoCloseable {
                 }
                 long started = System.nanoTime();
                 try {
-                    HttpResponse<InputStream> answer = client.send(upstreamRequest(candidate, target, request,
-                            request.getMethod(), RequestBody.NONE, window.rangeAfter(delivered)), BodyHandlers.ofInputStream());
-                    metrics.attempt(candidate, target.operation(), ProxyMetrics.statusOutcome(answer.statusCode()), started);
-                    String resumedChecksum = answer.headers().firstValue("Content-MD5").orElse(null);
-                    if (window.resumedBy(answer.statusCode(), answer.headers().firstValue("Content-Range").orElse(null), delivered)
+                    UpstreamResponse answer = send(candidate, target, request, request.getMethod(), RequestBody.NONE,
+                            window.rangeAfter(delivered));
+                    metrics.attempt(candidate, target.operation(), ProxyMetrics.statusOutcome(answer.status()), started);
+                    String resumedChecksum = answer.header("Content-MD5");
+                    if (window.resumedBy(answer.status(), answer.header("Content-Range"), delivered)
                             && (checksum == null || resumedChecksum == null || Objects.equals(checksum, resumedChecksum))) {
                         metrics.resume(candidate, "resumed");
                         log.info("Resumed {} at byte {} on host {} (region {}) after host {} broke",

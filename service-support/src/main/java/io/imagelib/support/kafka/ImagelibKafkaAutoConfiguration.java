@@ -120,6 +120,12 @@ public class ImagelibKafkaAutoConfiguration {
         return () -> template.getProducerFactory().createProducer().close();
     }
 
+    /** Every catalogue value schema registered (and its id cached) before the first send: see {@link SchemaWarmup}. */
+    @Bean
+    SmartInitializingSingleton imagelibSchemaWarmup(SchemaRegistry registry) {
+        return new SchemaWarmup(registry, Topics.ALL);
+    }
+
     @Bean
     StateReadersHealthIndicator stateReadersHealthIndicator(
             org.springframework.beans.factory.ObjectProvider<CatchUp> readers) {

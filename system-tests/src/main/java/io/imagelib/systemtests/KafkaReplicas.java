@@ -1,0 +1,94 @@
+package io.imagelib.systemtests;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.utils.Utils;
+
+/** Where partitions live on a multi-node Kafka: which broker to kill, and when a restarted one has caught up. */
+public final class KafkaReplicas implements AutoCloseable {
+
+    private final Admin admin;
+
+    public KafkaReplicas(String bootstrapServers) {
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000));
+    }
+
+    /** The broker leading the partition a String key goes to (the producer's default murmur2 partitioning). */
+    public int leaderFor(String topic, String key) {
+        TopicDescription description = describe(List.of(topic)).get(topic);
+        int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % description.partitions().size();
+        return description.partitions().get(partition).leader().id();
+    }
+
+    /** How many partitions of {@code topics} have fewer than {@code replicas} in-sync replicas (or no leader). */
+    public long underReplicated(Collection<String> topics, int replicas) {
+        return describe(topics).values().stream().flatMap(d -> d.partitions().stream())
+                .filter(p -> p.leader() == null || p.leader().isEmpty() || p.isr().size() < replicas)
+                .count();
+    }
+
+    /** Polls until every partition of {@code topics} has {@code replicas} in-sync replicas; returns how long it took. */
+    public Duration awaitInSync(Collection<String> topics, int replicas, Duration timeout) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long lagging;
+        while ((lagging = underReplicated(topics, replicas)) > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(lagging + " partitions of " + topics + " still below " + replicas
+                        + " in-sync replicas after " + timeout);
+            }
+            GlanceHosts.sleep(Duration.ofMillis(200));
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** How many partitions of {@code topics} {@code brokerId} leads: for the report of what a killed broker held. */
+    public long partitionsLedBy(Collection<String> topics, int brokerId) {
+        return describe(topics).values().stream().flatMap(d -> d.partitions().stream())
+                .map(TopicPartitionInfo::leader).filter(l -> l != null && l.id() == brokerId).count();
+    }
+
+    /** Records ever written to {@code topics} (sum of end offsets): for dead-letter topics, poison that was parked. */
+    public long recordsWritten(Collection<String> topics) {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        describe(topics).values().forEach(d -> d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()),
+                OffsetSpec.latest())));
+        try {
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot list the offsets of " + topics, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
+    }
+
+    private Map<String, TopicDescription> describe(Collection<String> topics) {
+        try {
+            return admin.describeTopics(topics).allTopicNames().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot describe " + topics, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+}
