@@ -79,6 +79,12 @@ timeout --signal=TERM --kill-after=60 "$budget" \
   ./mvnw -B -ntp -Psystem -pl system-tests -am verify -DskipTests -DexcludedGroups=docker,known-failing
 echo "system-tests: maven run took $(( SECONDS - t0 )) s"
 
+# `ilctl up` with real glance-api hosts (RealGlanceStackIT, bound to -Psystem in ilctl-cli/pom.xml; ~2-4 min).
+t0=$SECONDS
+timeout --signal=TERM --kill-after=60 600 \
+  ./mvnw -B -ntp -Psystem -pl :ilctl -am verify -DskipTests
+echo "system-tests: ilctl real-Glance stack took $(( SECONDS - t0 )) s"
+
 trials=${SYSTEM_TESTS_BENCH_TRIALS:-3}
 if [ "$trials" -gt 0 ]; then
   t0=$SECONDS

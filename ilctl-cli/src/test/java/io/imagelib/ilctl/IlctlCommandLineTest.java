@@ -52,6 +52,15 @@ class IlctlCommandLineTest {
     }
 
     @Test
+    void simulatedHostsCannotAlsoBeRealOnesAndNothingStarts() {
+        IlctlRun run = IlctlRun.of("up", "--simulated", "--install-glance", "--dir", "target/never-started");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains("--simulated excludes --real-glance and --install-glance", "Try 'ilctl up --help'.");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
     void anUnknownOptionIsAUsageErrorWithAHint() {
         IlctlRun run = IlctlRun.of("endpoint", "list", "--colour");
 

@@ -2,7 +2,9 @@ package io.imagelib.ilctl.command;
 
 import io.imagelib.ilctl.ExitCode;
 import io.imagelib.ilctl.IlctlException;
+import io.imagelib.ilctl.stack.GlanceChoice;
 import io.imagelib.ilctl.stack.GlanceLauncher;
+import io.imagelib.ilctl.stack.LocalStack;
 import io.imagelib.ilctl.stack.Project;
 import io.imagelib.ilctl.stack.RealGlance;
 import io.imagelib.ilctl.stack.SimulatedGlance;
@@ -23,16 +25,17 @@ import picocli.CommandLine.Model.CommandSpec;
         "Build what is missing, then start the local stack: a single-node KRaft Kafka, the Apicurio schema registry, "
                 + "role-service, endpoint-service, host-monitor-service, image-router-service and N Glance hosts "
                 + "sharing one data directory; assign the image-library role to each host and wait for an admin endpoint.",
-        "By default the hosts are the glance-simulator and every line says SIMULATED. --real-glance runs the "
-                + "Debian glance-api instead (--install-glance installs it with PostgreSQL first); that path is "
-                + "experimental: the system tests run real Glance, but ilctl's real-Glance stack is not yet verified "
-                + "end to end.",
+        "The hosts are real Debian glance-api processes whenever glance-api, postgresql and python3-psycopg2 are "
+                + "installed: one private PostgreSQL cluster (DIR/postgres) is their shared database. Without them up "
+                + "says so in one line and runs the glance-simulator, labelled SIMULATED everywhere. "
+                + "--install-glance installs them with apt-get first (root); --simulated forces the simulator; "
+                + "--real-glance fails instead of falling back.",
         "Safe to repeat: running components are kept (matched by PID and command line), only stopped ones start."},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  ./ilctl up                          # 3 simulated hosts, state in .imagelib/",
-                "  ./ilctl up --real-glance            # real glance-api hosts (experimental)",
-                "  ./ilctl up --install-glance         # apt-get glance-api + postgresql first (root, ~1 min)",
+                "  ./ilctl up                          # 3 hosts: real glance-api if installed, else simulated; state in .imagelib/",
+                "  sudo ./ilctl up --install-glance    # apt-get glance-api + postgresql first (~1 min), then real hosts",
+                "  ./ilctl up --simulated              # the glance-simulator even where Glance is installed",
                 "  ./ilctl up --dir /tmp/il2 --port-offset 1000   # a second stack: Kafka 10092, role-service 9090, ..."})
 public final class UpCommand implements Callable<Integer> {
 
@@ -45,13 +48,13 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--hosts", paramLabel = "N", defaultValue = "3", description = "Number of Glance hosts (default ${DEFAULT-VALUE}).")
     int hosts;
 
-    @Option(names = "--simulated", description = "Use the glance-simulator (the default; kept for scripts).")
+    @Option(names = "--simulated", description = "Run the glance-simulator even where glance-api is installed.")
     boolean simulated;
 
-    @Option(names = "--real-glance", description = "Run the installed Debian glance-api as hosts (experimental).")
+    @Option(names = "--real-glance", description = "Require real glance-api hosts: fail (exit 1) instead of falling back to simulated ones.")
     boolean realGlance;
 
-    @Option(names = "--install-glance", description = "Install glance-api and PostgreSQL with apt-get first (root; recipe in docs/ilctl.md).")
+    @Option(names = "--install-glance", description = "Install glance-api, python3-psycopg2 and postgresql with apt-get first (root; recipe in docs/ilctl.md).")
     boolean installGlance;
 
     @Option(names = "--region", paramLabel = "REGION", defaultValue = "${env:ILCTL_REGION:-RegionOne}",
@@ -69,25 +72,26 @@ public final class UpCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Project project = Project.locate();
+        LocalStack stack = stackOptions.stack();
         if (installGlance) {
             RealGlance.install(stackOptions.layout(), out);
         }
-        boolean real = realGlance || installGlance;
-        if (real && !RealGlance.installed()) {
-            throw new ParameterException(spec.commandLine(),
-                    "--real-glance needs /usr/bin/glance-api: add --install-glance to install it (root)");
-        }
-        if (!real && !simulated) {
-            out.println("The hosts will be SIMULATED Glance (./ilctl up --real-glance runs the installed glance-api)");
-        }
-        StackConfig config;
+        GlanceChoice choice;
         try {
-            config = new StackConfig(portOffset, hosts, region, real ? StackConfig.GlanceMode.real : StackConfig.GlanceMode.simulated);
+            choice = GlanceChoice.of(simulated, realGlance || installGlance,
+                    stack.running().map(StackConfig::glance), RealGlance.missingPackages());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        GlanceLauncher glance = real ? new RealGlance() : new SimulatedGlance(project);
-        List<String> missing = stackOptions.stack().up(config, glance);
+        choice.notice().ifPresent(out::println);
+        StackConfig config;
+        try {
+            config = new StackConfig(portOffset, hosts, region, choice.mode());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        GlanceLauncher glance = choice.mode() == StackConfig.GlanceMode.real ? new RealGlance() : new SimulatedGlance(project);
+        List<String> missing = stack.up(config, glance);
         if (!missing.isEmpty()) {
             throw new IlctlException(ExitCode.STACK_FAILED, "Stack is up WITHOUT " + missing
                     + ": these modules are not in this checkout yet; everything else runs (ilctl status).");

@@ -60,11 +60,9 @@ public final class LocalStack {
 
     /** Starts what is not running; returns the components this checkout does not have (nothing faked in their place). */
     public List<String> up(StackConfig config, GlanceLauncher glance) {
-        StackConfig.load(layout.stateFile()).filter(running -> !running.equals(config)).ifPresent(running -> {
-            if (status().stream().anyMatch(c -> c.pid() != null)) {
-                throw IlctlException.stack("The stack in " + layout.dir() + " runs with " + running
-                        + "; stop it first (ilctl down --dir " + layout.dir() + ") or use another --dir");
-            }
+        running().filter(running -> !running.equals(config)).ifPresent(running -> {
+            throw IlctlException.stack("The stack in " + layout.dir() + " runs with " + running
+                    + "; stop it first (ilctl down --dir " + layout.dir() + ") or use another --dir");
         });
         config.save(layout.stateFile());
         String token = token();
@@ -82,7 +80,7 @@ public final class LocalStack {
         KafkaCluster kafka = step("Kafka", () -> startKafka(config));
         ApicurioRegistryProcess registry = step("Schema registry", () -> startRegistry(config));
         step("Services", () -> startServices(config, services, kafka.bootstrapServers(), registry.ccompatUrl(), token));
-        step(config.glance() == StackConfig.GlanceMode.simulated ? "Glance hosts (SIMULATED)" : "Glance hosts", () -> {
+        step(config.glance() == StackConfig.GlanceMode.simulated ? "Glance hosts (SIMULATED)" : "Glance hosts (glance-api, PostgreSQL)", () -> {
             glance.start(config, layout, out);
             return null;
         });
@@ -98,6 +96,11 @@ public final class LocalStack {
         }
         summary(config, token);
         return missing;
+    }
+
+    /** The settings of the stack in this directory while any of its processes runs. */
+    public Optional<StackConfig> running() {
+        return StackConfig.load(layout.stateFile()).filter(saved -> status().stream().anyMatch(c -> c.pid() != null));
     }
 
     private <T> T step(String name, Supplier<T> action) {
@@ -257,6 +260,9 @@ public final class LocalStack {
         out.print(new Table(ComponentStatus.COLUMNS, status().stream().map(ComponentStatus::row).toList()).render(OutputFormat.table));
         if (config.glance() == StackConfig.GlanceMode.simulated) {
             say("Glance hosts are SIMULATED (glance-simulator), sharing %s", layout.glanceData());
+        } else {
+            say("Glance hosts are real glance-api processes sharing %s and the database %s", layout.glanceData(),
+                    GlanceDatabase.connectionUrl(config));
         }
         say("Token for changes: %s (ilctl reads it from there)", layout.tokenFile());
         if (project.hasModule(ServiceModule.ENDPOINT.module())) {
@@ -286,6 +292,9 @@ public final class LocalStack {
             }
             rows.add(processStatus(service.module(), "service", config.serviceUrl(service),
                     config.serviceUrl(service) + service.readinessPath()));
+        }
+        if (config.glance() == StackConfig.GlanceMode.real) {
+            rows.add(GlanceDatabase.status(config, layout));
         }
         for (GlanceHost host : config.glanceHosts()) {
             rows.add(processStatus(host.name(), host.kind(), host.url(), host.url() + "/healthcheck"));
@@ -333,12 +342,12 @@ public final class LocalStack {
         List<String> stopped = new CopyOnWriteArrayList<>();
         // Clients first, so the database, the registry and Kafka do not wait on connections that are going away.
         List<CompletableFuture<Void>> clients = recordedProcesses().stream()
-                .filter(process -> !process.name().equals(RealGlance.POSTGRES))
+                .filter(process -> !process.name().equals(GlanceDatabase.NAME))
                 .map(process -> CompletableFuture.runAsync(() -> stopOne(process, stopped)))
                 .toList();
         join(clients);
         List<CompletableFuture<Void>> infrastructure = List.of(
-                CompletableFuture.runAsync(() -> stopOne(layout.process(RealGlance.POSTGRES), stopped)),
+                CompletableFuture.runAsync(() -> stopOne(layout.process(GlanceDatabase.NAME), stopped)),
                 CompletableFuture.runAsync(() -> ApicurioRegistryProcess.find(layout.registryDir()).ifPresent(registry -> {
                     long pid = registry.pid();
                     registry.stop();

@@ -1,60 +1,82 @@
 package io.imagelib.ilctl.stack;
 
 import io.imagelib.ilctl.IlctlException;
-import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Real Glance hosts, as shared/notes/openstack.md measured them: keystone-less glance-api processes ({@code workers = 0},
- * trusted-auth paste pipeline) over one file store directory and one PostgreSQL database, each with its own port and
- * healthcheck disable file. PostgreSQL is a private cluster under the state directory, started with pg_ctl and
- * recorded like every other process, so {@code down} stops it too.
+ * trusted-auth paste pipeline) over one file store directory and one PostgreSQL database ({@link GlanceDatabase}),
+ * each on its own port with its own healthcheck disable file. They run as the user running ilctl.
  */
 public final class RealGlance implements GlanceLauncher {
 
     static final Path GLANCE_API = Path.of("/usr/bin/glance-api");
-    /** Component name of the shared database in the state directory. */
-    static final String POSTGRES = "postgres";
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
-    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
-    private static final int POSTGRES_PORT = 5433;
+    private static final Path GLANCE_MANAGE = Path.of("/usr/bin/glance-manage");
+    /** glance-api is Debian's script on the system python3, which needs the driver for a postgresql:// URL. */
+    private static final Path PSYCOPG2 = Path.of("/usr/lib/python3/dist-packages/psycopg2");
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
-    public static boolean installed() {
-        return Files.isExecutable(GLANCE_API);
+    /** Debian packages real hosts need that this machine lacks; empty when ilctl up can run real Glance. */
+    public static List<String> missingPackages() {
+        List<String> missing = new ArrayList<>();
+        if (!Files.isExecutable(GLANCE_API) || !Files.isExecutable(GLANCE_MANAGE)) {
+            missing.add("glance-api");
+        }
+        if (GlanceDatabase.binaries().isEmpty()) {
+            missing.add("postgresql");
+        }
+        if (!Files.isDirectory(PSYCOPG2)) {
+            missing.add("python3-psycopg2");
+        }
+        return missing;
     }
 
-    /** The apt recipe of shared/notes/openstack.md (needs root and the Debian archive; ~1 min). */
+    /** The apt recipe of shared/notes/openstack.md (root, the Debian archive, ~1 min); nothing when all is there. */
     public static void install(StackLayout layout, PrintWriter out) {
-        if (installed()) {
-            out.println("glance-api is already installed");
+        List<String> missing = missingPackages();
+        if (missing.isEmpty()) {
+            out.println("glance-api, postgresql and python3-psycopg2 are installed");
+            out.flush();
             return;
         }
-        out.println("==> Installing glance-api and PostgreSQL with apt-get (~1 min, log " + layout.logs().resolve("apt.log") + ")");
-        out.flush();
-        String script = String.join("\n",
-                "set -e",
-                "apt-get update",
-                "for q in 'glance-common glance/configure_db boolean false' \\",
-                "         'glance-common glance/configure_rabbit boolean false' \\",
-                "         'glance-common glance/configure_ksat boolean false' \\",
-                "         'glance-api glance/configure_api-endpoint boolean false'; do echo \"$q\" | debconf-set-selections; done",
-                "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends glance-api python3-psycopg2 postgresql");
-        run(List.of("bash", "-c", script), Map.of(), layout.logs().resolve("apt.log"));
-        if (!installed()) {
-            throw IlctlException.stack("apt-get finished but " + GLANCE_API + " is not there; see " + layout.logs().resolve("apt.log"));
+        if (!runningAsRoot()) {
+            throw IlctlException.stack("--install-glance runs apt-get, which needs root: sudo ./ilctl up --install-glance");
         }
+        Path log = layout.logs().resolve("apt.log");
+        out.println("==> Installing " + String.join(", ", missing) + " with apt-get (~1 min; log " + log + ")");
+        out.flush();
+        SetupCommand.run(List.of("bash", "-c", installScript()), Map.of(), log);
+        List<String> stillMissing = missingPackages();
+        if (!stillMissing.isEmpty()) {
+            throw IlctlException.stack("apt-get finished but " + stillMissing + " still missing; see " + log);
+        }
+    }
+
+    private static String installScript() {
+        try (InputStream script = RealGlance.class.getResourceAsStream("install-glance.sh")) {
+            if (script == null) {
+                throw new IllegalStateException("install-glance.sh is missing from the ilctl jar");
+            }
+            return new String(script.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read install-glance.sh from the ilctl jar", e);
+        }
+    }
+
+    static boolean runningAsRoot() {
+        return "root".equals(System.getProperty("user.name"));
     }
 
     @Override
@@ -65,13 +87,17 @@ public final class RealGlance implements GlanceLauncher {
     @Override
     public void start(StackConfig config, StackLayout layout, PrintWriter out) {
         SimulatedGlance.SharedStore.prepare(layout);
-        int pgPort = POSTGRES_PORT + config.portOffset();
-        startPostgres(layout, pgPort, out);
-        Path common = writeConfigs(config, layout, pgPort);
+        boolean newDatabase = GlanceDatabase.start(config, layout, out);
+        Path common = writeConfigs(config, layout);
+        // db_sync is idempotent but costs 10 s on a busy machine: once per database.
         Path synced = layout.glanceDir().resolve("db-synced");
-        if (!Files.isRegularFile(synced)) {
-            run(List.of("/usr/bin/glance-manage", "--config-file", common.toString(), "db_sync"), Map.of(), layout.logs().resolve("glance-manage.log"));
-            touch(synced);
+        if (newDatabase || !Files.isRegularFile(synced)) {
+            long started = System.nanoTime();
+            SetupCommand.run(List.of(GLANCE_MANAGE.toString(), "--config-file", common.toString(), "db_sync"), Map.of(),
+                    layout.logs().resolve("glance-manage.log"));
+            write(synced, "");
+            out.printf("  %-22s %-40s schema created (glance-manage db_sync, %d ms)%n", GlanceDatabase.NAME,
+                    "database " + GlanceDatabase.DATABASE, (System.nanoTime() - started) / 1_000_000);
         }
         GlanceHosts.startEach(config, layout, out, new GlanceHosts.Launch() {
             @Override
@@ -87,49 +113,19 @@ public final class RealGlance implements GlanceLauncher {
         }, READY_TIMEOUT);
     }
 
-    /** A private cluster in DIR/postgres on 127.0.0.1 with trust auth: the hosts' one shared database. */
-    private static void startPostgres(StackLayout layout, int port, PrintWriter out) {
-        StackProcess process = layout.process(POSTGRES);
-        Path data = layout.dir().resolve("postgres");
-        if (process.running().isPresent()) {
-            out.printf("  %-22s %-40s already running (PID %d)%n", "postgres", "127.0.0.1:" + port, process.running().get().pid());
-            return;
-        }
-        Path bin = postgresBin();
-        List<String> asPostgres = runningAsRoot()
-                ? List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--")
-                : List.of();
-        if (!Files.isRegularFile(data.resolve("PG_VERSION"))) {
-            try {
-                Files.createDirectories(data);
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot create " + data, e);
-            }
-            if (runningAsRoot()) {
-                run(List.of("chown", "postgres:postgres", data.toString()), Map.of(), layout.logs().resolve("postgres-init.log"));
-            }
-            run(concat(asPostgres, List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust", "-U", "postgres")),
-                    Map.of(), layout.logs().resolve("postgres-init.log"));
-        }
-        Path log = layout.logs().resolve("postgres.log");
-        if (runningAsRoot()) {
-            run(List.of("bash", "-c", "touch " + log + " && chown postgres:postgres " + log), Map.of(), layout.logs().resolve("postgres-init.log"));
-        }
-        run(concat(asPostgres, List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", log.toString(), "-w",
-                "-o", "-p " + port + " -k " + data + " -c listen_addresses=127.0.0.1", "start")), Map.of(),
-                layout.logs().resolve("postgres-init.log"));
-        long pid = postmasterPid(data);
-        process.record(pid, data.toString());
-        run(List.of("bash", "-c", "psql -h 127.0.0.1 -p " + port + " -U postgres -tc \"SELECT 1 FROM pg_database WHERE datname='glance'\" | grep -q 1"
-                + " || createdb -h 127.0.0.1 -p " + port + " -U postgres glance"), Map.of("PATH", bin + ":/usr/bin:/bin"),
-                layout.logs().resolve("postgres-init.log"));
-        out.printf("  %-22s %-40s started (PID %d), database glance%n", "postgres", "127.0.0.1:" + port, pid);
-    }
-
-    private static Path writeConfigs(StackConfig config, StackLayout layout, int pgPort) {
+    private static Path writeConfigs(StackConfig config, StackLayout layout) {
         Path dir = layout.glanceDir();
         Path paste = dir.resolve("glance-api-paste.ini");
         Path common = dir.resolve("common.conf");
+        Path staging = dir.resolve("staging");
+        Path locks = dir.resolve("locks");
+        try {
+            Files.createDirectories(staging);
+            Files.createDirectories(locks);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + staging + " and " + locks, e);
+        }
+        // One paste file for all hosts: the healthcheck filter picks the disable file by the port the request came in on.
         String disableFiles = config.glanceHosts().stream()
                 .map(h -> h.port() + ":" + layout.disableFile(h.name()))
                 .collect(Collectors.joining(","));
@@ -172,20 +168,26 @@ public final class RealGlance implements GlanceLauncher {
                 ""));
         write(common, String.join("\n",
                 "[DEFAULT]",
+                "# No RabbitMQ: notifications go nowhere.",
                 "transport_url = fake://",
+                "# One process per host, so the PID ilctl records is the whole host.",
                 "workers = 0",
                 "bind_host = 127.0.0.1",
-                "node_staging_uri = file://" + layout.glanceDir().resolve("staging"),
+                "node_staging_uri = file://" + staging,
                 "",
                 "[database]",
-                "connection = postgresql://postgres@127.0.0.1:" + pgPort + "/glance",
+                "connection = " + GlanceDatabase.connectionUrl(config),
                 "",
                 "[glance_store]",
                 "stores = file,http",
                 "default_store = file",
                 "filesystem_store_datadir = " + layout.glanceData(),
                 "",
+                "[oslo_concurrency]",
+                "lock_path = " + locks,
+                "",
                 "[paste_deploy]",
+                "# Keystone-less: the identity comes from the X-Identity-Status, X-Roles and X-Project-Id headers.",
                 "flavor = trusted",
                 "config_file = " + paste,
                 ""));
@@ -195,69 +197,12 @@ public final class RealGlance implements GlanceLauncher {
         return common;
     }
 
-    private static Path postgresBin() {
-        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-            return versions.max(Comparator.comparing(p -> Integer.parseInt(p.getFileName().toString().replaceAll("\\D", "0"))))
-                    .map(p -> p.resolve("bin"))
-                    .filter(p -> Files.isExecutable(p.resolve("pg_ctl")))
-                    .orElseThrow(() -> IlctlException.stack("No PostgreSQL under /usr/lib/postgresql; run ilctl up --install-glance"));
-        } catch (IOException e) {
-            throw IlctlException.stack("No PostgreSQL under /usr/lib/postgresql; run ilctl up --install-glance");
-        }
-    }
-
-    private static long postmasterPid(Path data) {
-        try {
-            return Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
-        } catch (IOException | RuntimeException e) {
-            throw IlctlException.stack("PostgreSQL started but " + data.resolve("postmaster.pid") + " is unreadable: " + e.getMessage());
-        }
-    }
-
-    private static boolean runningAsRoot() {
-        return "root".equals(System.getProperty("user.name"));
-    }
-
-    private static List<String> concat(List<String> prefix, List<String> command) {
-        return Stream.concat(prefix.stream(), command.stream()).toList();
-    }
-
     private static void write(Path file, String content) {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, content);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
-        }
-    }
-
-    private static void touch(Path file) {
-        write(file, "");
-    }
-
-    /** Runs a setup command to completion; fails with its log tail. */
-    private static void run(List<String> command, Map<String, String> env, Path log) {
-        try {
-            Files.createDirectories(log.getParent());
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.environment().putAll(env);
-            Process process = builder.start();
-            if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw IlctlException.stack(String.join(" ", command) + " did not finish within " + COMMAND_TIMEOUT.toMinutes() + " min; see " + log);
-            }
-            if (process.exitValue() != 0) {
-                throw IlctlException.stack(String.join(" ", command) + " failed (exit " + process.exitValue() + "); last lines of "
-                        + log + ":\n" + Logs.tail(log, 20));
-            }
-        } catch (IOException e) {
-            throw IlctlException.stack("Cannot run " + String.join(" ", command) + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw IlctlException.stack("Interrupted: " + String.join(" ", command));
         }
     }
 }

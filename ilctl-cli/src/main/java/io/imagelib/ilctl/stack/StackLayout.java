@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * glance/data/          the one data directory all Glance hosts share (the seed's shared storage)
  * glance/hc-disable-H   a host's healthcheck disable file: touch it to drain H
  * glance/H.conf         real Glance only: per-host config (common.conf next to it)
- * postgres/             real Glance only: the shared database cluster
+ * postgres/             real Glance only: the shared database cluster, or a symlink to it when the postgres user
+ *                       cannot reach this directory (see GlanceDatabase)
  * </pre>
  */
 public record StackLayout(Path dir) {

@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +32,7 @@ class LocalStackIT {
     private static final int PORT_OFFSET = 21000;
     private static final Path DIR = Path.of("target", "it-stack").toAbsolutePath();
     private static final StackConfig CONFIG = new StackConfig(PORT_OFFSET, 3, "RegionOne", StackConfig.GlanceMode.simulated);
+    private static final StackUnderTest STACK = new StackUnderTest(DIR, CONFIG);
 
     private static final List<Long> pidsBeforeDown = new ArrayList<>();
     private static String upOutput;
@@ -44,8 +43,8 @@ class LocalStackIT {
         for (ServiceModule service : ServiceModule.values()) {
             assumeThat(project.hasModule(service.module())).as(service.module() + " is not in this checkout").isTrue();
         }
-        deleteRecursively(DIR);
-        IlctlRun up = IlctlRun.of(args("up", "--hosts", "3", "--simulated"));
+        StackUnderTest.deleteRecursively(DIR);
+        IlctlRun up = IlctlRun.of(STACK.args("up", "--hosts", "3", "--simulated"));
         upOutput = up.out();
         System.out.println(up.out());
         System.err.println(up.err());
@@ -55,24 +54,8 @@ class LocalStackIT {
     @AfterAll
     static void downTheStack() {
         if (Files.isDirectory(DIR)) {
-            IlctlRun.of(args("down"));
+            IlctlRun.of(STACK.args("down"));
         }
-    }
-
-    private static String[] args(String... command) {
-        List<String> all = new ArrayList<>(Arrays.asList(command));
-        all.addAll(List.of("--dir", DIR.toString()));
-        if (command[0].equals("up")) {
-            all.addAll(List.of("--port-offset", Integer.toString(PORT_OFFSET)));
-        }
-        return all.toArray(String[]::new);
-    }
-
-    private static String[] service(String... command) {
-        List<String> all = new ArrayList<>(Arrays.asList(command));
-        all.addAll(List.of("--dir", DIR.toString(), "--role-url", CONFIG.serviceUrl(ServiceModule.ROLE),
-                "--endpoint-url", CONFIG.serviceUrl(ServiceModule.ENDPOINT)));
-        return all.toArray(String[]::new);
     }
 
     private static String[] kafka(String... command) {
@@ -86,7 +69,7 @@ class LocalStackIT {
     void upLabelsTheSimulatedHostsAndPrintsTheEndpointTable() {
         assertThat(upOutput).contains("Glance hosts (SIMULATED)", "simulated Glance, started", "admin: http://127.0.0.1:");
         assertThat(upOutput).contains("| ID ", "| Region ", "| Service Name | Service Type | Enabled | Interface |");
-        IlctlRun status = IlctlRun.of(args("status", "-f", "value", "-c", "Component", "-c", "Kind", "-c", "State", "-c", "Health"));
+        IlctlRun status = IlctlRun.of(STACK.args("status", "-f", "value", "-c", "Component", "-c", "Kind", "-c", "State", "-c", "Health"));
         assertThat(status.exitCode()).as(status.out()).isZero();
         assertThat(status.out()).contains("host-1 simulated Glance running ready", "role-service service running ready",
                 "kafka Kafka broker (KRaft) running ready", "registry Apicurio registry running ready");
@@ -95,19 +78,19 @@ class LocalStackIT {
     @Test
     @Order(2)
     void upTwiceKeepsWhatRuns() {
-        List<Long> before = recordedPids();
+        List<Long> before = STACK.recordedPids();
 
-        IlctlRun again = IlctlRun.of(args("up", "--hosts", "3", "--simulated"));
+        IlctlRun again = IlctlRun.of(STACK.args("up", "--hosts", "3", "--simulated"));
 
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(again.out()).contains("already running").doesNotContain("started (PID");
-        assertThat(recordedPids()).containsExactlyInAnyOrderElementsOf(before);
+        assertThat(STACK.recordedPids()).containsExactlyInAnyOrderElementsOf(before);
     }
 
     @Test
     @Order(3)
     void rolesAndHostsAreListed() {
-        IlctlRun roles = IlctlRun.of(service("role", "list", "-f", "value", "-c", "Host ID"));
+        IlctlRun roles = IlctlRun.of(STACK.service("role", "list", "-f", "value", "-c", "Host ID"));
         assertThat(roles.exitCode()).as(roles.err()).isZero();
         assertThat(roles.out().lines()).containsExactly("host-1", "host-2", "host-3");
 
@@ -121,20 +104,20 @@ class LocalStackIT {
     @Test
     @Order(4)
     void killingTheAdminHostMovesTheAdminEndpointToASurvivor() {
-        String admin = adminUrl().orElseThrow();
+        String admin = STACK.adminUrl().orElseThrow();
         GlanceHost adminHost = CONFIG.glanceHosts().stream().filter(h -> h.url().equals(admin)).findFirst().orElseThrow();
         ProcessHandle process = new StackLayout(DIR).process(adminHost.name()).running().orElseThrow();
 
         process.destroyForcibly();
 
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> adminUrl().filter(url -> !url.equals(admin)).isPresent());
-        String newAdmin = adminUrl().orElseThrow();
+                .until(() -> STACK.adminUrl().filter(url -> !url.equals(admin)).isPresent());
+        String newAdmin = STACK.adminUrl().orElseThrow();
         assertThat(CONFIG.glanceHosts()).extracting(GlanceHost::url).contains(newAdmin);
-        IlctlRun table = IlctlRun.of(service("endpoint", "list", "--service", "glance", "--interface", "admin"));
+        IlctlRun table = IlctlRun.of(STACK.service("endpoint", "list", "--service", "glance", "--interface", "admin"));
         System.out.println(table.out());
         assertThat(table.out()).contains("| glance       | image        | True    | admin     | " + newAdmin);
-        IlctlRun status = IlctlRun.of(args("status"));
+        IlctlRun status = IlctlRun.of(STACK.args("status"));
         assertThat(status.exitCode()).isEqualTo(ExitCode.STACK_FAILED);
         assertThat(status.out()).containsPattern("\\| " + adminHost.name() + " +\\| simulated Glance +\\| +\\| \\S+ +\\| stopped");
     }
@@ -156,51 +139,16 @@ class LocalStackIT {
     @Test
     @Order(6)
     void downStopsEveryProcessItStartedAndOnlyThose() {
-        pidsBeforeDown.addAll(recordedPids());
+        pidsBeforeDown.addAll(STACK.recordedPids());
         assertThat(pidsBeforeDown).hasSizeGreaterThanOrEqualTo(8); // kafka, registry, 4 services, 2 surviving hosts
 
-        IlctlRun down = IlctlRun.of(args("down"));
+        IlctlRun down = IlctlRun.of(STACK.args("down"));
 
         assertThat(down.exitCode()).as(down.err()).isZero();
         assertThat(down.out()).contains("stopped role-service", "stopped kafka", "stopped registry", "stopped host-");
         assertThat(pidsBeforeDown).allSatisfy(pid ->
                 assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("PID " + pid).isEmpty());
-        assertThat(IlctlRun.of(args("down")).out()).contains("Nothing was running");
+        assertThat(IlctlRun.of(STACK.args("down")).out()).contains("Nothing was running");
     }
 
-    private static Optional<String> adminUrl() {
-        IlctlRun run = IlctlRun.of(service("endpoint", "list", "--interface", "admin", "-f", "value", "-c", "URL"));
-        return run.exitCode() == 0 ? run.out().lines().findFirst() : Optional.empty();
-    }
-
-    /** Every live PID the state directory records: services, hosts, the registry and the Kafka node. */
-    private static List<Long> recordedPids() {
-        List<Path> pidFiles = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(DIR)) {
-            files.filter(f -> f.getFileName().toString().endsWith(".pid")).forEach(pidFiles::add);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        List<Long> pids = new ArrayList<>();
-        for (Path file : pidFiles) {
-            try {
-                long pid = Long.parseLong(Files.readAllLines(file).get(0).strip());
-                if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent()) {
-                    pids.add(pid);
-                }
-            } catch (IOException | RuntimeException e) {
-                // a pid file being rewritten: not a process
-            }
-        }
-        return pids;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(f -> f.toFile().delete());
-        }
-    }
 }
