@@ -2,6 +2,7 @@ package io.imagelib.glancesim;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,6 +19,8 @@ public final class Faults {
     private final AtomicInteger unavailableResponses = new AtomicInteger();
     private final AtomicLong throttleBytesPerSecond = new AtomicLong();
     private final AtomicInteger lostCreateAnswers = new AtomicInteger();
+    /** Open while the host hangs: requests and bodies in progress wait on it, answering nothing (no FIN, no RST). */
+    private final AtomicReference<CountDownLatch> hang = new AtomicReference<>();
 
     /**
      * The {@code nth} download started from now on (1 = the next one) sends {@code afterBytes} bytes of its body and
@@ -61,7 +64,19 @@ public final class Faults {
         throttleBytesPerSecond.set(Math.max(0, bytesPerSecond));
     }
 
+    /**
+     * The host hangs, like a host whose link went down: new requests (healthchecks included) are accepted and never
+     * answered, and bodies in progress stop mid-stream with the connection open, until {@link #clear()}.
+     */
+    public void hang() {
+        hang.compareAndSet(null, new CountDownLatch(1));
+    }
+
     public void clear() {
+        CountDownLatch hung = hang.getAndSet(null);
+        if (hung != null) {
+            hung.countDown();
+        }
         downloadsUntilFault.set(-1);
         unavailableResponses.set(0);
         throttleBytesPerSecond.set(0);
@@ -76,6 +91,18 @@ public final class Faults {
 
     /** After {@code afterBytes}: a zero pause cuts the connection, a positive one stalls it. */
     record DownloadFault(long afterBytes, Duration stall) {
+    }
+
+    /** Blocks the calling request while the host hangs. */
+    void awaitNotHung() {
+        CountDownLatch hung = hang.get();
+        if (hung != null) {
+            try {
+                hung.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     boolean takeUnavailable() {

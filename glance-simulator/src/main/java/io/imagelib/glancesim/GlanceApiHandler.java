@@ -42,6 +42,7 @@ final class GlanceApiHandler implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             pause(config.latency());
+            faults.awaitNotHung();
             String method = exchange.getRequestMethod();
             try {
                 List<String> path = segments(exchange.getRequestURI().getRawPath());
@@ -211,6 +212,7 @@ final class GlanceApiHandler implements HttpHandler {
                     continue;
                 }
             }
+            faults.awaitNotHung();
             int n = in.read(buffer, 0, want);
             if (n < 0) {
                 throw new IOException("Image data shorter than its recorded size");

@@ -7,6 +7,8 @@ import io.imagelib.router.kafka.KafkaHostFailures;
 import io.imagelib.router.loadbalancer.HealthyHostsInstanceListSupplier;
 import io.imagelib.router.web.ImageProxy;
 import io.imagelib.router.web.ImageProxyServlet;
+import io.imagelib.router.web.InFlightReads;
+import io.imagelib.router.web.LiveSetChanges;
 import io.imagelib.support.kafka.ImagelibKafkaProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
@@ -24,9 +26,17 @@ import org.springframework.kafka.core.KafkaTemplate;
 @EnableConfigurationProperties(RouterProperties.class)
 public class RouterConfiguration {
 
+    /** The live snapshot; each swap cuts reads in flight to lost hosts and logs panic mode changes. */
     @Bean
-    LiveHosts liveHosts() {
-        return new LiveHosts();
+    LiveHosts liveHosts(InFlightReads inFlightReads, MeterRegistry registry) {
+        LiveHosts hosts = new LiveHosts();
+        hosts.onChange(new LiveSetChanges(inFlightReads, registry));
+        return hosts;
+    }
+
+    @Bean
+    InFlightReads inFlightReads() {
+        return new InFlightReads();
     }
 
     @Bean
@@ -65,8 +75,8 @@ public class RouterConfiguration {
 
     @Bean
     ImageProxy imageProxy(LiveHosts hosts, Quarantine quarantine, HostFailures failures, HttpClient upstreamHttpClient,
-                          RouterProperties properties, MeterRegistry registry) {
-        return new ImageProxy(hosts, quarantine, failures, upstreamHttpClient, properties, registry);
+                          InFlightReads inFlightReads, RouterProperties properties, MeterRegistry registry) {
+        return new ImageProxy(hosts, quarantine, failures, upstreamHttpClient, inFlightReads, properties, registry);
     }
 
     @Bean

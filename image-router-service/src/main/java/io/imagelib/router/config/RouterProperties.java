@@ -1,5 +1,6 @@
 package io.imagelib.router.config;
 
+import io.imagelib.router.domain.UpstreamTimeouts;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -10,7 +11,10 @@ import org.springframework.util.unit.DataSize;
  * @param writeUrl          which registered URL writes use: PUBLIC (the host's Glance API URL) or ADMIN (its admin URL)
  * @param quarantine        how long a host that failed under this router is skipped locally (unless the monitor says UP)
  * @param connectTimeout    TCP connect timeout to a host
- * @param responseTimeout   wait for response headers of non-upload requests (uploads wait as long as Glance stores)
+ * @param responseTimeout   wait for response headers of writes other than uploads/stages (those wait as long as
+ *                          Glance stores)
+ * @param readResponseTimeout wait for response headers of a read (GET/HEAD of metadata or image data): Glance answers
+ *                          them in milliseconds, so a short wait catches a hung host and the read moves on
  * @param maxResumes        how often one download may be resumed on another host
  * @param downloadIdleTimeout a download whose upstream sends nothing for this long is resumed on another host
  * @param maxCreateBody     largest image-create JSON body; it is held in memory so a create can be replayed
@@ -23,10 +27,15 @@ public record RouterProperties(
         @DefaultValue("5s") Duration quarantine,
         @DefaultValue("2s") Duration connectTimeout,
         @DefaultValue("30s") Duration responseTimeout,
+        @DefaultValue("5s") Duration readResponseTimeout,
         @DefaultValue("3") int maxResumes,
-        @DefaultValue("30s") Duration downloadIdleTimeout,
+        @DefaultValue("5s") Duration downloadIdleTimeout,
         @DefaultValue("1MB") DataSize maxCreateBody,
         @DefaultValue("image-library") String loadBalancerServiceId) {
+
+    public UpstreamTimeouts timeouts() {
+        return new UpstreamTimeouts(readResponseTimeout, responseTimeout, downloadIdleTimeout);
+    }
 
     public enum WriteUrl {
         PUBLIC, ADMIN

@@ -3,9 +3,13 @@ package io.imagelib.router.domain;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Everything the router knows about the hosts at one moment: registrations (roles), health and the admin host per
@@ -20,19 +24,27 @@ public final class HostSnapshot {
     private final Map<String, Health> health;
     private final Map<String, String> adminByRegion;
     private final Map<String, List<Registration>> healthyByRegion;
+    private final Map<String, List<Registration>> notDrainingByRegion;
 
     private HostSnapshot(Map<String, Registration> registrations, Map<String, Health> health,
                          Map<String, String> adminByRegion) {
         this.registrations = Map.copyOf(registrations);
         this.health = Map.copyOf(health);
         this.adminByRegion = Map.copyOf(adminByRegion);
-        Map<String, List<Registration>> healthy = new HashMap<>();
+        this.healthyByRegion = byRegion(registrations, r -> health.getOrDefault(r.hostId(), Health.UNKNOWN) == Health.UP);
+        this.notDrainingByRegion = byRegion(registrations, r -> health.getOrDefault(r.hostId(), Health.UNKNOWN) != Health.DRAINING);
+    }
+
+    /** The registrations that pass the filter, per region, sorted by host id (stable order for round robin). */
+    private static Map<String, List<Registration>> byRegion(Map<String, Registration> registrations,
+                                                            Predicate<Registration> filter) {
+        Map<String, List<Registration>> grouped = new HashMap<>();
         registrations.values().stream()
-                .filter(r -> health.getOrDefault(r.hostId(), Health.UNKNOWN) == Health.UP)
+                .filter(filter)
                 .sorted(Comparator.comparing(Registration::hostId))
-                .forEach(r -> healthy.computeIfAbsent(r.region(), k -> new ArrayList<>()).add(r));
-        healthy.replaceAll((region, hosts) -> List.copyOf(hosts));
-        this.healthyByRegion = Map.copyOf(healthy);
+                .forEach(r -> grouped.computeIfAbsent(r.region(), k -> new ArrayList<>()).add(r));
+        grouped.replaceAll((region, hosts) -> List.copyOf(hosts));
+        return Map.copyOf(grouped);
     }
 
     /** A role record; null removes the host's registration (role removed). */
@@ -64,6 +76,39 @@ public final class HostSnapshot {
     /** UP hosts of the region, sorted by host id (stable order for round robin). */
     public List<Registration> healthy(String region) {
         return healthyByRegion.getOrDefault(region, List.of());
+    }
+
+    /** True when the region has registered hosts that are not draining but none is UP: route in panic mode. */
+    public boolean inPanic(String region) {
+        return healthy(region).isEmpty() && !panicCandidates(region).isEmpty();
+    }
+
+    /** Registered hosts of the region that are not DRAINING (UP, DOWN or UNKNOWN), sorted by host id. */
+    public List<Registration> panicCandidates(String region) {
+        return notDrainingByRegion.getOrDefault(region, List.of());
+    }
+
+    /** Regions in panic mode in this snapshot. */
+    public Set<String> panicRegions() {
+        return notDrainingByRegion.keySet().stream().filter(this::inPanic).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * Hosts registered before that went DOWN or lost their registration in their region: work in flight to them
+     * should be cut so it resumes elsewhere. DRAINING is not a loss (draining lets in-flight work
+     * finish), nor is a health record forgotten (UNKNOWN: nobody says the host died).
+     */
+    public Set<String> lostSince(HostSnapshot before) {
+        Set<String> lost = new HashSet<>();
+        before.registrations.forEach((hostId, was) -> {
+            Registration now = registrations.get(hostId);
+            boolean roleLost = now == null || !now.region().equals(was.region());
+            boolean wentDown = before.health(hostId) != Health.DOWN && health(hostId) == Health.DOWN;
+            if (roleLost || wentDown) {
+                lost.add(hostId);
+            }
+        });
+        return Set.copyOf(lost);
     }
 
     /** The admin host's registration, whatever its health; empty if none is on record or it is not registered. */

@@ -5,11 +5,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Hosts this router saw fail, skipped locally for a short while before the monitor's verdict arrives. Reads are
- * lock-free; the caller passes the clock so decisions stay testable.
+ * lock-free; the caller passes the clock so decisions stay testable. A refused connection is remembered as such:
+ * it is the one failure that proves a host is not serving, so panic mode skips those hosts entirely.
  */
 public final class Quarantine {
 
-    private final Map<String, Long> untilMillis = new ConcurrentHashMap<>();
+    private record Entry(long untilMillis, boolean refused) {
+    }
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final long durationMillis;
 
     public Quarantine(long durationMillis) {
@@ -17,23 +21,34 @@ public final class Quarantine {
     }
 
     public void add(String hostId, long nowMillis) {
-        untilMillis.put(hostId, nowMillis + durationMillis);
+        entries.put(hostId, new Entry(nowMillis + durationMillis, false));
+    }
+
+    /** The host refused a connection (nothing listens, or the connect timed out). */
+    public void addRefused(String hostId, long nowMillis) {
+        entries.put(hostId, new Entry(nowMillis + durationMillis, true));
     }
 
     public boolean contains(String hostId, long nowMillis) {
-        Long until = untilMillis.get(hostId);
-        if (until == null) {
-            return false;
+        return current(hostId, nowMillis) != null;
+    }
+
+    public boolean refused(String hostId, long nowMillis) {
+        Entry entry = current(hostId, nowMillis);
+        return entry != null && entry.refused();
+    }
+
+    private Entry current(String hostId, long nowMillis) {
+        Entry entry = entries.get(hostId);
+        if (entry != null && entry.untilMillis() <= nowMillis) {
+            entries.remove(hostId, entry);
+            return null;
         }
-        if (until <= nowMillis) {
-            untilMillis.remove(hostId, until);
-            return false;
-        }
-        return true;
+        return entry;
     }
 
     /** The monitor saw the host UP after we quarantined it: its word is newer than ours. */
     public void release(String hostId) {
-        untilMillis.remove(hostId);
+        entries.remove(hostId);
     }
 }

@@ -10,6 +10,12 @@ import java.util.function.Predicate;
  * The hosts to try for one request, in order. Reads rotate over the region's UP hosts; writes go to the admin host
  * first (unless the monitor says it is DOWN or DRAINING) and then to the other UP hosts, as the seed describes for
  * image creation. Locally quarantined hosts go last: a router's own suspicion must not empty a region.
+ * <p>
+ * Panic mode (Envoy's panic threshold, at zero): when the region has registered hosts but none is UP, the monitor's
+ * verdict is more likely wrong (a starved monitor's probes time out on busy but serving hosts) than every host dead
+ * at once, so the request goes over the registered hosts that are not DRAINING, admin first for writes, skipping
+ * those that refused this router's connection within the quarantine: the router's own evidence of death outranks
+ * the monitor's in panic.
  */
 public final class RoutePlanner {
 
@@ -19,20 +25,26 @@ public final class RoutePlanner {
     /**
      * @param turn        a counter that advances per request, for round robin
      * @param quarantined hosts this router saw fail recently
+     * @param refused     hosts that refused this router's connection recently (a subset of the quarantined)
      * @param writeUrl    which registered URL writes use (public or admin URL of the host)
      */
-    public static List<Upstream> plan(HostSnapshot hosts, String region, ImageOperation operation, long turn,
-                                      Predicate<String> quarantined, Function<Registration, URI> writeUrl) {
-        List<Registration> healthy = hosts.healthy(region);
-        List<Registration> order = new ArrayList<>(healthy.size() + 1);
+    public static Route plan(HostSnapshot hosts, String region, ImageOperation operation, long turn,
+                             Predicate<String> quarantined, Predicate<String> refused,
+                             Function<Registration, URI> writeUrl) {
+        boolean panic = hosts.inPanic(region);
+        List<Registration> pool = panic
+                ? hosts.panicCandidates(region).stream().filter(host -> !refused.test(host.hostId())).toList()
+                : hosts.healthy(region);
+        List<Registration> order = new ArrayList<>(pool.size() + 1);
         if (!operation.isRead()) {
             hosts.admin(region)
-                    .filter(admin -> hosts.health(admin.hostId()) != Health.DOWN && hosts.health(admin.hostId()) != Health.DRAINING)
+                    .filter(admin -> panic ? pool.contains(admin) : hosts.health(admin.hostId()) != Health.DOWN
+                            && hosts.health(admin.hostId()) != Health.DRAINING)
                     .ifPresent(order::add);
         }
-        int n = healthy.size();
+        int n = pool.size();
         for (int i = 0; i < n; i++) {
-            Registration next = healthy.get((int) Math.floorMod(turn + i, (long) n));
+            Registration next = pool.get((int) Math.floorMod(turn + i, (long) n));
             if (!order.contains(next)) {
                 order.add(next);
             }
@@ -44,6 +56,6 @@ public final class RoutePlanner {
             (quarantined.test(host.hostId()) ? suspected : fresh).add(new Upstream(host.hostId(), host.region(), base));
         }
         fresh.addAll(suspected);
-        return fresh;
+        return new Route(fresh, panic);
     }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -55,8 +56,17 @@ final class ImageDataClient {
 
     /** Sends a body-less request and returns once the response headers are in; the caller must close the body. */
     UpstreamResponse send(String method, URI url, List<Map.Entry<String, String>> headers) throws IOException {
+        return send(method, url, headers, socket -> { });
+    }
+
+    /**
+     * The same, handing the socket to {@code onSocket} before connecting, so another thread can cut the transfer at
+     * any point by closing it (blocked connects and reads then fail at once).
+     */
+    UpstreamResponse send(String method, URI url, List<Map.Entry<String, String>> headers,
+                          Consumer<Socket> onSocket) throws IOException {
         byte[] requestHead = requestHead(method, url, headers);
-        Socket socket = connect(url);
+        Socket socket = connect(url, onSocket);
         try {
             OutputStream out = socket.getOutputStream();
             out.write(requestHead);
@@ -75,11 +85,12 @@ final class ImageDataClient {
         }
     }
 
-    private Socket connect(URI url) throws IOException {
+    private Socket connect(URI url, Consumer<Socket> onSocket) throws IOException {
         boolean tls = "https".equalsIgnoreCase(url.getScheme());
         String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
         int port = url.getPort() >= 0 ? url.getPort() : tls ? 443 : 80;
         Socket socket = new Socket();
+        onSocket.accept(socket);
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), connectMillis);

@@ -11,8 +11,10 @@ import io.imagelib.router.domain.Registration;
 import io.imagelib.router.domain.ResumeWindow;
 import io.imagelib.router.domain.RetryPolicy;
 import io.imagelib.router.domain.RetryPolicy.Failure;
+import io.imagelib.router.domain.Route;
 import io.imagelib.router.domain.RoutePlanner;
 import io.imagelib.router.domain.Upstream;
+import io.imagelib.router.domain.UpstreamTimeouts;
 import io.imagelib.support.web.ProblemResponses;
 import io.imagelib.support.web.Problems;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,6 +38,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -57,6 +62,8 @@ public final class ImageProxy {
     private static final Logger log = LoggerFactory.getLogger(ImageProxy.class);
     /** Bytes per upstream read and per client write of image data; Tomcat's socket buffer is as large (RouterConfiguration). */
     public static final int COPY_BUFFER = 256 * 1024;
+    /** On answers to requests routed in panic mode (no host of the region UP), so clients and tests can tell. */
+    public static final String PANIC_HEADER = "X-Imagelib-Panic";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern IMAGE_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
@@ -65,22 +72,25 @@ public final class ImageProxy {
     private final HostFailures failures;
     private final HttpClient client;
     private final ImageDataClient imageData;
+    private final InFlightReads inFlight;
+    private final UpstreamTimeouts timeouts;
     private final RouterProperties properties;
     private final ProxyMetrics metrics;
     private final Function<Registration, URI> writeUrl;
     private final AtomicLong turns = new AtomicLong();
 
     public ImageProxy(LiveHosts hosts, Quarantine quarantine, HostFailures failures, HttpClient client,
-                      RouterProperties properties, MeterRegistry registry) {
+                      InFlightReads inFlight, RouterProperties properties, MeterRegistry registry) {
         this.hosts = hosts;
+        this.inFlight = inFlight;
+        this.timeouts = properties.timeouts();
         this.quarantine = quarantine;
         this.failures = failures;
         this.client = client;
         this.properties = properties;
         this.metrics = new ProxyMetrics(registry);
         this.writeUrl = properties.writeUrl() == RouterProperties.WriteUrl.ADMIN ? Registration::adminUrl : Registration::publicUrl;
-        this.imageData = new ImageDataClient(properties.connectTimeout(), properties.responseTimeout(),
-                properties.downloadIdleTimeout());
+        this.imageData = new ImageDataClient(properties.connectTimeout(), timeouts.readHeaders(), timeouts.idle());
     }
 
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -107,8 +117,12 @@ public final class ImageProxy {
 
     private void forward(ProxyTarget target, RequestBody body, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        List<Upstream> plan = RoutePlanner.plan(hosts.snapshot(), target.region(), target.operation(),
-                turns.getAndIncrement(), this::quarantined, writeUrl);
+        Route route = plan(target);
+        List<Upstream> plan = route.hosts();
+        if (route.panic()) {
+            metrics.panic(target.region(), target.operation());
+            response.setHeader(PANIC_HEADER, "true");
+        }
         if (plan.isEmpty()) {
             problem(response, HttpStatus.SERVICE_UNAVAILABLE, "no-healthy-host", "No image-library host available",
                     "Region " + target.region() + " has no registered image-library host that is UP. Check the host roles and the host monitor.");
@@ -135,6 +149,9 @@ public final class ImageProxy {
             } catch (InterruptedIOException | InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
                 throw new IOException("Interrupted while forwarding", interrupted);
+            } catch (InFlightReads.Aborted cut) {
+                metrics.attempt(host, target.operation(), "aborted", started);
+                failure = Failure.LOST_AFTER_SEND;
             } catch (IOException lost) {
                 failure = failed(host, target, HostFailures.Kind.RESET, started, Failure.LOST_AFTER_SEND);
             }
@@ -169,25 +186,38 @@ public final class ImageProxy {
             mayHaveCreated |= failure != Failure.REFUSED;
             metrics.retry(target.region(), target.operation(), failure.name().toLowerCase());
         }
+        if (route.panic()) {
+            problem(response, HttpStatus.SERVICE_UNAVAILABLE, "no-healthy-host", "No image-library host available",
+                    "Region " + target.region() + " has no host the monitor reports UP; the router tried its registered hosts "
+                            + tried + " anyway (panic mode) and none could take the request.");
+            return;
+        }
         problem(response, HttpStatus.BAD_GATEWAY, "upstream-unavailable", "No image-library host answered",
                 "Tried hosts " + tried + " of region " + target.region() + "; none could take the request.");
     }
 
-    private Failure failed(Upstream host, ProxyTarget target, HostFailures.Kind kind, long started, Failure failure) {
-        metrics.attempt(host, target.operation(), kind.name().toLowerCase(), started);
-        quarantine.add(host.hostId(), System.currentTimeMillis());
-        failures.observed(host, kind, kind + " on " + target.operation());
-        return failure;
+    private Route plan(ProxyTarget target) {
+        long now = System.currentTimeMillis();
+        return RoutePlanner.plan(hosts.snapshot(), target.region(), target.operation(), turns.getAndIncrement(),
+                hostId -> quarantine.contains(hostId, now), hostId -> quarantine.refused(hostId, now), writeUrl);
     }
 
-    private boolean quarantined(String hostId) {
-        return quarantine.contains(hostId, System.currentTimeMillis());
+    private Failure failed(Upstream host, ProxyTarget target, HostFailures.Kind kind, long started, Failure failure) {
+        metrics.attempt(host, target.operation(), kind.name().toLowerCase(), started);
+        if (failure == Failure.REFUSED) {
+            quarantine.addRefused(host.hostId(), System.currentTimeMillis());
+        } else {
+            quarantine.add(host.hostId(), System.currentTimeMillis());
+        }
+        failures.observed(host, kind, kind + " on " + target.operation());
+        return failure;
     }
 
     /**
      * One request to one host. Image data ({@code GET/HEAD .../file}, the hot path) goes over the lean
      * {@link ImageDataClient}; every other request over the JDK HttpClient, which streams upload bodies. Both fail
-     * with the same exception types.
+     * with the same exception types. Reads are registered in {@link InFlightReads} until their body is closed, so a
+     * host leaving the live set cuts them ({@link InFlightReads.Aborted}).
      */
     private UpstreamResponse send(Upstream host, ProxyTarget target, HttpServletRequest request, String method,
                                   RequestBody body, String range) throws IOException, InterruptedException {
@@ -197,21 +227,53 @@ public final class ImageProxy {
         } catch (IllegalArgumentException badQuery) {
             throw new InvalidTarget("bad-path", "The request target is not a valid URI.");
         }
-        if (target.operation() == ImageOperation.DOWNLOAD) {
-            List<Map.Entry<String, String>> headers = new ArrayList<>();
-            ForwardedHeaders.toUpstream(request, range != null, (name, value) -> headers.add(Map.entry(name, value)));
-            if (range != null) {
-                headers.add(Map.entry("Range", range));
-            }
-            return imageData.send(method, url, headers);
+        if (!target.operation().isRead()) {
+            HttpResponse<InputStream> answer = client.send(request(url, target, request, method, body), BodyHandlers.ofInputStream());
+            return new UpstreamResponse(answer.statusCode(), answer.headers(), answer.body());
         }
+        InFlightReads.Flight flight = inFlight.open(host.hostId());
+        try {
+            UpstreamResponse answer;
+            if (target.operation() == ImageOperation.DOWNLOAD) {
+                List<Map.Entry<String, String>> headers = new ArrayList<>();
+                ForwardedHeaders.toUpstream(request, range != null, (name, value) -> headers.add(Map.entry(name, value)));
+                if (range != null) {
+                    headers.add(Map.entry("Range", range));
+                }
+                answer = imageData.send(method, url, headers, flight::onAbort);
+            } else {
+                answer = sendRead(request(url, target, request, method, body), flight);
+            }
+            return new UpstreamResponse(answer.status(), answer.headers(), flight.guard(answer.body()));
+        } catch (IOException failed) {
+            flight.close();
+            throw flight.because(failed);
+        } catch (RuntimeException | InterruptedException failed) {
+            flight.close();
+            throw failed;
+        }
+    }
+
+    private HttpRequest request(URI url, ProxyTarget target, HttpServletRequest request, String method, RequestBody body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(url);
         ForwardedHeaders.toUpstream(request, false, builder::header);
-        boolean data = target.operation() == ImageOperation.UPLOAD || target.operation() == ImageOperation.STAGE;
-        if (!data) {
-            builder.timeout(properties.responseTimeout());
+        timeouts.headers(target.operation()).ifPresent(builder::timeout);
+        return builder.method(method, body.publisher()).build();
+    }
+
+    /** A metadata read over the JDK HttpClient, cancellable from another thread until its body is closed. */
+    private UpstreamResponse sendRead(HttpRequest read, InFlightReads.Flight flight) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<InputStream>> pending = client.sendAsync(read, BodyHandlers.ofInputStream());
+        flight.onAbort(() -> pending.cancel(true));
+        HttpResponse<InputStream> answer;
+        try {
+            answer = pending.get();
+        } catch (CancellationException cut) {
+            throw flight.because(new IOException("Read cancelled", cut));
+        } catch (ExecutionException failed) {
+            throw failed.getCause() instanceof IOException io ? io : new IOException(failed.getCause());
         }
-        HttpResponse<InputStream> answer = client.send(builder.method(method, body.publisher()).build(), BodyHandlers.ofInputStream());
+        flight.onAbort(answer.body());
         return new UpstreamResponse(answer.statusCode(), answer.headers(), answer.body());
     }
 
@@ -281,7 +343,11 @@ public final class ImageProxy {
         if (response.isCommitted()) {
             throw new IOException(title + ": " + detail);
         }
+        String panic = response.getHeader(PANIC_HEADER);
         response.reset();
+        if (panic != null) {
+            response.setHeader(PANIC_HEADER, panic);
+        }
         ProblemResponses.write(response, Problems.detail(status, slug, title, detail));
     }
 
@@ -323,8 +389,10 @@ public final class ImageProxy {
                 if (n < 0) {
                     close(in);
                     metrics.bytes(host, "download", fromHost);
-                    failed(host, target, stalled ? HostFailures.Kind.TIMEOUT : HostFailures.Kind.RESET,
-                            System.nanoTime(), Failure.LOST_AFTER_SEND);
+                    if (!(broken instanceof InFlightReads.Aborted)) { // a cut host is known bad: nothing to report
+                        failed(host, target, stalled ? HostFailures.Kind.TIMEOUT : HostFailures.Kind.RESET,
+                                System.nanoTime(), Failure.LOST_AFTER_SEND);
+                    }
                     if (resumes++ >= properties.maxResumes()) {
                         throw new IOException("Download of " + target.upstreamPath() + " broke " + resumes
                                 + " times; giving up at byte " + delivered, broken);
@@ -350,9 +418,7 @@ public final class ImageProxy {
         }
 
         private Resumed resume(Upstream broken) throws IOException {
-            List<Upstream> plan = RoutePlanner.plan(hosts.snapshot(), target.region(), target.operation(),
-                    turns.getAndIncrement(), ImageProxy.this::quarantined, writeUrl);
-            for (Upstream candidate : plan) {
+            for (Upstream candidate : plan(target).hosts()) {
                 if (candidate.hostId().equals(broken.hostId())) {
                     continue;
                 }
@@ -376,6 +442,10 @@ public final class ImageProxy {
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw new IOException("Interrupted while resuming", interrupted);
+                } catch (InFlightReads.Aborted cut) {
+                    metrics.attempt(candidate, target.operation(), "aborted", started);
+                } catch (HttpTimeoutException timeout) {
+                    failed(candidate, target, HostFailures.Kind.TIMEOUT, started, Failure.LOST_AFTER_SEND);
                 } catch (IOException lost) {
                     failed(candidate, target, HostFailures.Kind.RESET, started, Failure.LOST_AFTER_SEND);
                 }

@@ -41,6 +41,11 @@ final class ProxyMetrics {
         registry.counter("imagelib.router.resumes", "region", onto.region(), "host", onto.hostId(), "outcome", outcome).increment();
     }
 
+    /** A request routed in panic mode (no host of the region UP). */
+    void panic(String region, ImageOperation operation) {
+        registry.counter("imagelib.router.panic.requests", "region", region, "operation", name(operation)).increment();
+    }
+
     void rejected(String reason) {
         registry.counter("imagelib.router.rejected", "reason", reason).increment();
     }

@@ -5,6 +5,8 @@ import static io.imagelib.router.domain.Hosts.given;
 import static io.imagelib.router.domain.Hosts.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HostSnapshotTest {
@@ -52,5 +54,53 @@ class HostSnapshotTest {
         quarantine.add("h2", 10_000);
         quarantine.release("h2");
         assertThat(quarantine.contains("h2", 10_001)).isFalse();
+    }
+
+    @Test
+    void aRefusalIsRememberedAsSuchUntilTheQuarantineEndsOrAnotherFailureReplacesIt() {
+        Quarantine quarantine = new Quarantine(1000);
+        quarantine.addRefused("h1", 10_000);
+        quarantine.add("h2", 10_000);
+        assertThat(quarantine.refused("h1", 10_500)).isTrue();
+        assertThat(quarantine.refused("h2", 10_500)).isFalse();
+        assertThat(quarantine.refused("h1", 11_000)).isFalse();
+        quarantine.addRefused("h3", 10_000);
+        quarantine.add("h3", 10_100);
+        assertThat(quarantine.refused("h3", 10_500)).isFalse();
+        assertThat(quarantine.contains("h3", 10_500)).isTrue();
+    }
+
+    @Test
+    void hostsThatWentDownOrLostTheirRoleAreLostButDrainingAndForgottenOnesAreNot() {
+        HostSnapshot before = given(host("h1"), host("h2"), host("h3"), host("h4"), host("h5"), host("h6"))
+                .withHealth("h6", Health.DOWN);
+        HostSnapshot after = before.withHealth("h1", Health.DOWN).withRegistration("h2", null)
+                .withHealth("h3", Health.DRAINING).withHealth("h4", null).withRegistration("h5", host("h5", "OTHER"));
+        assertThat(after.lostSince(before)).containsExactlyInAnyOrder("h1", "h2", "h5");
+        assertThat(after.withHealth("h6", Health.DOWN).lostSince(after)).isEmpty();
+    }
+
+    @Test
+    void aRegionIsInPanicWhenItHasNonDrainingRegisteredHostsButNoneUp() {
+        HostSnapshot up = given(host("h1"), host("h2"), host("x1", "OTHER"));
+        assertThat(up.panicRegions()).isEmpty();
+        HostSnapshot oneDown = up.withHealth("h1", Health.DOWN);
+        assertThat(oneDown.panicRegions()).isEmpty();
+        HostSnapshot allDown = oneDown.withHealth("h2", Health.DOWN);
+        assertThat(allDown.panicRegions()).containsExactly(REGION);
+        assertThat(allDown.panicCandidates(REGION)).extracting(Registration::hostId).containsExactly("h1", "h2");
+        assertThat(allDown.withHealth("h2", Health.DRAINING).panicCandidates(REGION)).extracting(Registration::hostId)
+                .containsExactly("h1");
+        assertThat(allDown.withHealth("h1", Health.DRAINING).withHealth("h2", Health.DRAINING).panicRegions()).isEmpty();
+    }
+
+    @Test
+    void listenersSeeEverySwapWithTheSnapshotBeforeAndAfter() {
+        LiveHosts live = new LiveHosts();
+        List<String> seen = new ArrayList<>();
+        live.onChange((before, after) -> seen.add(before.healthy(REGION).size() + "->" + after.healthy(REGION).size()));
+        live.apply(s -> s.withRegistration("h1", host("h1")).withHealth("h1", Health.UP));
+        live.apply(s -> s.withHealth("h1", Health.DOWN));
+        assertThat(seen).containsExactly("0->1", "1->0");
     }
 }

@@ -45,9 +45,9 @@ class RoutePlannerTest {
     @Test
     void writesUseTheConfiguredUrlAndReadsThePublicOne() {
         HostSnapshot hosts = given(host("h1")).withAdmin(REGION, "h1");
-        assertThat(RoutePlanner.plan(hosts, REGION, ImageOperation.UPLOAD, 0, NONE_QUARANTINED, Registration::adminUrl))
+        assertThat(RoutePlanner.plan(hosts, REGION, ImageOperation.UPLOAD, 0, NONE_QUARANTINED, NONE_QUARANTINED, Registration::adminUrl).hosts())
                 .extracting(u -> u.baseUrl().toString()).containsExactly("https://h1:9494");
-        assertThat(RoutePlanner.plan(hosts, REGION, ImageOperation.DOWNLOAD, 0, NONE_QUARANTINED, Registration::adminUrl))
+        assertThat(RoutePlanner.plan(hosts, REGION, ImageOperation.DOWNLOAD, 0, NONE_QUARANTINED, NONE_QUARANTINED, Registration::adminUrl).hosts())
                 .extracting(u -> u.baseUrl().toString()).containsExactly("http://h1:9292");
     }
 
@@ -55,7 +55,7 @@ class RoutePlannerTest {
     void locallyQuarantinedHostsAreTriedLastNotDropped() {
         HostSnapshot hosts = given(host("h1"), host("h2"), host("h3"));
         Predicate<String> suspected = Set.of("h1")::contains;
-        assertThat(RoutePlanner.plan(hosts, REGION, ImageOperation.READ, 0, suspected, Registration::publicUrl))
+        assertThat(RoutePlanner.plan(hosts, REGION, ImageOperation.READ, 0, suspected, NONE_QUARANTINED, Registration::publicUrl).hosts())
                 .extracting(Upstream::hostId).containsExactly("h2", "h3", "h1");
     }
 
@@ -63,7 +63,7 @@ class RoutePlannerTest {
     void anUnknownRegionHasNoHosts() {
         assertThat(order(given(host("h1")), ImageOperation.READ, 0)).containsExactly("h1");
         assertThat(RoutePlanner.plan(given(host("h1")), "NOWHERE", ImageOperation.READ, 0, NONE_QUARANTINED,
-                Registration::publicUrl)).isEmpty();
+                NONE_QUARANTINED, Registration::publicUrl).isEmpty()).isTrue();
     }
 
     @Test
@@ -72,8 +72,76 @@ class RoutePlannerTest {
         assertThat(order(hosts, ImageOperation.READ, 0)).containsExactly("h1");
     }
 
+    @Test
+    void withSomeHostUpThereIsNoPanic() {
+        HostSnapshot hosts = given(host("h1"), host("h2")).withHealth("h1", Health.DOWN);
+        Route route = RoutePlanner.plan(hosts, REGION, ImageOperation.READ, 0, NONE_QUARANTINED, NONE_QUARANTINED,
+                Registration::publicUrl);
+        assertThat(route.panic()).isFalse();
+        assertThat(route.hosts()).extracting(Upstream::hostId).containsExactly("h2");
+    }
+
+    @Test
+    void withNoHostUpReadsRotateOverTheRegisteredNonDrainingHostsInPanic() {
+        HostSnapshot hosts = given(host("h1"), host("h2"), host("h3"), host("h4"), host("x1", "OTHER"))
+                .withHealth("h1", Health.DOWN).withHealth("h2", Health.DOWN).withHealth("h3", null)
+                .withHealth("h4", Health.DRAINING);
+        Route route = RoutePlanner.plan(hosts, REGION, ImageOperation.DOWNLOAD, 1, NONE_QUARANTINED, NONE_QUARANTINED,
+                Registration::publicUrl);
+        assertThat(route.panic()).isTrue();
+        assertThat(route.hosts()).extracting(Upstream::hostId).containsExactly("h2", "h3", "h1");
+    }
+
+    @Test
+    void inPanicWritesGoToTheAdminFirstEvenThoughTheMonitorCallsItDown() {
+        HostSnapshot hosts = allDown(given(host("h1"), host("h2"), host("h3")).withAdmin(REGION, "h2"));
+        assertThat(panicOrder(hosts, ImageOperation.UPLOAD, 0, NONE_QUARANTINED, NONE_QUARANTINED))
+                .containsExactly("h2", "h1", "h3");
+    }
+
+    @Test
+    void inPanicHostsThatRefusedThisRouterAreSkippedAndOtherSuspectsGoLast() {
+        HostSnapshot hosts = allDown(given(host("h1"), host("h2"), host("h3")).withAdmin(REGION, "h1"));
+        Predicate<String> refused = Set.of("h1")::contains;
+        Predicate<String> quarantined = Set.of("h1", "h2")::contains;
+        assertThat(panicOrder(hosts, ImageOperation.CREATE, 0, quarantined, refused)).containsExactly("h3", "h2");
+        assertThat(panicOrder(hosts, ImageOperation.READ, 0, quarantined, refused)).containsExactly("h3", "h2");
+    }
+
+    @Test
+    void inPanicWithEveryHostRefusingThereIsNothingToTry() {
+        HostSnapshot hosts = allDown(given(host("h1"), host("h2")));
+        Route route = RoutePlanner.plan(hosts, REGION, ImageOperation.READ, 0, id -> true, id -> true, Registration::publicUrl);
+        assertThat(route.panic()).isTrue();
+        assertThat(route.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aRegionWhoseHostsAllDrainIsNotInPanic() {
+        HostSnapshot hosts = given(host("h1"), host("h2")).withHealth("h1", Health.DRAINING).withHealth("h2", Health.DRAINING);
+        Route route = RoutePlanner.plan(hosts, REGION, ImageOperation.READ, 0, NONE_QUARANTINED, NONE_QUARANTINED,
+                Registration::publicUrl);
+        assertThat(route.panic()).isFalse();
+        assertThat(route.isEmpty()).isTrue();
+    }
+
+    private static HostSnapshot allDown(HostSnapshot hosts) {
+        HostSnapshot down = hosts;
+        for (String hostId : hosts.registrations().keySet()) {
+            down = down.withHealth(hostId, Health.DOWN);
+        }
+        return down;
+    }
+
+    private static List<String> panicOrder(HostSnapshot hosts, ImageOperation operation, long turn,
+                                           Predicate<String> quarantined, Predicate<String> refused) {
+        Route route = RoutePlanner.plan(hosts, REGION, operation, turn, quarantined, refused, Registration::publicUrl);
+        assertThat(route.panic()).isTrue();
+        return route.hosts().stream().map(Upstream::hostId).toList();
+    }
+
     private static List<String> order(HostSnapshot hosts, ImageOperation operation, long turn) {
-        return RoutePlanner.plan(hosts, REGION, operation, turn, NONE_QUARANTINED, Registration::publicUrl)
-                .stream().map(Upstream::hostId).toList();
+        return RoutePlanner.plan(hosts, REGION, operation, turn, NONE_QUARANTINED, NONE_QUARANTINED, Registration::publicUrl)
+                .hosts().stream().map(Upstream::hostId).toList();
     }
 }

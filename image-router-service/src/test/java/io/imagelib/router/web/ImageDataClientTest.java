@@ -183,4 +183,78 @@ class ImageDataClientTest {
                 List.of(Map.entry("X-Auth-Token", "a\r\nX-Evil: 1"))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aReadCutByItsHostLeavingTheLiveSetFailsAtOnceAsAbortedNotAfterTheIdleTimeout() throws Exception {
+        answer("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", true);
+        ImageDataClient patient = new ImageDataClient(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(30));
+        InFlightReads reads = new InFlightReads();
+        InFlightReads.Flight flight = reads.open("h1");
+        UpstreamResponse response = patient.send("GET", url("/v2/images/abc/file"), List.of(), flight::onAbort);
+        try (InputStream in = flight.guard(response.body())) {
+            assertThat(in.readNBytes(3)).isEqualTo("abc".getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(reads.count("h1")).isEqualTo(1);
+            Thread.ofVirtual().start(() -> {
+                sleep(200);
+                reads.abort("h1");
+            });
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> in.read(new byte[8])).isInstanceOf(InFlightReads.Aborted.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        }
+        assertThat(reads.count("h1")).as("closing the body ends the flight").isZero();
+    }
+
+    @Test
+    void aReadWaitingForHeadersIsCutToo() {
+        upstreamAcceptsButNeverAnswers();
+        ImageDataClient patient = new ImageDataClient(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(30));
+        InFlightReads reads = new InFlightReads();
+        InFlightReads.Flight flight = reads.open("h1");
+        Thread.ofVirtual().start(() -> {
+            sleep(200);
+            reads.abort("h1");
+        });
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> {
+            try {
+                patient.send("GET", url("/v2/images/abc/file"), List.of(), flight::onAbort);
+            } catch (IOException failed) {
+                throw flight.because(failed);
+            }
+        }).isInstanceOf(InFlightReads.Aborted.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void abortingAHostLeavesReadsToOtherHostsAlone() {
+        InFlightReads reads = new InFlightReads();
+        InFlightReads.Flight toH1 = reads.open("h1");
+        InFlightReads.Flight toH2 = reads.open("h2");
+        assertThat(reads.abort("h1")).isEqualTo(1);
+        assertThat(toH1.aborted()).isTrue();
+        assertThat(toH2.aborted()).isFalse();
+        IOException failure = new IOException("Socket closed");
+        assertThat(toH1.because(failure)).isInstanceOf(InFlightReads.Aborted.class);
+        assertThat(toH2.because(failure)).isSameAs(failure);
+    }
+
+    private void upstreamAcceptsButNeverAnswers() {
+        Thread.ofVirtual().start(() -> {
+            try (Socket socket = upstream.accept()) {
+                readHead(socket.getInputStream());
+                Thread.sleep(10_000);
+            } catch (IOException | InterruptedException ignored) {
+                // the test closed the server
+            }
+        });
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -1,0 +1,129 @@
+package io.imagelib.router.web;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Reads (GET/HEAD) in flight per upstream host, so that when the live snapshot takes a host out (DOWN, role removed)
+ * their upstream connections can be cut at once: a hung host sends no RST, and without the cut they would wait for a
+ * timeout. A cut read fails with {@link Aborted} and takes the usual retry / Range-resume path to another host.
+ * Writes are never registered: a write that may have reached Glance must not be replayed, so it is left to finish
+ * or time out.
+ */
+public final class InFlightReads {
+
+    private final Map<String, Set<Flight>> byHost = new ConcurrentHashMap<>();
+
+    /** Registers a read to {@code hostId}; close it when the read is over. */
+    Flight open(String hostId) {
+        Flight flight = new Flight(hostId);
+        byHost.computeIfAbsent(hostId, id -> ConcurrentHashMap.newKeySet()).add(flight);
+        return flight;
+    }
+
+    /** Cuts every read in flight to the host; returns how many. */
+    public int abort(String hostId) {
+        Set<Flight> flights = byHost.getOrDefault(hostId, Set.of());
+        flights.forEach(Flight::abort);
+        return flights.size();
+    }
+
+    /** Reads registered now, for tests and the health page. */
+    int count(String hostId) {
+        return byHost.getOrDefault(hostId, Set.of()).size();
+    }
+
+    /** A read to one host, from its connect until its body is closed. */
+    final class Flight implements AutoCloseable {
+        private final String hostId;
+        private final List<AutoCloseable> cuts = new CopyOnWriteArrayList<>();
+        private volatile boolean aborted;
+
+        private Flight(String hostId) {
+            this.hostId = hostId;
+        }
+
+        /** What cuts the read (its socket, its pending exchange); run at once if the read was aborted already. */
+        void onAbort(AutoCloseable cut) {
+            cuts.add(cut);
+            if (aborted) {
+                quietly(cut);
+            }
+        }
+
+        boolean aborted() {
+            return aborted;
+        }
+
+        private void abort() {
+            aborted = true;
+            cuts.forEach(Flight::quietly);
+        }
+
+        /** The response body; a read that fails because of the cut fails with {@link Aborted}; closing ends the flight. */
+        InputStream guard(InputStream body) {
+            return new FilterInputStream(body) {
+                @Override
+                public int read() throws IOException {
+                    try {
+                        return super.read();
+                    } catch (IOException e) {
+                        throw because(e);
+                    }
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    try {
+                        return super.read(buffer, offset, length);
+                    } catch (IOException e) {
+                        throw because(e);
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        Flight.this.close();
+                    }
+                }
+            };
+        }
+
+        /** The failure as the caller should see it: {@link Aborted} if the cut caused it. */
+        IOException because(IOException failure) {
+            return aborted && !(failure instanceof Aborted) ? new Aborted(hostId, failure) : failure;
+        }
+
+        @Override
+        public void close() {
+            byHost.computeIfPresent(hostId, (id, flights) -> {
+                flights.remove(this);
+                return flights.isEmpty() ? null : flights;
+            });
+        }
+
+        private static void quietly(AutoCloseable cut) {
+            try {
+                cut.close();
+            } catch (Exception ignored) {
+                // the connection is being thrown away
+            }
+        }
+    }
+
+    /** A read cut because its host left the live snapshot; the host is known bad already, so nothing is reported. */
+    static final class Aborted extends IOException {
+        Aborted(String hostId, Throwable cause) {
+            super("Read from host " + hostId + " cut: the host left the live set", cause);
+        }
+    }
+}
