@@ -83,6 +83,7 @@ class ImageRouterIT {
         registry.add("imagelib.kafka.instance-id", () -> "router-it");
         registry.add("imagelib.router.max-resumes", () -> "5");
         registry.add("imagelib.router.download-idle-timeout", () -> "2s");
+        registry.add("imagelib.router.read-response-timeout", () -> "2s");
         registry.add("imagelib.router.default-region", () -> "R1");
     }
 
@@ -99,6 +100,7 @@ class ImageRouterIT {
 
     @AfterEach
     void stopUpstreams() {
+        started.forEach(host -> host.faults().clear()); // releases requests held by a hang
         started.forEach(GlanceSimulator::close);
     }
 
@@ -211,6 +213,121 @@ class ImageRouterIT {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("three stalls of ~2 s, not 60 s").isLessThan(Duration.ofSeconds(30));
         kafka.typed().await(Topics.HOST_OBSERVATIONS, r -> r.value().getRegion().equals(cluster.region)
                 && r.value().getKind() == ObservationKind.TIMEOUT, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void downloadsInFlightToAHungHostResumeElsewhereAsSoonAsItsDownRecordArrives() throws Exception {
+        Cluster cluster = cluster();
+        byte[] data = bytes(1024 * 1024);
+        String id = createAndUpload(cluster, data);
+        String expected = hex("SHA-512", data);
+        cluster.hosts.forEach(host -> host.faults().throttleDownloads(256 * 1024));
+
+        List<Future<Long>> downloads = new ArrayList<>();
+        long down;
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 30; i++) {
+                downloads.add(clients.submit(() -> downloadedAt(cluster, id, expected)));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.host(1).requests().count("download") >= 10);
+            cluster.host(1).faults().hang();
+            Thread.sleep(300); // hung for real: nothing moves on its connections
+            cluster.host(0).faults().throttleDownloads(0);
+            cluster.host(2).faults().throttleDownloads(0);
+            down = System.nanoTime();
+            kafka.typed().produce(Topics.HOST_HEALTH, cluster.hostId(1), health(cluster, 1, HealthStatus.DOWN));
+        }
+        List<Long> afterDown = new ArrayList<>();
+        for (Future<Long> download : downloads) {
+            afterDown.add((download.get() - down) / 1_000_000);
+        }
+        afterDown.sort(null);
+        System.out.printf("Hung host, DOWN record -> all %d downloads complete: p50 %d ms, max %d ms; cut on the event: %.0f%n",
+                afterDown.size(), afterDown.get(afterDown.size() / 2), afterDown.getLast(), cut(cluster, 1));
+        assertThat(cut(cluster, 1)).as("reads in flight to the hung host cut by its DOWN record").isGreaterThan(0);
+        assertThat(afterDown.getLast()).as("ms from DOWN to the last download's end; the 30 s timeout was the bound before")
+                .isLessThan(30_000);
+    }
+
+    @Test
+    void withoutAnyEventTheReadTimeoutsLeaveAHungHost() throws Exception {
+        Cluster cluster = cluster();
+        byte[] data = bytes(1024 * 1024);
+        String id = createAndUpload(cluster, data);
+        String expected = hex("SHA-512", data);
+        cluster.hosts.forEach(host -> host.faults().throttleDownloads(256 * 1024));
+
+        List<Future<Long>> downloads = new ArrayList<>();
+        long hung;
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 30; i++) {
+                downloads.add(clients.submit(() -> downloadedAt(cluster, id, expected)));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.host(1).requests().count("download") >= 10);
+            hung = System.nanoTime();
+            cluster.host(1).faults().hang();
+            cluster.host(0).faults().throttleDownloads(0);
+            cluster.host(2).faults().throttleDownloads(0);
+        }
+        List<Long> afterHang = new ArrayList<>();
+        for (Future<Long> download : downloads) {
+            afterHang.add((download.get() - hung) / 1_000_000);
+        }
+        afterHang.sort(null);
+        // New reads: the one that meets the hung host first waits for the read-header timeout, then it is quarantined.
+        List<Long> reads = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            long started = System.nanoTime();
+            assertThat(send(cluster, "GET", "/v2/images/" + id).statusCode()).isEqualTo(200);
+            reads.add((System.nanoTime() - started) / 1_000_000);
+        }
+        System.out.printf("Hung host, no event: hang -> all %d downloads complete: p50 %d ms, max %d ms (idle timeout 2 s); "
+                        + "metadata GETs after the hang %s ms (read-header timeout 2 s)%n", afterHang.size(),
+                afterHang.get(afterHang.size() / 2), afterHang.getLast(), reads);
+        assertThat(afterHang.getLast()).as("ms from the hang to the last download's end").isLessThan(30_000);
+        assertThat(cut(cluster, 1)).as("no event, nothing cut").isZero();
+        kafka.typed().await(Topics.HOST_OBSERVATIONS, r -> r.key().equals(cluster.hostId(1))
+                && r.value().getKind() == ObservationKind.TIMEOUT, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void withEveryHostDownOnTheTopicButServingTheRouterPanicsAndServesAndAnswers503OnlyWhenAllAreDead() throws Exception {
+        Cluster cluster = cluster();
+        byte[] data = bytes(256 * 1024);
+        String id = createAndUpload(cluster, data);
+        double entries = panicEntries(cluster); // registering the hosts (role before UP) may have entered it already
+        for (int i = 0; i < 3; i++) {
+            kafka.typed().produce(Topics.HOST_HEALTH, cluster.hostId(i), health(cluster, i, HealthStatus.DOWN));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> live.snapshot().inPanic(cluster.region));
+
+        HttpResponse<String> show = send(cluster, "GET", "/v2/images/" + id);
+        assertThat(show.statusCode()).isEqualTo(200);
+        assertThat(show.headers().firstValue("X-Imagelib-Panic")).contains("true");
+        HttpResponse<byte[]> download = http.send(request(cluster, "/v2/images/" + id + "/file").build(), BodyHandlers.ofByteArray());
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.headers().firstValue("X-Imagelib-Panic")).contains("true");
+        assertThat(hex("SHA-512", download.body())).isEqualTo(hex("SHA-512", data));
+        long adminUploads = cluster.host(0).requests().count("upload");
+        createAndUpload(cluster, bytes(64 * 1024));
+        assertThat(cluster.host(0).requests().count("upload") - adminUploads).as("in panic too, writes go to the admin first")
+                .isEqualTo(1);
+        assertThat(panicEntries(cluster) - entries).isEqualTo(1);
+        assertThat(meters.find("imagelib.router.panic.requests").tag("region", cluster.region).counters().stream()
+                .mapToDouble(c -> c.count()).sum()).isGreaterThanOrEqualTo(4);
+
+        cluster.hosts.forEach(GlanceSimulator::kill);
+        for (int i = 0; i < 2; i++) {
+            long started = System.nanoTime();
+            HttpResponse<String> refused = send(cluster, "GET", "/v2/images/" + id);
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            System.out.printf("Panic, every host dead: attempt %d answered %d in %d ms%n", i + 1, refused.statusCode(), millis);
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(refused.headers().firstValue("X-Imagelib-Panic")).contains("true");
+            assertThat(refused.body()).contains("no-healthy-host");
+            assertThat(millis).as("refused connections on loopback fail fast").isLessThan(5_000);
+        }
     }
 
     @Test
@@ -388,6 +505,22 @@ class ImageRouterIT {
             in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(sha512.digest());
+    }
+
+    /** Downloads the image, checks its digest and returns when it ended (System.nanoTime). */
+    private long downloadedAt(Cluster cluster, String id, String expectedSha512) throws Exception {
+        assertThat(sha512Of(cluster, id)).isEqualTo(expectedSha512);
+        return System.nanoTime();
+    }
+
+    private double panicEntries(Cluster cluster) {
+        return meters.find("imagelib.router.panic.entries").tag("region", cluster.region).counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+    }
+
+    private double cut(Cluster cluster, int host) {
+        return meters.find("imagelib.router.inflight.cut").tag("host", cluster.hostId(host)).counters().stream()
+                .mapToDouble(c -> c.count()).sum();
     }
 
     private String rawGet(String target, String hostHeader, String region) throws Exception {

@@ -112,4 +112,30 @@ class ServicesFailoverIT {
                 .as("tombstone on host-roles for %s", victim.id()).isPresent();
         BED.glance().restore(victim);
     }
+
+    /**
+     * A host whose link goes down (no RST) during 50 concurrent downloads: the reads in flight to it are cut when its
+     * DOWN record reaches the router (or, failing that, by the 5 s read-header / idle timeouts) and resume on another
+     * host. Before, they waited for the router's 30 s response timeout and the clients (30 s) gave up first.
+     */
+    @Test
+    @Order(4)
+    void aHostThatHangsDuring50ConcurrentDownloadsFailsNoneAndHoldsNoneForTheTimeout() throws Exception {
+        GlanceHosts.Host victim = Scenarios.nonAdmin(BED.glance(), events);
+        var load = new DownloadLoad(viaRouter, 50).run(stack.router(), imageId, sha256, Duration.ofSeconds(10),
+                Duration.ofSeconds(2), ignored -> BED.glance().hang(victim));
+
+        long downMillis = (Scenarios.awaitDown(events, victim, load.faultNanos()).receivedNanos() - load.faultNanos()) / 1_000_000;
+        List<Long> straddling = load.outcomes().stream()
+                .filter(o -> o.startNanos() <= load.faultNanos() + 1_000_000_000L && o.endNanos() >= load.faultNanos())
+                .map(o -> (o.endNanos() - o.startNanos()) / 1_000_000).sorted().toList();
+        long worst = load.outcomes().stream().mapToLong(o -> (o.endNanos() - o.startNanos()) / 1_000_000).max().orElseThrow();
+        GlanceHosts.report("hang of %s during 50 concurrent downloads: %d downloads, %d failed, hang -> DOWN event %d ms, "
+                        + "worst download %d ms, downloads running at the hang: %d, their p50 %d ms / max %d ms",
+                victim.id(), load.total(), load.failed(), downMillis, worst, straddling.size(),
+                straddling.isEmpty() ? 0 : straddling.get(straddling.size() / 2), straddling.isEmpty() ? 0 : straddling.getLast());
+        assertThat(load.failed()).as("failed downloads; first errors: %s", load.sampleErrors()).isZero();
+        assertThat(worst).as("worst download ms (before: the router's 30 s response timeout)").isLessThan(30_000);
+        BED.glance().restore(victim);
+    }
 }
