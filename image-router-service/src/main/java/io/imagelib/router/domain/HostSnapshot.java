@@ -25,6 +25,7 @@ public final class HostSnapshot {
     private final Map<String, String> adminByRegion;
     private final Map<String, List<Registration>> healthyByRegion;
     private final Map<String, List<Registration>> notDrainingByRegion;
+    private final Set<String> panicRegions;
 
     private HostSnapshot(Map<String, Registration> registrations, Map<String, Health> health,
                          Map<String, String> adminByRegion) {
@@ -33,6 +34,8 @@ public final class HostSnapshot {
         this.adminByRegion = Map.copyOf(adminByRegion);
         this.healthyByRegion = byRegion(registrations, r -> health.getOrDefault(r.hostId(), Health.UNKNOWN) == Health.UP);
         this.notDrainingByRegion = byRegion(registrations, r -> health.getOrDefault(r.hostId(), Health.UNKNOWN) != Health.DRAINING);
+        this.panicRegions = notDrainingByRegion.keySet().stream().filter(region -> !healthyByRegion.containsKey(region))
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** The registrations that pass the filter, per region, sorted by host id (stable order for round robin). */
@@ -80,7 +83,7 @@ public final class HostSnapshot {
 
     /** True when the region has registered hosts that are not draining but none is UP: route in panic mode. */
     public boolean inPanic(String region) {
-        return healthy(region).isEmpty() && !panicCandidates(region).isEmpty();
+        return panicRegions.contains(region);
     }
 
     /** Registered hosts of the region that are not DRAINING (UP, DOWN or UNKNOWN), sorted by host id. */
@@ -90,7 +93,7 @@ public final class HostSnapshot {
 
     /** Regions in panic mode in this snapshot. */
     public Set<String> panicRegions() {
-        return notDrainingByRegion.keySet().stream().filter(this::inPanic).collect(Collectors.toUnmodifiableSet());
+        return panicRegions;
     }
 
     /**
