@@ -98,15 +98,18 @@ public final class HostSnapshot {
 
     /**
      * Hosts registered before that went DOWN or lost their registration in their region: work in flight to them
-     * should be cut so it resumes elsewhere. DRAINING is not a loss (draining lets in-flight work
-     * finish), nor is a health record forgotten (UNKNOWN: nobody says the host died).
+     * should be cut so it resumes elsewhere. DRAINING is not a loss (draining lets in-flight work finish), nor is a
+     * health record forgotten (UNKNOWN: nobody says the host died). A DOWN that leaves its region with no host UP
+     * (panic mode) is not acted on either: then the monitor is more likely wrong (a starved monitor marks busy hosts
+     * DOWN one after another) and there is no UP host to move the reads to. A role removal always counts.
      */
     public Set<String> lostSince(HostSnapshot before) {
         Set<String> lost = new HashSet<>();
         before.registrations.forEach((hostId, was) -> {
             Registration now = registrations.get(hostId);
             boolean roleLost = now == null || !now.region().equals(was.region());
-            boolean wentDown = before.health(hostId) != Health.DOWN && health(hostId) == Health.DOWN;
+            boolean wentDown = before.health(hostId) != Health.DOWN && health(hostId) == Health.DOWN
+                    && !inPanic(was.region());
             if (roleLost || wentDown) {
                 lost.add(hostId);
             }

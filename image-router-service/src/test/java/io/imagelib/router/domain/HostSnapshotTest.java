@@ -72,12 +72,19 @@ class HostSnapshotTest {
 
     @Test
     void hostsThatWentDownOrLostTheirRoleAreLostButDrainingAndForgottenOnesAreNot() {
-        HostSnapshot before = given(host("h1"), host("h2"), host("h3"), host("h4"), host("h5"), host("h6"))
+        HostSnapshot before = given(host("h1"), host("h2"), host("h3"), host("h4"), host("h5"), host("h6"), host("up"))
                 .withHealth("h6", Health.DOWN);
         HostSnapshot after = before.withHealth("h1", Health.DOWN).withRegistration("h2", null)
                 .withHealth("h3", Health.DRAINING).withHealth("h4", null).withRegistration("h5", host("h5", "OTHER"));
         assertThat(after.lostSince(before)).containsExactlyInAnyOrder("h1", "h2", "h5");
         assertThat(after.withHealth("h6", Health.DOWN).lostSince(after)).isEmpty();
+    }
+
+    @Test
+    void aDownThatLeavesTheRegionWithNoHostUpIsNotALossButARoleRemovalIs() {
+        HostSnapshot oneUp = given(host("h1"), host("h2")).withHealth("h1", Health.DOWN);
+        assertThat(oneUp.withHealth("h2", Health.DOWN).lostSince(oneUp)).isEmpty();
+        assertThat(oneUp.withRegistration("h2", null).lostSince(oneUp)).containsExactly("h2");
     }
 
     @Test

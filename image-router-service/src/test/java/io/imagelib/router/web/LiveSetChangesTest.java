@@ -48,6 +48,14 @@ class LiveSetChangesTest {
     }
 
     @Test
+    void aDownThatPutsTheRegionInPanicCutsNothing() {
+        live.apply(s -> s.withHealth("h1", Health.DOWN));
+        InFlightReads.Flight toH2 = reads.open("h2");
+        live.apply(s -> s.withHealth("h2", Health.DOWN));
+        assertThat(toH2.aborted()).as("no UP host to move to, and the monitor is likely wrong").isFalse();
+    }
+
+    @Test
     void enteringPanicIsCountedOncePerEntry() {
         live.apply(s -> s.withHealth("h1", Health.DOWN));
         live.apply(s -> s.withHealth("h2", Health.DOWN));
