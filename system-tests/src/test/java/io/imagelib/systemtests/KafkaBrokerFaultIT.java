@@ -26,6 +26,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * concurrent downloads and an admin-host kill: the failover still happens, no download fails, role assignment still
  * works; then the broker restarts and every partition is back to three in-sync replicas.
  *
+ * <p>Times the chain from the kill (broker fenced, partition leader moved, DOWN decided and seen, admin decided and
+ * seen, upload ok) and asserts the fencing bound, no live broker fenced (flapping), and loose failover bounds
+ * (docs/system-tests.md, "Kafka broker fault: where the seconds go").
+ *
  * <p>Passes on an idle machine (0 of 925 and 0 of 604 downloads failed, 2026-11-25) but not under CPU starvation:
  * at load average 40 the 50 downloads kept the single-worker Glance hosts so busy that the monitor's 400 ms
  * healthcheck timeout marked live hosts DOWN, sometimes all at once, and the router answered 503 (3 of 294 and 71 of
@@ -37,10 +41,28 @@ class KafkaBrokerFaultIT {
     @RegisterExtension
     static final GlanceTestBed BED = new GlanceTestBed(3).skippedWhen(ServicesFailoverIT::missingServices);
 
-    /** Only how long to wait for the failover at all; the goals are asserted below with their own bounds. */
+    /** Only how long to wait for the failover at all; what is asserted has its own bounds below. */
     static final Duration FAILOVER_WAIT = Duration.ofSeconds(60);
-    static final Duration NEW_ADMIN_BOUND = Duration.ofSeconds(60);
-    static final Duration UPLOAD_BOUND = Duration.ofSeconds(60);
+    /**
+     * The controller fences the dead broker within broker.session.timeout.ms (3 s, KafkaCluster.BROKER_FENCING) of its
+     * last heartbeat: measured 2.85 and 3.18 s at load 27-35 (7-9 s with Kafka's default 9 s). Slack for the
+     * controller's own scheduling on a starved machine; a session timeout back at 9 s fails this.
+     */
+    static final Duration FENCED_BOUND = Duration.ofMillis(4500);
+    /**
+     * When the dead broker was also the active controller, the voters first notice after controller.quorum.fetch.timeout.ms
+     * (2 s), elect a new leader, and the new controller starts every broker's session afresh: measured 5.84 s (quorum
+     * leader elected 2.2 s after the kill, active 2.7 s, fenced 3.1 s later).
+     */
+    static final Duration FENCED_BOUND_CONTROLLER_TOO = FENCED_BOUND.plusSeconds(3);
+    /**
+     * Not the issue's 2 s goal, which a broker loss cannot meet (fencing alone takes 2.5-3 s; docs/system-tests.md):
+     * measured 11.0 and 11.2 s at load 27-35 (the survivors took 4.7-5 s to apply the new leaders), 13.0 s before
+     * the tuning on an idle machine. Headroom x1.8 for CI at load 40+.
+     */
+    static final Duration NEW_ADMIN_BOUND = Duration.ofSeconds(20);
+    /** Measured 11.9 and 15.6 s at load 27-35, while 50 downloads share the two surviving hosts. */
+    static final Duration UPLOAD_BOUND = Duration.ofSeconds(25);
 
     static ServicesUnderTest services;
     static int killedBroker;
@@ -120,6 +142,9 @@ class KafkaBrokerFaultIT {
         assertThat(elected.getEpoch()).isGreaterThan(before.getEpoch());
         assertThat(fencings).as("live brokers fenced (session timeout too short for this machine: flapping)")
                 .allMatch(f -> f.brokerId() == killedBroker);
+        assertThat(fenced).as("broker %d fenced after its session timeout", killedBroker).isPresent();
+        assertThat(Duration.between(faultWall, fenced.get())).as("kill -> broker fenced")
+                .isLessThanOrEqualTo(killedBroker == quorumLeader ? FENCED_BOUND_CONTROLLER_TOO : FENCED_BOUND);
         assertThat(toNewAdmin).as("kill -> new admin").isLessThanOrEqualTo(NEW_ADMIN_BOUND);
         assertThat(toUpload).as("kill -> upload through the router ok").isLessThanOrEqualTo(UPLOAD_BOUND);
         assertThat(result.total()).as("downloads during the fault").isGreaterThan(50);
