@@ -57,12 +57,15 @@ class KafkaBrokerFaultIT {
     static final Duration FENCED_BOUND_CONTROLLER_TOO = FENCED_BOUND.plusSeconds(3);
     /**
      * Not the issue's 2 s goal, which a broker loss cannot meet (fencing alone takes 2.5-3 s; docs/system-tests.md):
-     * measured 11.0 and 11.2 s at load 27-35 (the survivors took 4.7-5 s to apply the new leaders), 13.0 s before
+     * measured 9.3-11.2 s at load 10-35 (the survivors took 1.4-5 s to apply the new leaders), 13.0 s before
      * the tuning on an idle machine. Headroom x1.8 for CI at load 40+.
      */
     static final Duration NEW_ADMIN_BOUND = Duration.ofSeconds(20);
-    /** Measured 11.9 and 15.6 s at load 27-35, while 50 downloads share the two surviving hosts. */
-    static final Duration UPLOAD_BOUND = Duration.ofSeconds(25);
+    /**
+     * Measured 11.9, 15.6 and 18.8 s at load 10-35: the upload waits behind 50 downloads on the two surviving
+     * single-worker Glance hosts (0.9-9.5 s after the new admin was published). Headroom x1.6.
+     */
+    static final Duration UPLOAD_BOUND = Duration.ofSeconds(30);
 
     static ServicesUnderTest services;
     static int killedBroker;
