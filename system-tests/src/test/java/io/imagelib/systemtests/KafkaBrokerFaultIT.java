@@ -57,7 +57,7 @@ class KafkaBrokerFaultIT {
     static final Duration FENCED_BOUND_CONTROLLER_TOO = FENCED_BOUND.plusSeconds(3);
     /**
      * Not the issue's 2 s goal, which a broker loss cannot meet (fencing alone takes 2.5-3 s; docs/system-tests.md):
-     * measured 9.3-11.2 s at load 10-35 (the survivors took 1.4-5 s to apply the new leaders), 13.0 s before
+     * measured 8.1-11.2 s at load 10-35 (the survivors took 1.4-5 s to apply the new leaders), 13.0 s before
      * the tuning on an idle machine. Headroom x1.8 for CI at load 40+.
      */
     static final Duration NEW_ADMIN_BOUND = Duration.ofSeconds(20);
