@@ -49,6 +49,7 @@ class ClientChaosIT {
     static EventLog events;
     static GlanceClient viaRouter;
     static GlanceCli cli;
+    static OpenstackCli openstack;
     static Path work;
     static String imageId;
     static String sha256;
@@ -61,6 +62,7 @@ class ClientChaosIT {
                 List.of(Topics.HOST_HEALTH, Topics.ADMIN_ENDPOINT, Topics.HOST_ROLES));
         viaRouter = Scenarios.routerClient();
         cli = GlanceCli.at(stack.router(), work);
+        openstack = OpenstackCli.at(stack.router(), work);
         Path shared = BED.glance().dataDir();
         Files.writeString(shared.resolve(".imagelib-storage-id"), "ilsys-shared\n");
         for (GlanceHosts.Host host : BED.glance().hosts()) {
@@ -90,7 +92,6 @@ class ClientChaosIT {
     @Test
     @Order(1)
     void theGlanceCliCreatesSavesAndListsWhileANonAdminHostIsKilled() throws Exception {
-        reportOpenstackCliAgainstTheRouter();
         GlanceHosts.Host victim = Scenarios.nonAdmin(BED.glance(), events);
         // The kill lands inside the first cycle (python start-up alone is ~1 s here); two more cycles follow it.
         Thread killer = Thread.ofVirtual().start(() -> {
@@ -98,7 +99,7 @@ class ClientChaosIT {
             BED.glance().kill(victim);
             GlanceHosts.report("client-in-the-loop: killed non-admin %s", victim.id());
         });
-        List<String> ids = cliCycles("non-admin-kill", 3);
+        List<String> ids = cliCycles(cli, "non-admin-kill", 3);
         killer.join();
 
         assertCliListsActiveImages(ids);
@@ -116,7 +117,7 @@ class ClientChaosIT {
         // proxy (the body is not held); the chaos test counts those. Nothing waits for the DOWN event here.
         BED.glance().kill(admin);
         GlanceHosts.report("client-in-the-loop: killed admin %s (epoch %d)", admin.id(), before.getEpoch());
-        List<String> ids = cliCycles("admin-kill", 2);
+        List<String> ids = cliCycles(cli, "admin-kill", 2);
 
         assertCliListsActiveImages(ids);
         assertThat(events.await(Topics.ADMIN_ENDPOINT, killed, e -> e.value() instanceof AdminEndpoint a
@@ -126,8 +127,47 @@ class ClientChaosIT {
         Scenarios.awaitRouterCount(stack, 3, Duration.ofSeconds(60));
     }
 
+    /**
+     * The {@code openstack} CLI itself (openstacksdk: version discovery {@code GET /} first, then the v2 link found
+     * there), through the router: a non-admin host killed inside the first cycle, then the admin killed between
+     * commands, so the last cycle and the list run on the one host left.
+     */
     @Test
     @Order(3)
+    void theOpenstackCliCreatesSavesAndListsThroughTheRouterWhileHostsAreKilled() throws Exception {
+        GlanceHosts.Host victim = Scenarios.nonAdmin(BED.glance(), events);
+        Thread killer = Thread.ofVirtual().start(() -> {
+            GlanceHosts.sleep(Duration.ofMillis(1500));
+            BED.glance().kill(victim);
+            GlanceHosts.report("openstack-in-the-loop: killed non-admin %s", victim.id());
+        });
+        List<String> ids = new ArrayList<>(cliCycles(openstack, "openstack-non-admin-kill", 2));
+        killer.join();
+
+        AdminEndpoint before = events.latest(Topics.ADMIN_ENDPOINT, Scenarios.REGION).orElseThrow();
+        GlanceHosts.Host admin = Scenarios.host(BED.glance(), before.getHostId());
+        long killed = System.nanoTime();
+        BED.glance().kill(admin);
+        GlanceHosts.report("openstack-in-the-loop: killed admin %s (epoch %d)", admin.id(), before.getEpoch());
+        ids.addAll(cliCycles(openstack, "openstack-admin-kill", 1));
+
+        GlanceCli.Run list = openstack.list();
+        assertThat(list.ok()).as("%s", list).isTrue();
+        for (String id : ids) {
+            assertThat(list.output()).as("openstack image list (none left in saving)").containsPattern("(?m)^" + id + " active$");
+        }
+        GlanceHosts.report("openstack-in-the-loop: %s", openstack.runs().stream().map(r -> r.program() + " " + String.join(" ",
+                r.args().subList(0, Math.min(2, r.args().size()))) + " " + r.took().toMillis() + " ms exit " + r.exitCode()).toList());
+        assertThat(events.await(Topics.ADMIN_ENDPOINT, killed, e -> e.value() instanceof AdminEndpoint a
+                && !admin.id().equals(a.getHostId()) && a.getEpoch() > before.getEpoch(), Duration.ofSeconds(10)))
+                .as("a new admin after killing %s", admin.id()).isPresent();
+        BED.glance().restore(victim);
+        BED.glance().restore(admin);
+        Scenarios.awaitRouterCount(stack, 3, Duration.ofSeconds(60));
+    }
+
+    @Test
+    @Order(4)
     void aSeededRandomFaultScheduleFailsNoRequestBeyondTheFaultsAndKeepsTheAdminHistoryConsistent() throws Exception {
         List<String> hostIds = BED.glance().hosts().stream().map(GlanceHosts.Host::id).toList();
         List<Step> steps = FaultSchedule.generate(SEED, hostIds, BOUNDS);
@@ -190,8 +230,8 @@ class ClientChaosIT {
         }
     }
 
-    /** {@code cycles} rounds of image-create --file, image-download --file, SHA-256 comparison; every command must exit 0. */
-    private static List<String> cliCycles(String label, int cycles) throws Exception {
+    /** {@code cycles} rounds of create with --file, save/download to a file, SHA-256 comparison; every command must exit 0. */
+    private static List<String> cliCycles(ImageCli cli, String label, int cycles) throws Exception {
         List<String> ids = new ArrayList<>();
         Random random = new Random(label.hashCode());
         for (int i = 0; i < cycles; i++) {
@@ -202,7 +242,7 @@ class ClientChaosIT {
             Files.write(file, bytes);
             GlanceCli.Run created = cli.create("cli-" + label + "-" + i, file);
             assertThat(created.ok()).as("%s", created).isTrue();
-            String id = GlanceCli.field(created, "id");
+            String id = cli.createdId(created);
             GlanceCli.Run save = cli.save(id, saved);
             assertThat(save.ok()).as("%s", save).isTrue();
             assertThat(GlanceClient.sha256Hex(Files.readAllBytes(saved))).as("saved file of %s", id).isEqualTo(GlanceClient.sha256Hex(bytes));
@@ -221,14 +261,6 @@ class ClientChaosIT {
             assertThat(show.ok()).as("%s", show).isTrue();
             assertThat(GlanceCli.field(show, "status")).as("status of %s (none left in saving)", id).isEqualTo("active");
         }
-    }
-
-    /** The openstack CLI's own path (openstacksdk, version discovery) against the router, printed for the docs. */
-    private static void reportOpenstackCliAgainstTheRouter() {
-        Shell.Result result = Shell.exec(GlanceCli.COMMAND_TIMEOUT, Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
-                "openstack", "--os-auth-type", "none", "--os-endpoint", stack.router().toString(), "image", "list");
-        GlanceHosts.report("openstack --os-auth-type none --os-endpoint <router> image list -> exit %d: %s", result.exitCode(),
-                result.output().lines().limit(3).toList());
     }
 
     /** Whether a KILL or HANG hit, while the upload ran, a host that was admin at some moment of it. */
