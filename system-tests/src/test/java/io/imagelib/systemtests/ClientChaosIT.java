@@ -6,6 +6,7 @@ import io.imagelib.avro.AdminEndpoint;
 import io.imagelib.schemas.topics.Topics;
 import io.imagelib.systemtests.FaultSchedule.Action;
 import io.imagelib.systemtests.FaultSchedule.Step;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,38 +93,23 @@ class ClientChaosIT {
     @Test
     @Order(1)
     void theGlanceCliCreatesSavesAndListsWhileANonAdminHostIsKilled() throws Exception {
-        GlanceHosts.Host victim = Scenarios.nonAdmin(BED.glance(), events);
-        // The kill lands inside the first cycle (python start-up alone is ~1 s here); two more cycles follow it.
-        Thread killer = Thread.ofVirtual().start(() -> {
-            GlanceHosts.sleep(Duration.ofMillis(1500));
-            BED.glance().kill(victim);
-            GlanceHosts.report("client-in-the-loop: killed non-admin %s", victim.id());
-        });
-        List<String> ids = cliCycles(cli, "non-admin-kill", 3);
-        killer.join();
+        // Two more cycles follow the one the kill lands in.
+        Cycles cycles = cyclesWhileANonAdminIsKilled(cli, "non-admin-kill", 3);
 
-        assertCliListsActiveImages(ids);
-        BED.glance().restore(victim);
+        assertCliListsActiveImages(cycles.ids());
+        BED.glance().restore(cycles.killed());
         Scenarios.awaitRouterCount(stack, 3, Duration.ofSeconds(60));
     }
 
     @Test
     @Order(2)
     void theGlanceCliCreatesSavesAndListsRightAfterTheAdminHostIsKilled() throws Exception {
-        AdminEndpoint before = events.latest(Topics.ADMIN_ENDPOINT, Scenarios.REGION).orElseThrow();
-        GlanceHosts.Host admin = Scenarios.host(BED.glance(), before.getHostId());
-        long killed = System.nanoTime();
-        // Killed between commands: an upload already streaming into the admin when it dies cannot be saved by any
-        // proxy (the body is not held); the chaos test counts those. Nothing waits for the DOWN event here.
-        BED.glance().kill(admin);
-        GlanceHosts.report("client-in-the-loop: killed admin %s (epoch %d)", admin.id(), before.getEpoch());
+        AdminKill admin = killTheAdmin("client-in-the-loop");
         List<String> ids = cliCycles(cli, "admin-kill", 2);
 
         assertCliListsActiveImages(ids);
-        assertThat(events.await(Topics.ADMIN_ENDPOINT, killed, e -> e.value() instanceof AdminEndpoint a
-                && !admin.id().equals(a.getHostId()) && a.getEpoch() > before.getEpoch(), Duration.ofSeconds(10)))
-                .as("a new admin after killing %s", admin.id()).isPresent();
-        BED.glance().restore(admin);
+        admin.assertANewAdminFollowed();
+        BED.glance().restore(admin.host());
         Scenarios.awaitRouterCount(stack, 3, Duration.ofSeconds(60));
     }
 
@@ -135,34 +121,24 @@ class ClientChaosIT {
     @Test
     @Order(3)
     void theOpenstackCliCreatesSavesAndListsThroughTheRouterWhileHostsAreKilled() throws Exception {
-        GlanceHosts.Host victim = Scenarios.nonAdmin(BED.glance(), events);
-        Thread killer = Thread.ofVirtual().start(() -> {
-            GlanceHosts.sleep(Duration.ofMillis(1500));
-            BED.glance().kill(victim);
-            GlanceHosts.report("openstack-in-the-loop: killed non-admin %s", victim.id());
-        });
-        List<String> ids = new ArrayList<>(cliCycles(openstack, "openstack-non-admin-kill", 2));
-        killer.join();
-
-        AdminEndpoint before = events.latest(Topics.ADMIN_ENDPOINT, Scenarios.REGION).orElseThrow();
-        GlanceHosts.Host admin = Scenarios.host(BED.glance(), before.getHostId());
-        long killed = System.nanoTime();
-        BED.glance().kill(admin);
-        GlanceHosts.report("openstack-in-the-loop: killed admin %s (epoch %d)", admin.id(), before.getEpoch());
+        Cycles cycles = cyclesWhileANonAdminIsKilled(openstack, "openstack-non-admin-kill", 2);
+        AdminKill admin = killTheAdmin("openstack-in-the-loop");
+        List<String> ids = new ArrayList<>(cycles.ids());
         ids.addAll(cliCycles(openstack, "openstack-admin-kill", 1));
 
-        GlanceCli.Run list = openstack.list();
-        assertThat(list.ok()).as("%s", list).isTrue();
-        for (String id : ids) {
-            assertThat(list.output()).as("openstack image list (none left in saving)").containsPattern("(?m)^" + id + " active$");
+        // Also pointed at the region's prefix: discovery at /regions/sys, links and requests under it.
+        for (OpenstackCli client : List.of(openstack, OpenstackCli.at(URI.create(stack.router() + "/regions/" + Scenarios.REGION), work))) {
+            GlanceCli.Run list = client.list();
+            assertThat(list.ok()).as("%s", list).isTrue();
+            for (String id : ids) {
+                assertThat(list.output()).as("openstack image list (none left in saving)").containsPattern("(?m)^" + id + " active$");
+            }
         }
         GlanceHosts.report("openstack-in-the-loop: %s", openstack.runs().stream().map(r -> r.program() + " " + String.join(" ",
                 r.args().subList(0, Math.min(2, r.args().size()))) + " " + r.took().toMillis() + " ms exit " + r.exitCode()).toList());
-        assertThat(events.await(Topics.ADMIN_ENDPOINT, killed, e -> e.value() instanceof AdminEndpoint a
-                && !admin.id().equals(a.getHostId()) && a.getEpoch() > before.getEpoch(), Duration.ofSeconds(10)))
-                .as("a new admin after killing %s", admin.id()).isPresent();
-        BED.glance().restore(victim);
-        BED.glance().restore(admin);
+        admin.assertANewAdminFollowed();
+        BED.glance().restore(cycles.killed());
+        BED.glance().restore(admin.host());
         Scenarios.awaitRouterCount(stack, 3, Duration.ofSeconds(60));
     }
 
@@ -228,6 +204,43 @@ class ClientChaosIT {
                 assertThat(viaRouter.downloadSha256(stack.router(), u.imageId())).as("content of %s", u.imageId()).isEqualTo(u.sha256());
             }
         }
+    }
+
+    private record Cycles(GlanceHosts.Host killed, List<String> ids) {
+    }
+
+    /** {@link #cliCycles} with a non-admin host killed 1.5 s in: inside the first cycle (python start-up alone is ~1 s here). */
+    private static Cycles cyclesWhileANonAdminIsKilled(ImageCli cli, String label, int cycles) throws Exception {
+        GlanceHosts.Host victim = Scenarios.nonAdmin(BED.glance(), events);
+        Thread killer = Thread.ofVirtual().start(() -> {
+            GlanceHosts.sleep(Duration.ofMillis(1500));
+            BED.glance().kill(victim);
+            GlanceHosts.report("%s: killed non-admin %s", label, victim.id());
+        });
+        List<String> ids = cliCycles(cli, label, cycles);
+        killer.join();
+        return new Cycles(victim, ids);
+    }
+
+    private record AdminKill(GlanceHosts.Host host, AdminEndpoint before, long killedNanos) {
+        void assertANewAdminFollowed() {
+            assertThat(events.await(Topics.ADMIN_ENDPOINT, killedNanos, e -> e.value() instanceof AdminEndpoint a
+                    && !host.id().equals(a.getHostId()) && a.getEpoch() > before.getEpoch(), Duration.ofSeconds(10)))
+                    .as("a new admin after killing %s", host.id()).isPresent();
+        }
+    }
+
+    /**
+     * Kills the admin host between commands: an upload already streaming into the admin when it dies cannot be saved
+     * by any proxy (the body is not held); the chaos test counts those. Nothing waits for the DOWN event here.
+     */
+    private static AdminKill killTheAdmin(String label) {
+        AdminEndpoint before = events.latest(Topics.ADMIN_ENDPOINT, Scenarios.REGION).orElseThrow();
+        GlanceHosts.Host admin = Scenarios.host(BED.glance(), before.getHostId());
+        long killed = System.nanoTime();
+        BED.glance().kill(admin);
+        GlanceHosts.report("%s: killed admin %s (epoch %d)", label, admin.id(), before.getEpoch());
+        return new AdminKill(admin, before, killed);
     }
 
     /** {@code cycles} rounds of create with --file, save/download to a file, SHA-256 comparison; every command must exit 0. */
