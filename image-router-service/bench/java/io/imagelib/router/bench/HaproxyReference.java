@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class HaproxyReference implements AutoCloseable {
 
-    private static final Path BINARY = Path.of(System.getProperty("bench.haproxy", "/usr/sbin/haproxy"));
+    static final Path BINARY = Path.of(System.getProperty("bench.haproxy", "/usr/sbin/haproxy"));
     private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux, the unit of utime/stime in /proc/<pid>/stat
 
     private final Process process;
@@ -50,17 +50,16 @@ final class HaproxyReference implements AutoCloseable {
         awaitListening();
     }
 
-    /** Empty (with a note printed) when haproxy is not installed: the bench then skips the HAProxy columns. */
+    /** Empty when haproxy is not installed: the bench then skips the HAProxy columns. */
     static Optional<HaproxyReference> start(URI upstream, boolean splice) throws IOException, InterruptedException {
-        if (!Files.isExecutable(BINARY)) {
-            System.out.println("note: " + BINARY + " not found (Debian package haproxy): HAProxy columns skipped");
-            return Optional.empty();
-        }
-        return Optional.of(new HaproxyReference(upstream, splice));
+        return Files.isExecutable(BINARY) ? Optional.of(new HaproxyReference(upstream, splice)) : Optional.empty();
     }
 
     /** "2.6.12-1+deb12u4", from {@code haproxy -v}. */
     static String version() throws IOException, InterruptedException {
+        if (!Files.isExecutable(BINARY)) {
+            return "(not installed)";
+        }
         Process version = new ProcessBuilder(BINARY.toString(), "-v").redirectErrorStream(true).start();
         String first = new String(version.getInputStream().readAllBytes()).lines().findFirst().orElse("? ?");
         version.waitFor();

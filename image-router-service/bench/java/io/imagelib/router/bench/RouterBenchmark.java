@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,9 +36,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.tomcat.TomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
 
 /**
  * Router vs direct, side by side in one run against the same simulated Glance host: download throughput, metadata
@@ -55,6 +61,9 @@ class RouterBenchmark {
     private static final int NIC_ROUNDS = Integer.getInteger("bench.nicRounds", 2);
     private static final String REGION = "BENCH";
     private static final String NIC_REGION = "BENCH-NIC";
+    /** Arguments of a second router measured as column routed-B (comma separated; empty: no second router). */
+    private static final List<String> VARIANT = System.getProperty("bench.variant", "").isBlank() ? List.of()
+            : List.of(System.getProperty("bench.variant").split(","));
 
     static {
         // The router's setting, for the bench client too: both sides of the comparison use the same client buffers.
@@ -72,27 +81,24 @@ class RouterBenchmark {
         try (KafkaTestBroker kafka = new KafkaTestBroker().start();
              GlanceSimulator glance = GlanceSimulator.start(SimulatorConfig.onLoopback(data));
              PacedImageServer nic = new PacedImageServer(IMAGE_BYTES, NIC_MBIT * 1_000_000L);
-             ByteRelay relay = new ByteRelay(glance.baseUri());
-             Closer haproxies = new Closer()) {
-            Optional<HaproxyReference> spliced = haproxies.add(HaproxyReference.start(glance.baseUri(), true));
-            Optional<HaproxyReference> copying = haproxies.add(HaproxyReference.start(glance.baseUri(), false));
+             ByteRelay relay = new ByteRelay(glance.baseUri(), false);
+             ByteRelay directRelay = new ByteRelay(glance.baseUri(), true);
+             Closer extras = new Closer()) {
+            Optional<HaproxyReference> spliced = extras.add(HaproxyReference.start(glance.baseUri(), true));
+            Optional<HaproxyReference> copying = extras.add(HaproxyReference.start(glance.baseUri(), false));
             String imageId = upload(glance.baseUri());
             register(kafka.typed(), REGION, "bench-h1", glance.baseUri());
             register(kafka.typed(), NIC_REGION, "bench-nic", nic.baseUri());
-            try (ConfigurableApplicationContext router = new SpringApplication(ImageRouterApplication.class).run(
-                    "--server.port=0", "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                    "--imagelib.kafka.schema-registry-url=" + KafkaTestBroker.REGISTRY_URL,
-                    "--imagelib.router.default-region=" + REGION, "--logging.level.root=WARN")) {
+            try (ConfigurableApplicationContext router = startRouter(kafka, List.of())) {
                 LiveHosts live = router.getBean(LiveHosts.class);
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while ((live.snapshot().healthy(REGION).isEmpty() || live.snapshot().healthy(NIC_REGION).isEmpty())
-                        && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
-                int port = Integer.parseInt(router.getEnvironment().getProperty("local.server.port"));
-                URI routed = URI.create("http://127.0.0.1:" + port);
+                URI routed = routerUri(router);
                 List<Target> targets = new ArrayList<>(List.of(Target.inJvm("direct", glance.baseUri()),
-                        Target.inJvm("routed", routed), Target.inJvm("relay", relay.baseUri())));
+                        Target.inJvm("routed", routed)));
+                if (!VARIANT.isEmpty()) {
+                    targets.add(Target.inJvm("routed-B", routerUri(extras.add(Optional.of(startRouter(kafka, VARIANT))).get())));
+                }
+                targets.add(Target.inJvm("relay", relay.baseUri()));
+                targets.add(Target.inJvm("relay-direct", directRelay.baseUri()));
                 spliced.ifPresent(haproxy -> targets.add(new Target("haproxy-splice", haproxy.baseUri(), haproxy::cpuNanos)));
                 copying.ifPresent(haproxy -> targets.add(new Target("haproxy-copy", haproxy.baseUri(), haproxy::cpuNanos)));
                 report(targets, imageId);
@@ -107,6 +113,47 @@ class RouterBenchmark {
                 System.out.println("load average after run: " + os.getSystemLoadAverage());
             }
         }
+    }
+
+    /**
+     * A router on a random port, ready once it offers both bench regions. {@code variant}: extra Spring arguments, plus
+     * {@code --bench.connector.<name>=<value>} (set on Tomcat's connector, e.g. socket.rxBufSize) and
+     * {@code --bench.tomcat-protocol=<class>} (e.g. org.apache.coyote.http11.Http11Nio2Protocol), for an A/B column.
+     */
+    private static ConfigurableApplicationContext startRouter(KafkaTestBroker kafka, List<String> variant) throws InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--imagelib.kafka.schema-registry-url=" + KafkaTestBroker.REGISTRY_URL,
+                "--imagelib.router.default-region=" + REGION, "--logging.level.root=WARN"));
+        args.addAll(variant);
+        SpringApplication application = new SpringApplication(ImageRouterApplication.class);
+        application.addInitializers(context -> {
+            Environment env = context.getEnvironment();
+            context.getBeanFactory().registerSingleton("benchConnector", (TomcatConnectorCustomizer) connector ->
+                    connectorSettings(variant).forEach(connector::setProperty));
+            String protocol = env.getProperty("bench.tomcat-protocol");
+            if (protocol != null) {
+                context.getBeanFactory().registerSingleton("benchProtocol",
+                        (WebServerFactoryCustomizer<TomcatWebServerFactory>) factory -> factory.setProtocol(protocol));
+            }
+        });
+        ConfigurableApplicationContext router = application.run(args.toArray(String[]::new));
+        LiveHosts live = router.getBean(LiveHosts.class);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while ((live.snapshot().healthy(REGION).isEmpty() || live.snapshot().healthy(NIC_REGION).isEmpty())
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return router;
+    }
+
+    private static Map<String, String> connectorSettings(List<String> variant) {
+        String prefix = "--bench.connector.";
+        return variant.stream().filter(arg -> arg.startsWith(prefix) && arg.contains("="))
+                .collect(Collectors.toMap(arg -> arg.substring(prefix.length(), arg.indexOf('=')), arg -> arg.substring(arg.indexOf('=') + 1)));
+    }
+
+    private static URI routerUri(ConfigurableApplicationContext router) {
+        return URI.create("http://127.0.0.1:" + router.getEnvironment().getProperty("local.server.port"));
     }
 
     private void report(List<Target> targets, String imageId) throws Exception {
@@ -132,6 +179,12 @@ class RouterBenchmark {
         System.out.println("=== image-router benchmark (" + ROUNDS + " alternating rounds, " + STREAMS + " parallel streams, "
                 + (IMAGE_BYTES >> 20) + " MB image, " + Runtime.getRuntime().availableProcessors() + " cpus) ===");
         System.out.println("load average before the downloads: " + loadBefore);
+        if (!VARIANT.isEmpty()) {
+            System.out.println("routed-B: a second router started with " + VARIANT);
+        }
+        if (targets.stream().noneMatch(target -> target.name().startsWith("haproxy"))) {
+            System.out.println("HAProxy columns skipped: " + HaproxyReference.BINARY + " not installed (Debian package haproxy)");
+        }
         System.out.printf("%-15s %9s %6s %10s %9s %9s%n", "mode", "MB/s", "ratio", "spread", "CPU s/GB", "own s/GB");
         for (int i = 0; i < targets.size(); i++) {
             Transfer total = totals[i];
@@ -143,7 +196,7 @@ class RouterBenchmark {
                 + " CPU s/GB: whole bench JVM plus the proxy process if outside it; own s/GB: that minus direct's)");
         System.out.printf("throughput ratio routed/direct: %.2f (goal >= 0.9)%n", routedMBs / directMBs);
         System.out.printf("router's own CPU per GB (routed - direct): %.2f s/GB%n", cpuPerGbRouted - cpuPerGbDirect);
-        System.out.println("(relay: bare TCP relay, 256 KB copy loop, no HTTP; haproxy-splice: HAProxy " + HaproxyReference.version()
+        System.out.println("(relay: bare TCP relay, 256 KB byte[] copy loop on socket streams, no HTTP; relay-direct: same on channels with a direct buffer; haproxy-splice: HAProxy " + HaproxyReference.version()
                 + " HTTP mode, option splice-response + splice-auto; haproxy-copy: same without splicing)");
         System.out.printf("metadata GET direct : p50 %.3f ms  p99 %.3f ms%n", directLatency.percentile(50), directLatency.percentile(99));
         System.out.printf("metadata GET routed : p50 %.3f ms  p99 %.3f ms%n", routedLatency.percentile(50), routedLatency.percentile(99));
