@@ -9,6 +9,7 @@ import io.imagelib.deploy.local.Lifetime;
 import io.imagelib.ilctl.IlctlException;
 import io.imagelib.ilctl.http.RoleRequest;
 import io.imagelib.ilctl.http.ServiceClient;
+import io.imagelib.ilctl.http.ServiceRefusedException;
 import io.imagelib.ilctl.output.EndpointTable;
 import io.imagelib.ilctl.output.JsonRows;
 import io.imagelib.ilctl.output.OutputFormat;
@@ -44,6 +45,8 @@ public final class LocalStack {
     public static final String STORAGE_ID = "imagelib-local-share";
     private static final Duration SERVICE_READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration ADMIN_TIMEOUT = Duration.ofMinutes(2);
+    /** A fresh stack on a busy machine can answer 503 (Kafka or the registry not taking writes yet). */
+    private static final int ROLE_ATTEMPTS = 20;
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final Project project;
@@ -221,10 +224,26 @@ public final class LocalStack {
         for (GlanceHost host : config.glanceHosts()) {
             RoleRequest request = new RoleRequest(host.url(), host.url(),
                     new RoleRequest.Storage("NFS", layout.glanceData().toString(), STORAGE_ID, null));
-            roles.put(RoleRequest.path(config.region(), host.name()), request);
+            putRole(roles, RoleRequest.path(config.region(), host.name()), request);
             say("  %-22s image-library role in %s (probe on), shared store %s", host.name(), config.region(), layout.glanceData());
         }
         return null;
+    }
+
+    /** Role-service's 503 says "retry the same request: repeating it is safe" (the PUT is idempotent): do so. */
+    private void putRole(ServiceClient roles, String path, RoleRequest request) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                roles.put(path, request);
+                return;
+            } catch (ServiceRefusedException e) {
+                if (e.status() != 503 || attempt == ROLE_ATTEMPTS) {
+                    throw e;
+                }
+                say("  role-service answered 503 (attempt %d of %d), retrying", attempt, ROLE_ATTEMPTS);
+                Readiness.pause();
+            }
+        }
     }
 
     private Void awaitAdmin(StackConfig config, String token) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,9 @@ public final class KafkaRoleLog implements RoleLog {
         try {
             sent = kafka.send(Topics.HOST_ROLES_NAME, hostId, value)
                     .get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS).getRecordMetadata();
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            // KafkaException: thrown by send() itself, e.g. the value could not be encoded because the schema
+            // registry did not answer; the record never left, so this is the same retryable outage, not a bug.
             log.warn("Could not publish the role of host {}: {}", hostId, e.toString());
             throw unavailable(hostId, e);
         } catch (InterruptedException e) {
