@@ -24,6 +24,9 @@ final class GlanceApiHandler implements HttpHandler {
     private static final String JSON_PATCH = "application/openstack-images-v2.1-json-patch";
     private static final int DEFAULT_LIST_LIMIT = 25;
     private static final int COPY_BUFFER = 64 * 1024;
+    /** The versions Glance 25 (Zed) lists without an image cache or multiple stores, newest (CURRENT) first. */
+    private static final List<String> VERSIONS = List.of("v2.15", "v2.9", "v2.7", "v2.6", "v2.5", "v2.4", "v2.3",
+            "v2.2", "v2.1", "v2.0");
 
     private final JsonMapper json = JsonMapper.builder().build();
     private final ImageStore store;
@@ -64,6 +67,11 @@ final class GlanceApiHandler implements HttpHandler {
     }
 
     private void route(HttpExchange exchange, String method, List<String> path) throws IOException {
+        if (path.isEmpty() || path.equals(List.of("versions"))) {
+            log.record("versions", exchange.getRequestHeaders());
+            versions(exchange, !path.isEmpty());
+            return;
+        }
         if (path.size() < 2 || !path.get(0).equals("v2") || !path.get(1).equals("images")) {
             throw new ApiError(404, "Not found: " + exchange.getRequestURI().getRawPath());
         }
@@ -106,6 +114,25 @@ final class GlanceApiHandler implements HttpHandler {
             case "import" -> importImage(exchange, id);
             default -> throw new IllegalStateException(operation);
         }
+    }
+
+    /**
+     * Glance's version document: {@code GET /} answers 300 Multiple Choices, {@code GET /versions} 200. Like Glance
+     * (no {@code public_endpoint} set) the links name the host as the request's Host header addressed it.
+     */
+    private void versions(HttpExchange exchange, boolean explicit) throws IOException {
+        String host = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Host"))
+                .orElse(config.bindAddress() + ":" + exchange.getLocalAddress().getPort());
+        String self = "http://" + host + "/v2/";
+        List<Version> versions = VERSIONS.stream().map(id -> new Version(id,
+                id.equals(VERSIONS.getFirst()) ? "CURRENT" : "SUPPORTED", List.of(new Link("self", self)))).toList();
+        sendJson(exchange, explicit ? 200 : 300, Map.of("versions", versions));
+    }
+
+    private record Version(String id, String status, List<Link> links) {
+    }
+
+    private record Link(String rel, String href) {
     }
 
     private void healthcheck(HttpExchange exchange) throws IOException {

@@ -62,6 +62,19 @@ class GlanceSimulatorTest {
     }
 
     @Test
+    void theVersionDocumentListsV2WithSelfLinksToTheHostAsAddressed() throws Exception {
+        HttpResponse<String> root = send(hostA, "GET", "/");
+        assertThat(root.statusCode()).as("Glance answers / with Multiple Choices").isEqualTo(300);
+        assertThat(root.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(root.body()).contains("{\"id\":\"v2.15\"", "\"status\":\"CURRENT\"", "\"id\":\"v2.0\"",
+                "\"href\":\"" + hostA.baseUri() + "/v2/\"");
+        HttpResponse<String> explicit = send(hostA, "GET", "/versions");
+        assertThat(explicit.statusCode()).isEqualTo(200);
+        assertThat(explicit.body()).isEqualTo(root.body());
+        assertThat(hostA.requests().count("versions")).isEqualTo(2);
+    }
+
+    @Test
     void anImageCreatedOnOneHostIsSeenOnTheOtherAndItsIdCannotBeTakenTwice() throws Exception {
         String id = UUID.randomUUID().toString();
         HttpResponse<String> created = createImage(hostA, id);

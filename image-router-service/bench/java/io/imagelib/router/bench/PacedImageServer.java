@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +32,8 @@ final class PacedImageServer extends LoopbackServer {
     }
 
     @Override
-    void serve(Socket socket) throws IOException {
-        try (socket) {
+    void serve(SocketChannel channel) throws IOException {
+        try (Socket socket = channel.socket()) {
             skipRequestHead(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + size

@@ -15,6 +15,7 @@ import io.imagelib.router.domain.LiveHosts;
 import io.imagelib.schemas.topics.Topics;
 import io.imagelib.testing.KafkaTestBroker;
 import io.imagelib.testing.TypedKafka;
+import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -27,14 +28,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.tomcat.TomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
 
 /**
  * Router vs direct, side by side in one run against the same simulated Glance host: download throughput, metadata
@@ -52,6 +61,9 @@ class RouterBenchmark {
     private static final int NIC_ROUNDS = Integer.getInteger("bench.nicRounds", 2);
     private static final String REGION = "BENCH";
     private static final String NIC_REGION = "BENCH-NIC";
+    /** Arguments of a second router measured as column routed-B (comma separated; empty: no second router). */
+    private static final List<String> VARIANT = System.getProperty("bench.variant", "").isBlank() ? List.of()
+            : List.of(System.getProperty("bench.variant").split(","));
 
     static {
         // The router's setting, for the bench client too: both sides of the comparison use the same client buffers.
@@ -69,23 +81,27 @@ class RouterBenchmark {
         try (KafkaTestBroker kafka = new KafkaTestBroker().start();
              GlanceSimulator glance = GlanceSimulator.start(SimulatorConfig.onLoopback(data));
              PacedImageServer nic = new PacedImageServer(IMAGE_BYTES, NIC_MBIT * 1_000_000L);
-             ByteRelay relay = new ByteRelay(glance.baseUri())) {
+             ByteRelay relay = new ByteRelay(glance.baseUri(), false);
+             ByteRelay directRelay = new ByteRelay(glance.baseUri(), true);
+             Closer extras = new Closer()) {
+            Optional<HaproxyReference> spliced = extras.add(HaproxyReference.start(glance.baseUri(), true));
+            Optional<HaproxyReference> copying = extras.add(HaproxyReference.start(glance.baseUri(), false));
             String imageId = upload(glance.baseUri());
             register(kafka.typed(), REGION, "bench-h1", glance.baseUri());
             register(kafka.typed(), NIC_REGION, "bench-nic", nic.baseUri());
-            try (ConfigurableApplicationContext router = new SpringApplication(ImageRouterApplication.class).run(
-                    "--server.port=0", "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                    "--imagelib.kafka.schema-registry-url=" + KafkaTestBroker.REGISTRY_URL,
-                    "--imagelib.router.default-region=" + REGION, "--logging.level.root=WARN")) {
+            try (ConfigurableApplicationContext router = startRouter(kafka, List.of())) {
                 LiveHosts live = router.getBean(LiveHosts.class);
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while ((live.snapshot().healthy(REGION).isEmpty() || live.snapshot().healthy(NIC_REGION).isEmpty())
-                        && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
+                URI routed = routerUri(router);
+                List<Target> targets = new ArrayList<>(List.of(Target.inJvm("direct", glance.baseUri()),
+                        Target.inJvm("routed", routed)));
+                if (!VARIANT.isEmpty()) {
+                    targets.add(Target.inJvm("routed-B", routerUri(extras.add(Optional.of(startRouter(kafka, VARIANT))).get())));
                 }
-                int port = Integer.parseInt(router.getEnvironment().getProperty("local.server.port"));
-                URI routed = URI.create("http://127.0.0.1:" + port);
-                report(glance.baseUri(), routed, relay.baseUri(), imageId);
+                targets.add(Target.inJvm("relay", relay.baseUri()));
+                targets.add(Target.inJvm("relay-direct", directRelay.baseUri()));
+                spliced.ifPresent(haproxy -> targets.add(new Target("haproxy-splice", haproxy.baseUri(), haproxy::cpuNanos)));
+                copying.ifPresent(haproxy -> targets.add(new Target("haproxy-copy", haproxy.baseUri(), haproxy::cpuNanos)));
+                report(targets, imageId);
                 if (NIC_ROUNDS > 0) {
                     reportNicLike(nic.baseUri(), routed, imageId);
                 }
@@ -99,11 +115,54 @@ class RouterBenchmark {
         }
     }
 
-    private void report(URI direct, URI routed, URI relayed, String imageId) throws Exception {
-        Transfer[] totals = alternate(REGION, imageId, ROUNDS, direct, routed, relayed);
+    /**
+     * A router on a random port, ready once it offers both bench regions. {@code variant}: extra Spring arguments, plus
+     * {@code --bench.connector.<name>=<value>} (set on Tomcat's connector, e.g. socket.rxBufSize) and
+     * {@code --bench.tomcat-protocol=<class>} (e.g. org.apache.coyote.http11.Http11Nio2Protocol), for an A/B column.
+     */
+    private static ConfigurableApplicationContext startRouter(KafkaTestBroker kafka, List<String> variant) throws InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--imagelib.kafka.schema-registry-url=" + KafkaTestBroker.REGISTRY_URL,
+                "--imagelib.router.default-region=" + REGION, "--logging.level.root=WARN"));
+        args.addAll(variant);
+        SpringApplication application = new SpringApplication(ImageRouterApplication.class);
+        application.addInitializers(context -> {
+            Environment env = context.getEnvironment();
+            context.getBeanFactory().registerSingleton("benchConnector", (TomcatConnectorCustomizer) connector ->
+                    connectorSettings(variant).forEach(connector::setProperty));
+            String protocol = env.getProperty("bench.tomcat-protocol");
+            if (protocol != null) {
+                context.getBeanFactory().registerSingleton("benchProtocol",
+                        (WebServerFactoryCustomizer<TomcatWebServerFactory>) factory -> factory.setProtocol(protocol));
+            }
+        });
+        ConfigurableApplicationContext router = application.run(args.toArray(String[]::new));
+        LiveHosts live = router.getBean(LiveHosts.class);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while ((live.snapshot().healthy(REGION).isEmpty() || live.snapshot().healthy(NIC_REGION).isEmpty())
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return router;
+    }
+
+    private static Map<String, String> connectorSettings(List<String> variant) {
+        String prefix = "--bench.connector.";
+        return variant.stream().filter(arg -> arg.startsWith(prefix) && arg.contains("="))
+                .collect(Collectors.toMap(arg -> arg.substring(prefix.length(), arg.indexOf('=')), arg -> arg.substring(arg.indexOf('=') + 1)));
+    }
+
+    private static URI routerUri(ConfigurableApplicationContext router) {
+        return URI.create("http://127.0.0.1:" + router.getEnvironment().getProperty("local.server.port"));
+    }
+
+    private void report(List<Target> targets, String imageId) throws Exception {
+        double loadBefore = os.getSystemLoadAverage();
+        Transfer[] totals = alternate(REGION, imageId, ROUNDS, targets);
+        URI direct = targets.get(0).uri();
+        URI routed = targets.get(1).uri();
         Transfer directTotal = totals[0];
         Transfer routedTotal = totals[1];
-        Transfer relayedTotal = totals[2];
         double directMBs = directTotal.mbPerSecond();
         double routedMBs = routedTotal.mbPerSecond();
         double cpuPerGbDirect = directTotal.cpuSecondsPerGb();
@@ -119,12 +178,26 @@ class RouterBenchmark {
         }
         System.out.println("=== image-router benchmark (" + ROUNDS + " alternating rounds, " + STREAMS + " parallel streams, "
                 + (IMAGE_BYTES >> 20) + " MB image, " + Runtime.getRuntime().availableProcessors() + " cpus) ===");
-        System.out.printf("download direct : %8.1f MB/s   whole-JVM CPU %.2f s/GB%n", directMBs, cpuPerGbDirect);
-        System.out.printf("download routed : %8.1f MB/s   whole-JVM CPU %.2f s/GB%n", routedMBs, cpuPerGbRouted);
+        System.out.println("load average before the downloads: " + loadBefore);
+        if (!VARIANT.isEmpty()) {
+            System.out.println("routed-B: a second router started with " + VARIANT);
+        }
+        if (targets.stream().noneMatch(target -> target.name().startsWith("haproxy"))) {
+            System.out.println("HAProxy columns skipped: " + HaproxyReference.BINARY + " not installed (Debian package haproxy)");
+        }
+        System.out.printf("%-15s %9s %6s %10s %9s %9s%n", "mode", "MB/s", "ratio", "spread", "CPU s/GB", "own s/GB");
+        for (int i = 0; i < targets.size(); i++) {
+            Transfer total = totals[i];
+            System.out.printf("%-15s %9.1f %6.2f %10s %9.2f %9.2f%n", targets.get(i).name(), total.mbPerSecond(),
+                    total.mbPerSecond() / directMBs, i == 0 ? "" : spread(perRound.get(i), perRound.get(0)),
+                    total.cpuSecondsPerGb(), total.cpuSecondsPerGb() - cpuPerGbDirect);
+        }
+        System.out.println("(MB/s and ratio to direct over all rounds; spread: lowest-highest ratio of one round's pair;"
+                + " CPU s/GB: whole bench JVM plus the proxy process if outside it; own s/GB: that minus direct's)");
         System.out.printf("throughput ratio routed/direct: %.2f (goal >= 0.9)%n", routedMBs / directMBs);
         System.out.printf("router's own CPU per GB (routed - direct): %.2f s/GB%n", cpuPerGbRouted - cpuPerGbDirect);
-        System.out.printf("floor, bare TCP relay (256 KB copy loop, no HTTP): %.1f MB/s, ratio %.2f, own CPU %.2f s/GB%n",
-                relayedTotal.mbPerSecond(), relayedTotal.mbPerSecond() / directMBs, relayedTotal.cpuSecondsPerGb() - cpuPerGbDirect);
+        System.out.println("(relay: bare TCP relay, 256 KB byte[] copy loop on socket streams, no HTTP; relay-direct: same on channels with a direct buffer; haproxy-splice: HAProxy " + HaproxyReference.version()
+                + " HTTP mode, option splice-response + splice-auto; haproxy-copy: same without splicing)");
         System.out.printf("metadata GET direct : p50 %.3f ms  p99 %.3f ms%n", directLatency.percentile(50), directLatency.percentile(99));
         System.out.printf("metadata GET routed : p50 %.3f ms  p99 %.3f ms%n", routedLatency.percentile(50), routedLatency.percentile(99));
         System.out.printf("metadata GET p99 overhead: %.3f ms (goal <= 2 ms); p50 overhead %.3f ms%n",
@@ -132,19 +205,38 @@ class RouterBenchmark {
         System.out.println("load average during run: " + os.getSystemLoadAverage());
     }
 
+    /** Per target, the transfer of every round (filled by {@link #alternate}); for the spread of the ratios. */
+    private final List<List<Transfer>> perRound = new ArrayList<>();
+
     /** One warm-up download from each target, then {@code rounds} rounds taking them in turn: totals per target. */
-    private Transfer[] alternate(String region, String imageId, int rounds, URI... targets) throws Exception {
-        Transfer[] totals = new Transfer[targets.length];
-        for (int i = 0; i < targets.length; i++) {
-            download(targets[i], region, imageId, 1);
+    private Transfer[] alternate(String region, String imageId, int rounds, List<Target> targets) throws Exception {
+        Transfer[] totals = new Transfer[targets.size()];
+        perRound.clear();
+        for (int i = 0; i < targets.size(); i++) {
+            download(targets.get(i), region, imageId, 1);
             totals[i] = new Transfer(0, 0, 0);
+            perRound.add(new ArrayList<>());
         }
         for (int round = 0; round < rounds; round++) {
-            for (int i = 0; i < targets.length; i++) {
-                totals[i] = totals[i].plus(download(targets[i], region, imageId, STREAMS));
+            for (int i = 0; i < targets.size(); i++) {
+                Transfer transfer = download(targets.get(i), region, imageId, STREAMS);
+                perRound.get(i).add(transfer);
+                totals[i] = totals[i].plus(transfer);
             }
         }
         return totals;
+    }
+
+    /** Lowest-highest throughput ratio of one mode to direct, taking each round's pair (they ran back to back). */
+    private static String spread(List<Transfer> mode, List<Transfer> direct) {
+        double low = Double.MAX_VALUE;
+        double high = 0;
+        for (int round = 0; round < mode.size(); round++) {
+            double ratio = mode.get(round).mbPerSecond() / direct.get(round).mbPerSecond();
+            low = Math.min(low, ratio);
+            high = Math.max(high, ratio);
+        }
+        return String.format("%.2f-%.2f", low, high);
     }
 
     /**
@@ -152,7 +244,7 @@ class RouterBenchmark {
      * its streams, so the wire bounds the download as on real hosts and the CPU per GB is measured uncontended.
      */
     private void reportNicLike(URI paced, URI routed, String imageId) throws Exception {
-        Transfer[] totals = alternate(NIC_REGION, imageId, NIC_ROUNDS, paced, routed);
+        Transfer[] totals = alternate(NIC_REGION, imageId, NIC_ROUNDS, List.of(Target.inJvm("paced", paced), Target.inJvm("routed", routed)));
         System.out.println("=== NIC-like case: upstream paced at " + NIC_MBIT + " Mbit/s shared by " + STREAMS
                 + " streams (" + NIC_ROUNDS + " alternating rounds; not the goal's figure) ===");
         System.out.printf("paced direct : %8.1f MB/s   whole-JVM CPU %.2f s/GB%n", totals[0].mbPerSecond(), totals[0].cpuSecondsPerGb());
@@ -163,8 +255,9 @@ class RouterBenchmark {
     }
 
     /** Same image fetched by {@code streams} clients at once; bytes are counted and dropped. */
-    private Transfer download(URI base, String region, String imageId, int streams) throws Exception {
-        long cpuBefore = os.getProcessCpuTime();
+    private Transfer download(Target target, String region, String imageId, int streams) throws Exception {
+        URI base = target.uri();
+        long cpuBefore = os.getProcessCpuTime() + target.outsideCpuNanos().getAsLong();
         long started = System.nanoTime();
         List<Future<Long>> fetches = new ArrayList<>();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -190,7 +283,8 @@ class RouterBenchmark {
         for (Future<Long> fetch : fetches) {
             bytes += fetch.get();
         }
-        return new Transfer(bytes, System.nanoTime() - started, os.getProcessCpuTime() - cpuBefore);
+        long nanos = System.nanoTime() - started;
+        return new Transfer(bytes, nanos, os.getProcessCpuTime() + target.outsideCpuNanos().getAsLong() - cpuBefore);
     }
 
     private Latency metadata(URI base, String imageId, int count) throws Exception {
@@ -246,6 +340,30 @@ class RouterBenchmark {
                 .setStatus(HealthStatus.UP).setSince(now).setObservedAt(now).build());
         kafka.produce(Topics.ADMIN_ENDPOINT, region, AdminEndpoint.newBuilder().setRegion(region).setHostId(hostId)
                 .setUrl(glance.toString()).setEpoch(1).setReason(AdminChangeReason.LAST_ASSIGNED).setChangedAt(now).build());
+    }
+
+    /** A download target; {@code outsideCpuNanos} counts the CPU of a proxy process outside the bench JVM. */
+    private record Target(String name, URI uri, LongSupplier outsideCpuNanos) {
+        static Target inJvm(String name, URI uri) {
+            return new Target(name, uri, () -> 0);
+        }
+    }
+
+    /** Closes what was added, last first (the HAProxy processes, when installed). */
+    private static final class Closer implements AutoCloseable {
+        private final List<AutoCloseable> resources = new ArrayList<>();
+
+        <T extends AutoCloseable> Optional<T> add(Optional<T> resource) {
+            resource.ifPresent(resources::add);
+            return resource;
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (AutoCloseable resource : resources.reversed()) {
+                resource.close();
+            }
+        }
     }
 
     private record Transfer(long bytes, long nanos, long cpuNanos) {

@@ -87,6 +87,7 @@ class ImageRouterIT {
         registry.add("imagelib.router.download-idle-timeout", () -> "2s");
         registry.add("imagelib.router.read-response-timeout", () -> "2s");
         registry.add("imagelib.router.default-region", () -> "R1");
+        registry.add("imagelib.router.versions.cache", () -> "0s");
     }
 
     @LocalServerPort
@@ -388,6 +389,52 @@ class ImageRouterIT {
         assertThat(rawGet("/v2/images", "127.0.0.1", "NO-SUCH-REGION")).startsWith("HTTP/1.1 503");
     }
 
+    /** What the openstack CLI asks first (keystoneauth's version discovery); the cache is off in this IT. */
+    @Test
+    void versionDiscoveryIsAnsweredByAHostWithEveryLinkPointingBackToTheRouter() throws Exception {
+        Cluster cluster = cluster();
+        String router = "http://127.0.0.1:" + port;
+        HttpResponse<String> root = send(cluster, "GET", "/");
+        assertThat(root.statusCode()).as("like Glance: Multiple Choices").isEqualTo(300);
+        assertThat(root.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        JsonNode document = JSON.readTree(root.body());
+        assertThat(document.path("versions").size()).isEqualTo(10);
+        assertThat(document.path("versions").get(0).path("id").asString()).isEqualTo("v2.15");
+        assertThat(hrefs(document)).hasSize(10).allMatch((router + "/v2/")::equals);
+        assertThat(send(cluster, "GET", "/versions").statusCode()).isEqualTo(200);
+
+        String prefixed = router + "/regions/" + cluster.region;
+        HttpResponse<String> regional = http.send(HttpRequest.newBuilder(URI.create(prefixed + "/")).build(), BodyHandlers.ofString());
+        assertThat(regional.statusCode()).isEqualTo(300);
+        String v2 = hrefs(JSON.readTree(regional.body())).getFirst();
+        assertThat(v2).isEqualTo(prefixed + "/v2/");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(v2 + "images")).header("X-Identity-Status", "Confirmed").build(),
+                BodyHandlers.ofString()).statusCode()).as("the client follows its link back through the router").isEqualTo(200);
+
+        String forged = rawExchange("GET", "/", "169.254.169.254", cluster.region);
+        assertThat(forged).startsWith("HTTP/1.1 300").contains("\"href\":\"" + router + "/v2/\"").doesNotContain("169.254.169.254");
+        assertThat(cluster.hosts).as("round robin over the UP hosts").allMatch(host -> host.requests().count("versions") > 0);
+        assertThat(rawExchange("POST", "/", "127.0.0.1", cluster.region)).startsWith("HTTP/1.1 405");
+
+        cluster.host(0).kill();
+        cluster.host(1).kill();
+        for (int i = 0; i < 3; i++) {
+            assertThat(send(cluster, "GET", "/").statusCode()).as("the next host answers").isEqualTo(300);
+        }
+        cluster.host(2).kill();
+        HttpResponse<String> stale = send(cluster, "GET", "/");
+        assertThat(stale.statusCode()).as("the last document fetched, when no host answers").isEqualTo(300);
+        assertThat(hrefs(JSON.readTree(stale.body()))).allMatch((router + "/v2/")::equals);
+        assertThat(meters.counter("imagelib.router.versions", "region", cluster.region, "outcome", "stale").count()).isEqualTo(1);
+        assertThat(rawExchange("GET", "/", "127.0.0.1", "NO-SUCH-REGION")).startsWith("HTTP/1.1 503").contains("no-healthy-host");
+    }
+
+    private static List<String> hrefs(JsonNode document) {
+        List<String> hrefs = new ArrayList<>();
+        document.path("versions").forEach(v -> v.path("links").forEach(link -> hrefs.add(link.path("href").asString())));
+        return hrefs;
+    }
+
     // ---- the cluster: three simulated hosts on one directory, registered UP in a region of their own ----
 
     private record Cluster(String region, List<GlanceSimulator> hosts) {
@@ -522,6 +569,15 @@ class ImageRouterIT {
     private double cut(Cluster cluster, int host) {
         return meters.find("imagelib.router.inflight.cut").tag("host", cluster.hostId(host)).counters().stream()
                 .mapToDouble(c -> c.count()).sum();
+    }
+
+    /** The whole answer (status line, headers, body) of one raw request. */
+    private String rawExchange(String method, String target, String hostHeader, String region) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write((method + " " + target + " HTTP/1.1\r\nHost: " + hostHeader + "\r\nX-Imagelib-Region: " + region
+                    + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private String rawGet(String target, String hostHeader, String region) throws Exception {

@@ -5,6 +5,7 @@ import io.imagelib.schemas.serde.ConfluentAvroDeserializer;
 import io.imagelib.schemas.topics.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,14 +45,16 @@ public final class EventLog implements AutoCloseable {
     }
 
     public static EventLog follow(String bootstrapServers, String registryUrl, List<TopicSpec<String, ?>> topics) {
-        var consumer = new KafkaConsumer<String, SpecificRecord>(Map.of(
+        Map<String, Object> config = new HashMap<>(KafkaReplicas.CLIENT_FAILOVER);
+        config.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 // What subscribers see: the election's records exist once its transaction commits; an aborted
                 // one (endpoint-service killed mid-transaction) must not count as a published admin.
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10));
+        var consumer = new KafkaConsumer<String, SpecificRecord>(config,
                 new StringDeserializer(), new ConfluentAvroDeserializer<>(SchemaRegistries.forUrl(registryUrl), null));
         List<TopicPartition> partitions = new ArrayList<>();
         for (TopicSpec<String, ?> topic : topics) {

@@ -6,12 +6,15 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.utils.Utils;
@@ -21,9 +24,57 @@ public final class KafkaReplicas implements AutoCloseable {
 
     private final Admin admin;
 
+    /**
+     * The services' client settings for a broker failover (spring.kafka.properties in their application.yml): the
+     * test's own clients use them too, so what a test measures is not its own backoff.
+     */
+    static final Map<String, Object> CLIENT_FAILOVER = Map.of(
+            CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG, 50,
+            CommonClientConfigs.RETRY_BACKOFF_MAX_MS_CONFIG, 250,
+            CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 250,
+            CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 1000,
+            CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 5000);
+
     public KafkaReplicas(String bootstrapServers) {
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> config = new HashMap<>(CLIENT_FAILOVER);
+        config.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000));
+        this.admin = Admin.create(config);
+    }
+
+    /** The node leading the KRaft controller quorum (the active controller). */
+    public int quorumLeader() {
+        try {
+            return admin.describeMetadataQuorum().quorumInfo().get().leaderId();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot describe the metadata quorum", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
+    }
+
+    /**
+     * Polls (every 20 ms) until the partition a key goes to has a leader other than {@code brokerId}; returns the
+     * System.nanoTime it was first seen, empty after {@code timeout}. A describe that fails (the dead broker was asked)
+     * counts as "not yet".
+     */
+    public OptionalLong awaitLeaderOtherThan(String topic, String key, int brokerId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                TopicDescription description = describe(List.of(topic)).get(topic);
+                int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % description.partitions().size();
+                Node leader = description.partitions().get(partition).leader();
+                if (leader != null && !leader.isEmpty() && leader.id() != brokerId) {
+                    return OptionalLong.of(System.nanoTime());
+                }
+            } catch (IllegalStateException notYet) {
+                // the request went to the dead broker or timed out; ask again
+            }
+            GlanceHosts.sleep(Duration.ofMillis(20));
+        }
+        return OptionalLong.empty();
     }
 
     /** The broker leading the partition a String key goes to (the producer's default murmur2 partitioning). */

@@ -72,8 +72,13 @@ class BadInputTourIT {
         assumeTrue(missing.isEmpty(), () -> "Service jars not built: " + missing);
         stack = ServiceStack.start(PROJECT_ROOT, Path.of("target/system/bad-input-tour").toAbsolutePath());
         glanceHost = server(exchange -> {
-            byte[] body = exchange.getRequestURI().getPath().startsWith("/v2/")
-                    ? "{\"images\":[]}".getBytes(StandardCharsets.UTF_8) : "OK".getBytes(StandardCharsets.UTF_8);
+            String path = exchange.getRequestURI().getPath();
+            // Like Glance: the version document's links name the host as the Host header addressed it.
+            String answer = path.startsWith("/v2/") ? "{\"images\":[]}" : path.equals("/versions")
+                    ? "{\"versions\":[{\"id\":\"v2.15\",\"status\":\"CURRENT\",\"links\":[{\"rel\":\"self\",\"href\":\"http://"
+                            + exchange.getRequestHeaders().getFirst("Host") + "/v2/\"}]}]}"
+                    : "OK";
+            byte[] body = answer.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
@@ -199,6 +204,17 @@ class BadInputTourIT {
             assertThat(response.status()).as("%s: answered by the registered host, body %s", forged.getKey(), response.body())
                     .isEqualTo(200);
             assertThat(response.body()).isEqualTo("{\"images\":[]}");
+        }
+        // Version discovery: the links a client follows next must name the router, whatever Host it was sent.
+        for (var forged : Map.of(
+                "version document (GET /), Host header naming another address", "Host: " + internalAuthority() + "\r\n",
+                "version document (GET /), X-Forwarded-Host/-Proto naming another address", "X-Forwarded-Host: "
+                        + internalAuthority() + "\r\nX-Forwarded-Proto: https\r\n").entrySet()) {
+            RawHttp.Response response = send("image-router-service", "GET", "/", forged.getValue(), (byte[]) null);
+            report("image-router-service", forged.getKey(), response);
+            assertThat(response.status()).as("%s: %s", forged.getKey(), response.body()).isEqualTo(300);
+            assertThat(response.body()).as(forged.getKey()).contains("\"href\":\"" + stack.url("image-router-service") + "/v2/\"")
+                    .doesNotContain(internalAuthority()).doesNotContain(glanceUrl()).doesNotContain("https:");
         }
         assertThat(internalRequests).as("requests that reached the unregistered address").hasValue(0);
     }

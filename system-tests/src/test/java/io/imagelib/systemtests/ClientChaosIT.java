@@ -6,6 +6,7 @@ import io.imagelib.avro.AdminEndpoint;
 import io.imagelib.schemas.topics.Topics;
 import io.imagelib.systemtests.FaultSchedule.Action;
 import io.imagelib.systemtests.FaultSchedule.Step;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +50,7 @@ class ClientChaosIT {
     static EventLog events;
     static GlanceClient viaRouter;
     static GlanceCli cli;
+    static OpenstackCli openstack;
     static Path work;
     static String imageId;
     static String sha256;
@@ -61,6 +63,7 @@ class ClientChaosIT {
                 List.of(Topics.HOST_HEALTH, Topics.ADMIN_ENDPOINT, Topics.HOST_ROLES));
         viaRouter = Scenarios.routerClient();
         cli = GlanceCli.at(stack.router(), work);
+        openstack = OpenstackCli.at(stack.router(), work);
         Path shared = BED.glance().dataDir();
         Files.writeString(shared.resolve(".imagelib-storage-id"), "ilsys-shared\n");
         for (GlanceHosts.Host host : BED.glance().hosts()) {
@@ -90,44 +93,57 @@ class ClientChaosIT {
     @Test
     @Order(1)
     void theGlanceCliCreatesSavesAndListsWhileANonAdminHostIsKilled() throws Exception {
-        reportOpenstackCliAgainstTheRouter();
-        GlanceHosts.Host victim = Scenarios.nonAdmin(BED.glance(), events);
-        // The kill lands inside the first cycle (python start-up alone is ~1 s here); two more cycles follow it.
-        Thread killer = Thread.ofVirtual().start(() -> {
-            GlanceHosts.sleep(Duration.ofMillis(1500));
-            BED.glance().kill(victim);
-            GlanceHosts.report("client-in-the-loop: killed non-admin %s", victim.id());
-        });
-        List<String> ids = cliCycles("non-admin-kill", 3);
-        killer.join();
+        // Two more cycles follow the one the kill lands in.
+        Cycles cycles = cyclesWhileANonAdminIsKilled(cli, "non-admin-kill", 3);
 
-        assertCliListsActiveImages(ids);
-        BED.glance().restore(victim);
+        assertCliListsActiveImages(cycles.ids());
+        BED.glance().restore(cycles.killed());
         Scenarios.awaitRouterCount(stack, 3, Duration.ofSeconds(60));
     }
 
     @Test
     @Order(2)
     void theGlanceCliCreatesSavesAndListsRightAfterTheAdminHostIsKilled() throws Exception {
-        AdminEndpoint before = events.latest(Topics.ADMIN_ENDPOINT, Scenarios.REGION).orElseThrow();
-        GlanceHosts.Host admin = Scenarios.host(BED.glance(), before.getHostId());
-        long killed = System.nanoTime();
-        // Killed between commands: an upload already streaming into the admin when it dies cannot be saved by any
-        // proxy (the body is not held); the chaos test counts those. Nothing waits for the DOWN event here.
-        BED.glance().kill(admin);
-        GlanceHosts.report("client-in-the-loop: killed admin %s (epoch %d)", admin.id(), before.getEpoch());
-        List<String> ids = cliCycles("admin-kill", 2);
+        AdminKill admin = killTheAdmin("client-in-the-loop");
+        List<String> ids = cliCycles(cli, "admin-kill", 2);
 
         assertCliListsActiveImages(ids);
-        assertThat(events.await(Topics.ADMIN_ENDPOINT, killed, e -> e.value() instanceof AdminEndpoint a
-                && !admin.id().equals(a.getHostId()) && a.getEpoch() > before.getEpoch(), Duration.ofSeconds(10)))
-                .as("a new admin after killing %s", admin.id()).isPresent();
-        BED.glance().restore(admin);
+        admin.assertANewAdminFollowed();
+        BED.glance().restore(admin.host());
+        Scenarios.awaitRouterCount(stack, 3, Duration.ofSeconds(60));
+    }
+
+    /**
+     * The {@code openstack} CLI itself (openstacksdk: version discovery {@code GET /} first, then the v2 link found
+     * there), through the router: a non-admin host killed inside the first cycle, then the admin killed between
+     * commands, so the last cycle and the list run on the one host left.
+     */
+    @Test
+    @Order(3)
+    void theOpenstackCliCreatesSavesAndListsThroughTheRouterWhileHostsAreKilled() throws Exception {
+        Cycles cycles = cyclesWhileANonAdminIsKilled(openstack, "openstack-non-admin-kill", 2);
+        AdminKill admin = killTheAdmin("openstack-in-the-loop");
+        List<String> ids = new ArrayList<>(cycles.ids());
+        ids.addAll(cliCycles(openstack, "openstack-admin-kill", 1));
+
+        // Also pointed at the region's prefix: discovery at /regions/sys, links and requests under it.
+        for (OpenstackCli client : List.of(openstack, OpenstackCli.at(URI.create(stack.router() + "/regions/" + Scenarios.REGION), work))) {
+            GlanceCli.Run list = client.list();
+            assertThat(list.ok()).as("%s", list).isTrue();
+            for (String id : ids) {
+                assertThat(list.output()).as("openstack image list (none left in saving)").containsPattern("(?m)^" + id + " active$");
+            }
+        }
+        GlanceHosts.report("openstack-in-the-loop: %s", openstack.runs().stream().map(r -> r.program() + " " + String.join(" ",
+                r.args().subList(0, Math.min(2, r.args().size()))) + " " + r.took().toMillis() + " ms exit " + r.exitCode()).toList());
+        admin.assertANewAdminFollowed();
+        BED.glance().restore(cycles.killed());
+        BED.glance().restore(admin.host());
         Scenarios.awaitRouterCount(stack, 3, Duration.ofSeconds(60));
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aSeededRandomFaultScheduleFailsNoRequestBeyondTheFaultsAndKeepsTheAdminHistoryConsistent() throws Exception {
         List<String> hostIds = BED.glance().hosts().stream().map(GlanceHosts.Host::id).toList();
         List<Step> steps = FaultSchedule.generate(SEED, hostIds, BOUNDS);
@@ -190,8 +206,45 @@ class ClientChaosIT {
         }
     }
 
-    /** {@code cycles} rounds of image-create --file, image-download --file, SHA-256 comparison; every command must exit 0. */
-    private static List<String> cliCycles(String label, int cycles) throws Exception {
+    private record Cycles(GlanceHosts.Host killed, List<String> ids) {
+    }
+
+    /** {@link #cliCycles} with a non-admin host killed 1.5 s in: inside the first cycle (python start-up alone is ~1 s here). */
+    private static Cycles cyclesWhileANonAdminIsKilled(ImageCli cli, String label, int cycles) throws Exception {
+        GlanceHosts.Host victim = Scenarios.nonAdmin(BED.glance(), events);
+        Thread killer = Thread.ofVirtual().start(() -> {
+            GlanceHosts.sleep(Duration.ofMillis(1500));
+            BED.glance().kill(victim);
+            GlanceHosts.report("%s: killed non-admin %s", label, victim.id());
+        });
+        List<String> ids = cliCycles(cli, label, cycles);
+        killer.join();
+        return new Cycles(victim, ids);
+    }
+
+    private record AdminKill(GlanceHosts.Host host, AdminEndpoint before, long killedNanos) {
+        void assertANewAdminFollowed() {
+            assertThat(events.await(Topics.ADMIN_ENDPOINT, killedNanos, e -> e.value() instanceof AdminEndpoint a
+                    && !host.id().equals(a.getHostId()) && a.getEpoch() > before.getEpoch(), Duration.ofSeconds(10)))
+                    .as("a new admin after killing %s", host.id()).isPresent();
+        }
+    }
+
+    /**
+     * Kills the admin host between commands: an upload already streaming into the admin when it dies cannot be saved
+     * by any proxy (the body is not held); the chaos test counts those. Nothing waits for the DOWN event here.
+     */
+    private static AdminKill killTheAdmin(String label) {
+        AdminEndpoint before = events.latest(Topics.ADMIN_ENDPOINT, Scenarios.REGION).orElseThrow();
+        GlanceHosts.Host admin = Scenarios.host(BED.glance(), before.getHostId());
+        long killed = System.nanoTime();
+        BED.glance().kill(admin);
+        GlanceHosts.report("%s: killed admin %s (epoch %d)", label, admin.id(), before.getEpoch());
+        return new AdminKill(admin, before, killed);
+    }
+
+    /** {@code cycles} rounds of create with --file, save/download to a file, SHA-256 comparison; every command must exit 0. */
+    private static List<String> cliCycles(ImageCli cli, String label, int cycles) throws Exception {
         List<String> ids = new ArrayList<>();
         Random random = new Random(label.hashCode());
         for (int i = 0; i < cycles; i++) {
@@ -202,7 +255,7 @@ class ClientChaosIT {
             Files.write(file, bytes);
             GlanceCli.Run created = cli.create("cli-" + label + "-" + i, file);
             assertThat(created.ok()).as("%s", created).isTrue();
-            String id = GlanceCli.field(created, "id");
+            String id = cli.createdId(created);
             GlanceCli.Run save = cli.save(id, saved);
             assertThat(save.ok()).as("%s", save).isTrue();
             assertThat(GlanceClient.sha256Hex(Files.readAllBytes(saved))).as("saved file of %s", id).isEqualTo(GlanceClient.sha256Hex(bytes));
@@ -221,14 +274,6 @@ class ClientChaosIT {
             assertThat(show.ok()).as("%s", show).isTrue();
             assertThat(GlanceCli.field(show, "status")).as("status of %s (none left in saving)", id).isEqualTo("active");
         }
-    }
-
-    /** The openstack CLI's own path (openstacksdk, version discovery) against the router, printed for the docs. */
-    private static void reportOpenstackCliAgainstTheRouter() {
-        Shell.Result result = Shell.exec(GlanceCli.COMMAND_TIMEOUT, Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
-                "openstack", "--os-auth-type", "none", "--os-endpoint", stack.router().toString(), "image", "list");
-        GlanceHosts.report("openstack --os-auth-type none --os-endpoint <router> image list -> exit %d: %s", result.exitCode(),
-                result.output().lines().limit(3).toList());
     }
 
     /** Whether a KILL or HANG hit, while the upload ran, a host that was admin at some moment of it. */

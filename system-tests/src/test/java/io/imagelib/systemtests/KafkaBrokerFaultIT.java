@@ -5,8 +5,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.imagelib.avro.AdminEndpoint;
 import io.imagelib.avro.HealthStatus;
+import io.imagelib.avro.HostHealth;
+import io.imagelib.deploy.local.KafkaNode;
 import io.imagelib.schemas.topics.Topics;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -20,6 +26,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * concurrent downloads and an admin-host kill: the failover still happens, no download fails, role assignment still
  * works; then the broker restarts and every partition is back to three in-sync replicas.
  *
+ * <p>Times the chain from the kill (broker fenced, partition leader moved, DOWN decided and seen, admin decided and
+ * seen, upload ok) and asserts the fencing bound, no live broker fenced (flapping), and loose failover bounds
+ * (docs/system-tests.md, "Kafka broker fault: where the seconds go").
+ *
  * <p>Passes on an idle machine (0 of 925 and 0 of 604 downloads failed, 2026-11-25) but not under CPU starvation:
  * at load average 40 the 50 downloads kept the single-worker Glance hosts so busy that the monitor's 400 ms
  * healthcheck timeout marked live hosts DOWN, sometimes all at once, and the router answered 503 (3 of 294 and 71 of
@@ -31,8 +41,31 @@ class KafkaBrokerFaultIT {
     @RegisterExtension
     static final GlanceTestBed BED = new GlanceTestBed(3).skippedWhen(ServicesFailoverIT::missingServices);
 
-    /** Kafka fences a silent broker after broker.session.timeout.ms (9 s, pinned in KafkaCluster) plus elections. */
-    static final Duration FAILOVER_BOUND = Duration.ofSeconds(60);
+    /** Only how long to wait for the failover at all; what is asserted has its own bounds below. */
+    static final Duration FAILOVER_WAIT = Duration.ofSeconds(60);
+    /**
+     * The controller fences the dead broker within broker.session.timeout.ms (3 s, KafkaCluster.BROKER_FENCING) of its
+     * last heartbeat: measured 2.85 and 3.18 s at load 27-35 (7-9 s with Kafka's default 9 s). Slack for the
+     * controller's own scheduling on a starved machine; a session timeout back at 9 s fails this.
+     */
+    static final Duration FENCED_BOUND = Duration.ofMillis(4500);
+    /**
+     * When the dead broker was also the active controller, the voters first notice after controller.quorum.fetch.timeout.ms
+     * (2 s), elect a new leader, and the new controller starts every broker's session afresh: measured 5.84 s (quorum
+     * leader elected 2.2 s after the kill, active 2.7 s, fenced 3.1 s later).
+     */
+    static final Duration FENCED_BOUND_CONTROLLER_TOO = FENCED_BOUND.plusSeconds(3);
+    /**
+     * Not the issue's 2 s goal, which a broker loss cannot meet (fencing alone takes 2.5-3 s; docs/system-tests.md):
+     * measured 8.1-11.2 s at load 10-35 (the survivors took 1.4-5 s to apply the new leaders), 13.0 s before
+     * the tuning on an idle machine. Headroom x1.8 for CI at load 40+.
+     */
+    static final Duration NEW_ADMIN_BOUND = Duration.ofSeconds(20);
+    /**
+     * Measured 11.9, 15.6 and 18.8 s at load 10-35: the upload waits behind 50 downloads on the two surviving
+     * single-worker Glance hosts (0.9-9.5 s after the new admin was published). Headroom x1.6.
+     */
+    static final Duration UPLOAD_BOUND = Duration.ofSeconds(30);
 
     static ServicesUnderTest services;
     static int killedBroker;
@@ -57,33 +90,72 @@ class KafkaBrokerFaultIT {
         EventLog events = services.events();
         AdminEndpoint before = services.admin();
         killedAdmin = Scenarios.host(BED.glance(), before.getHostId());
+        int quorumLeader;
         try (KafkaReplicas replicas = new KafkaReplicas(stack.bootstrapServers())) {
             // The broker leading the region's admin-endpoint partition: the one the failover has to write through.
             killedBroker = replicas.leaderFor(Topics.ADMIN_ENDPOINT_NAME, Scenarios.REGION);
-            GlanceHosts.report("broker fault: killing broker %d, leader of %d catalogue partitions", killedBroker,
-                    replicas.partitionsLedBy(ServicesUnderTest.CATALOGUE, killedBroker));
+            quorumLeader = replicas.quorumLeader();
+            GlanceHosts.report("broker fault: killing broker %d, leader of %d catalogue partitions%s", killedBroker,
+                    replicas.partitionsLedBy(ServicesUnderTest.CATALOGUE, killedBroker),
+                    killedBroker == quorumLeader ? " and the active controller" : " (active controller: " + quorumLeader + ")");
         }
+        Instant loadStart = Instant.now();
         var load = new DownloadLoad(services.prepared.viaRouter(), 50)
                 .start(stack.router(), services.prepared.imageId(), services.prepared.sha256(), Duration.ofSeconds(20));
         GlanceHosts.sleep(Duration.ofSeconds(2));
+        Instant faultWall = Instant.now();
         long fault = System.nanoTime();
         stack.kafka().kill(killedBroker);
         BED.glance().kill(killedAdmin);
+        var leaderMoved = CompletableFuture.supplyAsync(() -> {
+            try (KafkaReplicas replicas = new KafkaReplicas(stack.bootstrapServers())) {
+                return replicas.awaitLeaderOtherThan(Topics.ADMIN_ENDPOINT_NAME, Scenarios.REGION, killedBroker, FAILOVER_WAIT);
+            }
+        }, runnable -> Thread.ofVirtual().start(runnable));
 
-        EventLog.Event newAdmin = Scenarios.awaitNewAdmin(events, fault, killedAdmin.id(), before.getEpoch(), FAILOVER_BOUND)
-                .orElseThrow(() -> new AssertionError("No new admin within " + FAILOVER_BOUND + " of killing broker "
+        EventLog.Event newAdmin = Scenarios.awaitNewAdmin(events, fault, killedAdmin.id(), before.getEpoch(), FAILOVER_WAIT)
+                .orElseThrow(() -> new AssertionError("No new admin within " + FAILOVER_WAIT + " of killing broker "
                         + killedBroker + " and admin host " + killedAdmin.id()));
+        // While the 50 downloads still run: the first upload through the router to the new admin.
+        long uploaded = Scenarios.uploadVerified(services.prepared.viaRouter(), stack, "after-broker-kill", Duration.ofSeconds(30));
         var down = events.await(Topics.HOST_HEALTH, fault, Scenarios.status(killedAdmin, HealthStatus.DOWN), Duration.ofSeconds(1));
         DownloadLoad.Result result = load.await(fault);
-        long uploaded = Scenarios.uploadVerified(services.prepared.viaRouter(), stack, "after-broker-kill", Duration.ofSeconds(30));
-        GlanceHosts.report("broker fault: kill -> DOWN event %s ms, kill -> new admin %s (epoch %d -> %d) %d ms, kill -> upload ok %d ms; downloads %d, failed %d",
-                down.map(d -> Long.toString((d.receivedNanos() - fault) / 1_000_000)).orElse("(none)"),
-                ((AdminEndpoint) newAdmin.value()).getHostId(), before.getEpoch(), ((AdminEndpoint) newAdmin.value()).getEpoch(),
-                (newAdmin.receivedNanos() - fault) / 1_000_000, (uploaded - fault) / 1_000_000, result.total(), result.failed());
+        AdminEndpoint elected = (AdminEndpoint) newAdmin.value();
+        long moved = leaderMoved.join().orElse(-1);
+        List<BrokerFencings.Fencing> fencings = BrokerFencings.since(stack.kafka().nodes().stream().map(KafkaNode::logFile).toList(),
+                loadStart);
+        Optional<Instant> fenced = fencings.stream().filter(f -> f.brokerId() == killedBroker && !f.at().isBefore(faultWall))
+                .map(BrokerFencings.Fencing::at).findFirst();
 
-        assertThat(((AdminEndpoint) newAdmin.value()).getEpoch()).isGreaterThan(before.getEpoch());
+        Duration toNewAdmin = Duration.ofNanos(newAdmin.receivedNanos() - fault);
+        Duration toUpload = Duration.ofNanos(uploaded - fault);
+        // The chain, each step from the kill: wall-clock steps (broker log, records' own timestamps) from faultWall,
+        // steps seen in this JVM from the nanoTime; one machine, one clock.
+        GlanceHosts.report("broker fault chain (ms after the kill): broker %d fenced %s, admin-endpoint leader moved %s, "
+                        + "DOWN decided %s, DOWN record seen %s, admin decided %s, new admin %s (epoch %d -> %d) seen %d, upload ok %d; "
+                        + "downloads %d, failed %d; other brokers fenced: %s",
+                killedBroker, fenced.map(at -> ms(faultWall, at)).orElse("(not in the logs)"),
+                moved < 0 ? "(not seen)" : Long.toString((moved - fault) / 1_000_000),
+                down.map(d -> ms(faultWall, ((HostHealth) d.value()).getObservedAt())).orElse("(none)"),
+                down.map(d -> Long.toString((d.receivedNanos() - fault) / 1_000_000)).orElse("(none)"),
+                ms(faultWall, elected.getChangedAt()), elected.getHostId(), before.getEpoch(), elected.getEpoch(),
+                toNewAdmin.toMillis(), toUpload.toMillis(), result.total(), result.failed(),
+                fencings.stream().filter(f -> f.brokerId() != killedBroker).toList());
+
+        assertThat(elected.getEpoch()).isGreaterThan(before.getEpoch());
+        assertThat(fencings).as("live brokers fenced (session timeout too short for this machine: flapping)")
+                .allMatch(f -> f.brokerId() == killedBroker);
+        assertThat(fenced).as("broker %d fenced after its session timeout", killedBroker).isPresent();
+        assertThat(Duration.between(faultWall, fenced.get())).as("kill -> broker fenced")
+                .isLessThanOrEqualTo(killedBroker == quorumLeader ? FENCED_BOUND_CONTROLLER_TOO : FENCED_BOUND);
+        assertThat(toNewAdmin).as("kill -> new admin").isLessThanOrEqualTo(NEW_ADMIN_BOUND);
+        assertThat(toUpload).as("kill -> upload through the router ok").isLessThanOrEqualTo(UPLOAD_BOUND);
         assertThat(result.total()).as("downloads during the fault").isGreaterThan(50);
         assertThat(result.failed()).as("failed downloads; first errors: %s", result.sampleErrors()).isZero();
+    }
+
+    private static String ms(Instant from, Instant to) {
+        return Long.toString(Duration.between(from, to).toMillis());
     }
 
     @Test

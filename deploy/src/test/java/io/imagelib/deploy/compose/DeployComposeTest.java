@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.imagelib.deploy.local.KafkaCluster;
 import io.imagelib.schemas.topics.TopicSpec;
 import io.imagelib.schemas.topics.Topics;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -132,6 +134,10 @@ class DeployComposeTest {
             assertThat(String.valueOf(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS")))
                     .isEqualTo("1@kafka-1:29093,2@kafka-2:29093,3@kafka-3:29093");
             assertThat((String) env.get("KAFKA_LISTENERS")).contains("CONTROLLER://:29093", "INTERNAL://:19092");
+            // The image turns KAFKA_A_B into a.b: the fencing timing must be the one the tests measured (KafkaCluster).
+            String nodeName = "kafka-" + node;
+            KafkaCluster.BROKER_FENCING.forEach((key, value) -> assertThat(env).as(nodeName)
+                    .containsEntry("KAFKA_" + key.toUpperCase(Locale.ROOT).replace('.', '_'), Integer.valueOf(value)));
         }
         assertThat(dotEnv.get("KAFKA_CLUSTER_ID")).matches("[A-Za-z0-9_-]{22}");
         for (String name : SERVICES) {

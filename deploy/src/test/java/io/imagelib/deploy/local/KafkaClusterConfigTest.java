@@ -23,8 +23,21 @@ class KafkaClusterConfigTest {
                 .containsEntry("default.replication.factor", "3")
                 .containsEntry("min.insync.replicas", "2")
                 .containsEntry("offsets.topic.replication.factor", "3")
-                .containsEntry("broker.session.timeout.ms", "9000")
+                .containsEntry("broker.session.timeout.ms", "3000")
+                .containsEntry("broker.heartbeat.interval.ms", "500")
                 .containsEntry("log.dirs", Path.of("/data").toString());
+    }
+
+    @Test
+    void aDeadBrokerIsFencedWithinThreeSecondsWithSixHeartbeatsPerSession() {
+        var props = KafkaCluster.serverProperties(THREE.get(0), THREE, Path.of("/data"));
+        int session = Integer.parseInt(props.get("broker.session.timeout.ms"));
+        int heartbeat = Integer.parseInt(props.get("broker.heartbeat.interval.ms"));
+
+        assertThat(session).as("fencing bound (Kafka's default 9000)").isLessThanOrEqualTo(3000);
+        assertThat(session / heartbeat).as("heartbeats a live broker may miss before it is fenced, plus one").isGreaterThanOrEqualTo(6);
+        assertThat(KafkaCluster.serverProperties(THREE.get(0), List.of(THREE.get(0)), Path.of("/data")))
+                .as("a single node gets the same timing").containsAllEntriesOf(KafkaCluster.BROKER_FENCING);
     }
 
     @Test
