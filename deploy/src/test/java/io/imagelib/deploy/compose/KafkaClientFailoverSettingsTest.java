@@ -22,7 +22,6 @@ import org.yaml.snakeyaml.Yaml;
 class KafkaClientFailoverSettingsTest {
 
     static final Map<String, Object> FAILOVER = Map.of(
-            "retry.backoff.ms", 50,
             "retry.backoff.max.ms", 250,
             "reconnect.backoff.max.ms", 250,
             "socket.connection.setup.timeout.ms", 1000,
