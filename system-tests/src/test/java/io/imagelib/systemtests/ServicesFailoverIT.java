@@ -111,6 +111,8 @@ class ServicesFailoverIT {
         assertThat(events.await(Topics.HOST_ROLES, start, e -> e.key().equals(victim.id()) && e.value() == null, Duration.ofSeconds(5)))
                 .as("tombstone on host-roles for %s", victim.id()).isPresent();
         BED.glance().restore(victim);
+        // Leave the bed as found: the next scenario may pick this host and needs it watched (role held).
+        assertThat(stack.assignRole(Scenarios.REGION, victim, BED.glance().dataDir())).isIn(200, 201);
     }
 
     /**
@@ -121,6 +123,8 @@ class ServicesFailoverIT {
     @Test
     @Order(4)
     void aHostThatHangsDuring50ConcurrentDownloadsFailsNoneAndHoldsNoneForTheTimeout() throws Exception {
+        // Every host held the role and is UP in the router: otherwise the hang has no DOWN transition to publish.
+        Scenarios.awaitRouterCount(stack, BED.glance().hosts().size(), Duration.ofSeconds(30));
         GlanceHosts.Host victim = Scenarios.nonAdmin(BED.glance(), events);
         var load = new DownloadLoad(viaRouter, 50).run(stack.router(), imageId, sha256, Duration.ofSeconds(10),
                 Duration.ofSeconds(2), ignored -> BED.glance().hang(victim));
