@@ -109,6 +109,19 @@ class DeployComposeTest {
     }
 
     @Test
+    void prometheusScrapesEveryInstanceOnItsPort() throws IOException {
+        Map<String, Object> config = new Yaml(new LoaderOptions()).load(Files.readString(root.resolve("deploy/prometheus/prometheus.yml")));
+        Map<String, List<String>> targetsByJob = new LinkedHashMap<>();
+        nodes(config.get("scrape_configs")).forEach(job -> targetsByJob.put(String.valueOf(map(job).get("job_name")),
+                nodes(map(job).get("static_configs")).stream().flatMap(c -> list(map(c).get("targets")).stream()).toList()));
+        for (String module : SERVICES) {
+            List<String> expected = instancesOf(module).stream()
+                    .map(name -> name + ":" + environment(services.get(name)).get("SERVER_PORT")).toList();
+            assertThat(targetsByJob.get("imagelib-" + module)).as("job imagelib-%s", module).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
     void dependenciesExistAndAreHealthchecked() {
         services.forEach((name, service) -> map(service.get("depends_on")).forEach((target, condition) -> {
             assertThat(services).as("%s depends on %s", name, target).containsKey(target);
