@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Image Library HA systemd units, drop-ins and example environment files. Idempotent: a file whose
 # content is already in place is left alone, and an environment file that exists is never overwritten (it holds
-# the operator's settings and secrets).
+# the operator's settings and secrets). Each service runs as two instances, imagelib@<service>-1 and -2: this writes
+# their drop-ins (environment file, port: the service's base port, + 100 for instance 2) and copies the service's own
+# drop-ins (dropins/imagelib@<service>.service.d/) to both.
 #
 #   deploy/systemd/install.sh [--dry-run] [--destdir DIR] [--jars] [--enable]
 #
@@ -14,6 +16,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 services=(role-service endpoint-service host-monitor-service image-router-service catalog-sync)
+declare -A base_port=([role-service]=8090 [endpoint-service]=8091 [host-monitor-service]=8092
+                      [image-router-service]=9292 [catalog-sync]=8093)
+instances=(1 2)
 dry_run=0 destdir="" jars=0 enable=0 changed=0
 
 while [[ $# -gt 0 ]]; do
@@ -45,8 +50,20 @@ put() {
 for unit in imagelib@.service imagelib.target imagelib-kafka.service imagelib-registry.service; do
   put 0644 "$here/$unit" "/etc/systemd/system/$unit"
 done
-for dropin in "$here"/dropins/*/*.conf; do
-  put 0644 "$dropin" "/etc/systemd/system/${dropin#"$here"/dropins/}"
+generated=$(mktemp -d)
+trap 'rm -rf "$generated"' EXIT
+for service in "${services[@]}"; do
+  for n in "${instances[@]}"; do
+    unit_dir="/etc/systemd/system/imagelib@$service-$n.service.d"
+    printf '%s\n' "# Written by deploy/systemd/install.sh: instance $n of $service." "[Service]" \
+      "EnvironmentFile=/etc/imagelib/$service.env" \
+      "Environment=IMAGELIB_SERVICE=$service IMAGELIB_PORT=$(( base_port[$service] + 100 * (n - 1) ))" \
+      > "$generated/$service-$n.conf"
+    put 0644 "$generated/$service-$n.conf" "$unit_dir/10-instance.conf"
+    for dropin in "$here/dropins/imagelib@$service.service.d"/*.conf; do
+      if [[ -e "$dropin" ]]; then put 0644 "$dropin" "$unit_dir/$(basename "$dropin")"; fi
+    done
+  done
 done
 for service in "${services[@]}"; do
   put 0640 "$here/env/$service.env" "/etc/imagelib/$service.env" keep

@@ -15,8 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -34,8 +36,10 @@ import org.yaml.snakeyaml.Yaml;
  */
 class DeployComposeTest {
 
+    /** The service modules; compose runs each as {@code <module>-1} and {@code <module>-2}. */
     static final List<String> SERVICES = List.of("role-service", "endpoint-service", "host-monitor-service",
             "image-router-service", "catalog-sync");
+    static final int INSTANCES = 2;
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}");
 
     static Path root;
@@ -55,7 +59,28 @@ class DeployComposeTest {
     @Test
     void everyPieceOfTheStackIsThere() {
         assertThat(services).containsKeys("kafka-1", "kafka-2", "kafka-3", "schema-registry", "kafka-ui");
-        assertThat(services).containsKeys(SERVICES.toArray(String[]::new));
+        assertThat(services).containsKeys(instances().toArray(String[]::new));
+    }
+
+    @Test
+    void everyServiceRunsTwiceEachInstanceWithItsOwnIdPortAndState() {
+        for (String module : SERVICES) {
+            List<String> names = instancesOf(module);
+            assertThat(names).as(module).hasSize(INSTANCES).allSatisfy(name -> assertThat(services).containsKey(name));
+            assertThat(names.stream().map(name -> environment(services.get(name)).get("IMAGELIB_KAFKA_INSTANCE_ID")))
+                    .as("instance ids of %s", module).containsExactlyElementsOf(names);
+            assertThat(names.stream().map(name -> environment(services.get(name)).get("SERVER_PORT")))
+                    .as("ports of %s", module).doesNotHaveDuplicates();
+            assertThat(names.stream().map(name -> map(services.get(name).get("build")).get("args")))
+                    .as("every instance runs the %s image", module).allSatisfy(args -> assertThat(map(args)).containsEntry("MODULE", module));
+        }
+        assertThat(instances().stream().flatMap(name -> list(services.get(name).get("volumes")).stream())
+                .map(volume -> volume.split(":")[0])).as("state volumes").doesNotHaveDuplicates()
+                .contains("endpoint-state-1", "endpoint-state-2");
+        assertThat(instancesOf("image-router-service").stream().map(name -> map(services.get(name).get("depends_on")).keySet()))
+                .as("each router waits for its own endpoint-service, not both")
+                .containsExactly(Set.of("kafka-1", "kafka-2", "kafka-3", "schema-registry", "endpoint-service-1"),
+                        Set.of("kafka-1", "kafka-2", "kafka-3", "schema-registry", "endpoint-service-2"));
     }
 
     @Test
@@ -79,7 +104,21 @@ class DeployComposeTest {
         List<String> hostPorts = new ArrayList<>();
         services.values().forEach(service -> list(service.get("ports"))
                 .forEach(port -> hostPorts.add(interpolate(String.valueOf(port)).split(":")[0])));
-        assertThat(hostPorts).doesNotHaveDuplicates().contains("9092", "9093", "9094", "8081", "8080", "8090", "8091", "8092", "9292");
+        assertThat(hostPorts).doesNotHaveDuplicates().contains("9092", "9093", "9094", "8081", "8080", "8090", "8091", "8092", "9292")
+                .contains("8190", "8191", "8192", "9392", "8093", "8193");
+    }
+
+    @Test
+    void prometheusScrapesEveryInstanceOnItsPort() throws IOException {
+        Map<String, Object> config = new Yaml(new LoaderOptions()).load(Files.readString(root.resolve("deploy/prometheus/prometheus.yml")));
+        Map<String, List<String>> targetsByJob = new LinkedHashMap<>();
+        nodes(config.get("scrape_configs")).forEach(job -> targetsByJob.put(String.valueOf(map(job).get("job_name")),
+                nodes(map(job).get("static_configs")).stream().flatMap(c -> list(map(c).get("targets")).stream()).toList()));
+        for (String module : SERVICES) {
+            List<String> expected = instancesOf(module).stream()
+                    .map(name -> name + ":" + environment(services.get(name)).get("SERVER_PORT")).toList();
+            assertThat(targetsByJob.get("imagelib-" + module)).as("job imagelib-%s", module).containsExactlyElementsOf(expected);
+        }
     }
 
     @Test
@@ -89,7 +128,7 @@ class DeployComposeTest {
             assertThat(map(condition)).as("%s -> %s", name, target).containsEntry("condition", "service_healthy");
             assertThat(map(services.get(target).get("healthcheck"))).as("healthcheck of %s", target).containsKey("test");
         }));
-        for (String service : SERVICES) {
+        for (String service : instances()) {
             assertThat(map(services.get(service).get("depends_on"))).as(service)
                     .containsKeys("kafka-1", "kafka-2", "kafka-3", "schema-registry");
         }
@@ -97,14 +136,15 @@ class DeployComposeTest {
 
     @Test
     void servicesAreReadyWhenTheirReadinessGroupIsUpOnTheirOwnPort() {
-        for (String name : SERVICES) {
+        for (String name : instances()) {
             Map<String, Object> service = services.get(name);
+            String module = name.substring(0, name.lastIndexOf('-'));
             String port = String.valueOf(environment(service).get("SERVER_PORT"));
             assertThat(list(service.get("ports"))).as(name).contains(port + ":" + port);
             assertThat(String.join(" ", list(map(service.get("healthcheck")).get("test"))))
                     .as(name).contains("http://localhost:" + port + "/actuator/health/readiness");
             assertThat(map(service.get("build"))).as(name).containsEntry("dockerfile", "deploy/compose/Dockerfile");
-            assertThat(map(map(service.get("build")).get("args"))).as(name).containsEntry("MODULE", name);
+            assertThat(map(map(service.get("build")).get("args"))).as(name).containsEntry("MODULE", module);
             // The root file system is read-only: the only writable place the image prepares is its state directory.
             assertThat(list(service.get("volumes"))).as(name).allMatch(volume -> volume.endsWith(":/var/lib/imagelib/state"));
         }
@@ -140,7 +180,7 @@ class DeployComposeTest {
                     .containsEntry("KAFKA_" + key.toUpperCase(Locale.ROOT).replace('.', '_'), Integer.valueOf(value)));
         }
         assertThat(dotEnv.get("KAFKA_CLUSTER_ID")).matches("[A-Za-z0-9_-]{22}");
-        for (String name : SERVICES) {
+        for (String name : instances()) {
             assertThat(environment(services.get(name))).as(name)
                     .containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka-1:19092,kafka-2:19092,kafka-3:19092");
         }
@@ -151,7 +191,7 @@ class DeployComposeTest {
         Map<String, Object> ui = services.get("kafka-ui");
         assertThat(list(ui.get("volumes"))).contains("../kafka-ui/config.yml:/etc/kafkaui/config.yml:ro");
         assertThat(environment(ui)).containsEntry("SPRING_CONFIG_ADDITIONAL_LOCATION", "/etc/kafkaui/config.yml");
-        String registry = String.valueOf(environment(services.get("role-service")).get("IMAGELIB_KAFKA_SCHEMA_REGISTRY_URL"));
+        String registry = String.valueOf(environment(services.get("role-service-1")).get("IMAGELIB_KAFKA_SCHEMA_REGISTRY_URL"));
         assertThat(environment(ui)).containsEntry("KAFKA_UI_SCHEMA_REGISTRY_URL", registry);
 
         Map<String, Object> config = new Yaml(new LoaderOptions()).load(Files.readString(root.resolve("deploy/kafka-ui/config.yml")));
@@ -174,8 +214,8 @@ class DeployComposeTest {
             assumeTrue(Files.isDirectory(root.resolve(name).resolve("src/main/java")),
                     name + " is not in this tree yet (merged from its branch)");
             SpringPropertyCatalog catalog = SpringPropertyCatalog.of(root, name);
-            assertAll(environment(services.get(name)).keySet().stream().map(variable -> () ->
-                    assertThat(catalog.problemWith(variable)).as(name + ": " + variable).isEmpty()));
+            assertAll(instancesOf(name).stream().flatMap(instance -> environment(services.get(instance)).keySet().stream()
+                    .map(variable -> () -> assertThat(catalog.problemWith(variable)).as(instance + ": " + variable).isEmpty())));
         }));
     }
 
@@ -225,6 +265,15 @@ class DeployComposeTest {
         assertThat(support.problemWith("IMAGELIB_WEB_MAX_REQUEST_BODY")).isEmpty();
         assertThat(support.problemWith("IMAGELIB_KAFKA_SCHEMA_REGISTRY")).isPresent();
         assertThat(support.problemWith("IMAGELIB_SECURITY_TOKEN_FILE")).isPresent();
+    }
+
+    /** Compose names of a module's instances: {@code <module>-1 .. <module>-INSTANCES}. */
+    static List<String> instancesOf(String module) {
+        return IntStream.rangeClosed(1, INSTANCES).mapToObj(n -> module + "-" + n).toList();
+    }
+
+    static List<String> instances() {
+        return SERVICES.stream().flatMap(module -> instancesOf(module).stream()).toList();
     }
 
     static Map<String, Object> environment(Map<String, Object> service) {

@@ -40,8 +40,10 @@ class DeploySystemdTest {
     @Test
     void theServiceTemplateReadsItsEnvironmentFileLogsToTheJournalAndRestartsWithinLimits() throws IOException {
         Map<String, List<String>> unit = parse(systemd.resolve("imagelib@.service"));
-        assertThat(unit.get("Service.EnvironmentFile")).containsExactly("/etc/imagelib/%i.env");
-        assertThat(unit.get("Service.ExecStart")).singleElement().asString().endsWith("-jar /opt/imagelib/%i/%i.jar");
+        // The environment file comes with each instance's drop-in (installedInstancesHaveTheirOwnPortIdAndState).
+        assertThat(unit.get("Service.ExecStart")).singleElement().asString().endsWith(
+                "-jar /opt/imagelib/${IMAGELIB_SERVICE}/${IMAGELIB_SERVICE}.jar --server.port=${IMAGELIB_PORT}"
+                        + " --imagelib.kafka.instance-id=%H-%i");
         assertThat(unit.get("Service.StandardOutput")).containsExactly("journal");
         assertThat(unit.get("Service.StandardError")).containsExactly("journal");
         assertThat(unit.get("Service.Restart")).containsExactly("on-failure");
@@ -71,7 +73,7 @@ class DeploySystemdTest {
     void theTargetStartsEveryServiceAndTokensComeAsCredentials() throws IOException {
         String wants = String.join(" ", parse(systemd.resolve("imagelib.target")).get("Unit.Wants"));
         for (String service : SERVICES) {
-            assertThat(wants).contains("imagelib@" + service + ".service");
+            assertThat(wants).contains("imagelib@" + service + "-1.service", "imagelib@" + service + "-2.service");
             assertThat(systemd.resolve("env/" + service + ".env")).isRegularFile();
         }
         for (String service : List.of("role-service", "endpoint-service")) {
@@ -112,7 +114,8 @@ class DeploySystemdTest {
         Path real = dest.resolve("root");
         String first = install("--destdir", real.toString());
         assertThat(first).contains("install /etc/systemd/system/imagelib@.service", "install /etc/imagelib/role-service.env");
-        assertThat(real.resolve("etc/systemd/system/imagelib@role-service.service.d/tokens.conf")).isRegularFile();
+        assertThat(real.resolve("etc/systemd/system/imagelib@role-service-1.service.d/tokens.conf")).isRegularFile();
+        assertThat(real.resolve("etc/systemd/system/imagelib@role-service-2.service.d/tokens.conf")).isRegularFile();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(real.resolve("etc/imagelib/catalog-sync.env"))))
                 .as("environment files may hold secrets").isEqualTo("rw-r-----");
 
@@ -127,15 +130,43 @@ class DeploySystemdTest {
     }
 
     @Test
+    void installedInstancesHaveTheirOwnPortIdAndState(@TempDir Path dest) throws Exception {
+        install("--destdir", dest.toString());
+        Map<String, String> portByInstance = new LinkedHashMap<>();
+        for (String service : SERVICES) {
+            for (int n = 1; n <= 2; n++) {
+                String instance = service + "-" + n;
+                Map<String, List<String>> dropin = parse(dest.resolve(
+                        "etc/systemd/system/imagelib@" + instance + ".service.d/10-instance.conf"));
+                assertThat(dropin.get("Service.EnvironmentFile")).as(instance).containsExactly("/etc/imagelib/" + service + ".env");
+                String environment = String.join(" ", dropin.get("Service.Environment"));
+                assertThat(environment).as(instance).contains("IMAGELIB_SERVICE=" + service);
+                Matcher port = Pattern.compile("IMAGELIB_PORT=(\\d+)").matcher(environment);
+                assertThat(port.find()).as(instance).isTrue();
+                portByInstance.put(instance, port.group(1));
+            }
+        }
+        assertThat(portByInstance.values()).as("ports of %s", portByInstance).doesNotHaveDuplicates()
+                .contains("8090", "8091", "8092", "9292", "8093", "8190", "9392");
+        // Instance id (%H-%i) and state directory (imagelib/%i) follow the instance name, so they differ as names do.
+        Map<String, List<String>> unit = parse(systemd.resolve("imagelib@.service"));
+        assertThat(unit.get("Service.StateDirectory")).containsExactly("imagelib/%i");
+        assertThat(unit.get("Service.WorkingDirectory")).containsExactly("%S/imagelib/%i");
+        assertThat(Files.readString(systemd.resolve("env/endpoint-service.env")))
+                .as("a relative Streams state dir lands in each instance's working directory")
+                .contains("IMAGELIB_ENDPOINT_STREAMS_STATE_DIR=streams-state\n");
+    }
+
+    @Test
     void systemdAnalyzeAcceptsTheUnits(@TempDir Path dir) throws Exception {
         assumeTrue(Stream.of("/usr/bin/systemd-analyze", "/bin/systemd-analyze").anyMatch(p -> Files.isExecutable(Path.of(p))),
                 "systemd-analyze is not installed");
         // verify wants instance names; the template stands in for one instance.
-        Files.copy(systemd.resolve("imagelib@.service"), dir.resolve("imagelib@role-service.service"));
+        Files.copy(systemd.resolve("imagelib@.service"), dir.resolve("imagelib@role-service-1.service"));
         for (String unit : List.of("imagelib-kafka.service", "imagelib-registry.service")) {
             Files.copy(systemd.resolve(unit), dir.resolve(unit));
         }
-        Process process = new ProcessBuilder("systemd-analyze", "verify", "imagelib@role-service.service",
+        Process process = new ProcessBuilder("systemd-analyze", "verify", "imagelib@role-service-1.service",
                 "imagelib-kafka.service", "imagelib-registry.service").directory(dir.toFile()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -25,11 +25,15 @@ import org.springframework.kafka.core.KafkaTemplate;
 @EnableConfigurationProperties(RouterProperties.class)
 public class RouterConfiguration {
 
-    /** The live snapshot; each swap cuts reads in flight to lost hosts and logs panic mode changes. */
+    /**
+     * The live snapshot; each swap cuts reads in flight to lost hosts, logs panic mode changes and keeps a pair of
+     * gauges per region (UP hosts, panic mode) for the region alerts.
+     */
     @Bean
     LiveHosts liveHosts(InFlightReads inFlightReads, MeterRegistry registry) {
         LiveHosts hosts = new LiveHosts();
         hosts.onChange(new LiveSetChanges(inFlightReads, registry));
+        hosts.onChange(new RegionGauges(hosts, registry));
         return hosts;
     }
 
