@@ -1,16 +1,13 @@
 package io.imagelib.testing;
 
+import io.imagelib.schemas.registry.InMemorySchemaRegistry;
 import io.imagelib.schemas.serde.AvroWireFormat;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.imagelib.schemas.serde.ConfluentAvroSerializer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.JsonProperties;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -52,15 +49,9 @@ public final class WireFrames {
         return frame;
     }
 
+    /** The record's Avro body as our serializer writes it (which also installs the trust in our generated types). */
     private static byte[] body(SpecificRecord record) {
-        try {
-            var out = new ByteArrayOutputStream();
-            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            new SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
-            encoder.flush();
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        byte[] frame = new ConfluentAvroSerializer<SpecificRecord>(new InMemorySchemaRegistry()).serialize("imagelib.wire-frames", record);
+        return Arrays.copyOfRange(frame, AvroWireFormat.HEADER_SIZE, frame.length);
     }
 }
