@@ -6,9 +6,9 @@ import io.imagelib.schemas.serde.RegistryInconsistentException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +48,13 @@ public final class BlockedConsumers {
     private final String registryUrl;
     private final RetryBackoff backoff;
     private final Duration logEvery;
-    private final Clock clock;
+    private final InstantSource clock;
     private final Map<Held, Entry> entries = new ConcurrentHashMap<>();
     /** When each consumer last logged about a topic: once when it blocks, then every {@code logEvery}. */
     private final Map<ConsumerTopic, Instant> lastLogged = new ConcurrentHashMap<>();
 
-    public BlockedConsumers(MeterRegistry meters, String registryUrl, RetryBackoff backoff, Duration logEvery, Clock clock) {
+    public BlockedConsumers(MeterRegistry meters, String registryUrl, RetryBackoff backoff, Duration logEvery,
+                            InstantSource clock) {
         this.meters = meters;
         this.registryUrl = registryUrl;
         this.backoff = backoff;

@@ -8,10 +8,8 @@ import io.imagelib.schemas.registry.SchemaRegistryUnavailableException;
 import io.imagelib.schemas.serde.DecodeFailure;
 import io.imagelib.schemas.serde.RegistryInconsistentException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
@@ -28,7 +26,7 @@ class BlockedConsumersTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private Instant now = Instant.parse("2026-12-06T05:00:00Z");
     private final BlockedConsumers blocked = new BlockedConsumers(meters, REGISTRY,
-            new RetryBackoff(Duration.ofMillis(250), Duration.ofSeconds(5)), Duration.ofMinutes(5), new TickingClock());
+            new RetryBackoff(Duration.ofMillis(250), Duration.ofSeconds(5)), Duration.ofMinutes(5), () -> now);
 
     @Test
     void aHeldRecordRaisesTheGaugeAndCountsEveryAttemptUntilItIsDelivered() {
@@ -112,23 +110,5 @@ class BlockedConsumersTest {
 
     private static Throwable unavailable() {
         return new SchemaRegistryUnavailableException("Schema registry " + REGISTRY + " unreachable", 0, null);
-    }
-
-    /** A clock the test moves by hand. */
-    private final class TickingClock extends Clock {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

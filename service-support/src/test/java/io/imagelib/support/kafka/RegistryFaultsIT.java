@@ -55,10 +55,7 @@ class RegistryFaultsIT {
 
     @DynamicPropertySource
     static void kafkaProperties(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", kafka::bootstrapServers);
-        registry.add("spring.kafka.consumer.auto-offset-reset", () -> "earliest");
-        registry.add("imagelib.kafka.schema-registry-url", () -> REGISTRY_URL);
-        registry.add("spring.application.name", () -> "registry-faults-it");
+        ServiceSupportKafkaIT.onBroker(registry, kafka, REGISTRY_URL, "registry-faults-it");
     }
 
     @SpringBootApplication
