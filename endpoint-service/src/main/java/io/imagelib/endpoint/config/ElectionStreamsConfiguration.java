@@ -4,6 +4,7 @@ import io.imagelib.endpoint.kafka.ElectionMetrics;
 import io.imagelib.endpoint.kafka.ElectionTopology;
 import io.imagelib.endpoint.kafka.PoisonToDeadLetterHandler;
 import io.imagelib.schemas.registry.SchemaRegistry;
+import io.imagelib.support.kafka.BlockedConsumers;
 import io.imagelib.support.kafka.DeadLetterPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -35,7 +36,7 @@ public class ElectionStreamsConfiguration {
 
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
     KafkaStreamsConfiguration electionStreamsConfig(KafkaProperties kafka, EndpointServiceProperties properties,
-                                                   DeadLetterPublisher deadLetters) {
+                                                   DeadLetterPublisher deadLetters, BlockedConsumers blocked) {
         EndpointServiceProperties.Streams streams = properties.streams();
         Map<String, Object> config = kafka.buildStreamsProperties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, streams.applicationId());
@@ -53,6 +54,7 @@ public class ElectionStreamsConfiguration {
         config.put(StreamsConfig.POLL_MS_CONFIG, 5L);
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, PoisonToDeadLetterHandler.class);
         config.put(PoisonToDeadLetterHandler.DEAD_LETTERS_CONFIG, deadLetters);
+        config.put(PoisonToDeadLetterHandler.BLOCKED_CONSUMERS_CONFIG, blocked);
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
                 (int) streams.sessionTimeout().toMillis());
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
@@ -64,7 +66,11 @@ public class ElectionStreamsConfiguration {
         return new KafkaStreamsConfiguration(config);
     }
 
-    /** A stream thread that dies on an unexpected error is replaced; its tasks resume from the last commit. */
+    /**
+     * A stream thread that dies on an unexpected error, or that {@link PoisonToDeadLetterHandler} stopped on a record the
+     * registry keeps it from reading, is replaced; its tasks resume from the last commit, so the app recovers by
+     * itself when the registry answers again.
+     */
     @Bean
     StreamsBuilderFactoryBeanConfigurer electionStreamsResilience() {
         return factoryBean -> factoryBean.setStreamsUncaughtExceptionHandler(

@@ -47,7 +47,7 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
     public Schema getSchemaById(int id) {
         Schema schema = schemasById.get(id);
         if (schema == null) {
-            throw new SchemaRegistryException("Schema " + id + " not found", 404);
+            throw new SchemaNotFoundException("Schema " + id + " not found", SchemaNotFoundException.SCHEMA_NOT_FOUND);
         }
         return schema;
     }

@@ -65,6 +65,11 @@ public final class RestSchemaRegistry implements SchemaRegistry {
     }
 
     @Override
+    public void forget(int id) {
+        schemasById.remove(id);
+    }
+
+    @Override
     public boolean testCompatibility(String subject, Schema schema) {
         try {
             JsonNode answer = call("POST",
@@ -110,20 +115,37 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new SchemaRegistryException("Schema registry " + baseUrl + " unreachable: " + e, 0, e);
+            // connection refused, reset, or no answer within the timeout (HttpTimeoutException)
+            throw new SchemaRegistryUnavailableException("Schema registry " + baseUrl + " unreachable: " + e, 0, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SchemaRegistryException("Interrupted calling schema registry " + baseUrl, 0, e);
+            throw new SchemaRegistryUnavailableException("Interrupted calling schema registry " + baseUrl, 0, e);
         }
-        if (response.statusCode() / 100 != 2) {
-            throw new SchemaRegistryException("Schema registry " + baseUrl + " answered " + response.statusCode()
-                    + " to " + method + " " + path + ": " + response.body(), response.statusCode());
+        int status = response.statusCode();
+        if (status / 100 != 2) {
+            String message = "Schema registry " + baseUrl + " answered " + status + " to " + method + " " + path + ": "
+                    + response.body();
+            if (status == 404) {
+                throw new SchemaNotFoundException(message, errorCode(response.body()));
+            }
+            if (status >= 500) {
+                throw new SchemaRegistryUnavailableException(message, status, null);
+            }
+            throw new SchemaRegistryException(message, status);
         }
         try {
             return JSON.readTree(response.body());
         } catch (IOException e) {
             throw new SchemaRegistryException("Schema registry " + baseUrl + " sent invalid JSON: " + response.body(),
-                    response.statusCode(), e);
+                    status, e);
+        }
+    }
+
+    private static int errorCode(String body) {
+        try {
+            return JSON.readTree(body).path("error_code").asInt(0);
+        } catch (IOException notJson) {
+            return 0;
         }
     }
 }

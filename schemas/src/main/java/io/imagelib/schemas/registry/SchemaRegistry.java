@@ -15,6 +15,13 @@ public interface SchemaRegistry {
     /** The schema with that global id. */
     Schema getSchemaById(int id);
 
+    /**
+     * Drops a cached schema, so the next {@link #getSchemaById} asks the registry again: after it named a schema the
+     * topic cannot carry, a restored registry must be able to correct the answer without a restart.
+     */
+    default void forget(int id) {
+    }
+
     /** Whether the schema may be registered as the subject's next version under the subject's compatibility level. */
     boolean testCompatibility(String subject, Schema schema);
 

@@ -1,5 +1,6 @@
 package io.imagelib.support.kafka;
 
+import io.imagelib.schemas.serde.DecodeFailure;
 import io.imagelib.schemas.topics.TopicSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -25,7 +27,10 @@ import org.springframework.context.SmartLifecycle;
  * Reads a whole compacted state topic from offset 0, every partition, without a consumer group, and keeps
  * following it: every instance of a service sees the full state, like a GlobalKTable. It reports itself caught up
  * once it has passed the end offsets that existed when it started, which is what readiness waits for.
- * Records that cannot be decoded go to {@code <topic>-dlt} with their raw bytes; reading goes on.
+ * Records that cannot be decoded go to {@code <topic>-dlt} with their raw bytes; reading goes on. A healthy record
+ * that cannot be read because of the registry (unknown schema id, registry down, registry inconsistent: see
+ * {@link DecodeFailure}) is never parked: its partition pauses at that record and retries with backoff, while the
+ * other partitions go on, until the fault is gone; {@link BlockedConsumers} reports it meanwhile.
  */
 public final class CompactedTopicReader<V extends SpecificRecord> implements SmartLifecycle, CatchUp {
 
@@ -37,12 +42,17 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Sma
 
     private static final Logger log = LoggerFactory.getLogger(CompactedTopicReader.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** The {@code consumer} tag of this reader's blocked metrics and readiness details. */
+    static final String CONSUMER = "state-reader";
 
     private final TopicSpec<String, V> topic;
     private final Map<String, Object> consumerConfig;
     private final Deserializer<V> valueDeserializer;
     private final Handler<V> handler;
     private final DeadLetterPublisher deadLetters;
+    private final BlockedConsumers blocked;
+    /** Partitions paused on a held record, and when (System.nanoTime) to try it again; reader thread only. */
+    private final Map<TopicPartition, Long> retryAt = new HashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final List<Runnable> onCaughtUp;
     /** Per partition, the offset after the last record handed to the handler; lets writers read their own writes. */
@@ -53,11 +63,13 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Sma
     private Thread thread;
 
     CompactedTopicReader(TopicSpec<String, V> topic, Map<String, Object> baseConsumerConfig, Deserializer<V> valueDeserializer,
-                         Handler<V> handler, DeadLetterPublisher deadLetters, String clientId, List<Runnable> onCaughtUp) {
+                         Handler<V> handler, DeadLetterPublisher deadLetters, BlockedConsumers blocked, String clientId,
+                         List<Runnable> onCaughtUp) {
         this.topic = topic;
         this.valueDeserializer = valueDeserializer;
         this.handler = handler;
         this.deadLetters = deadLetters;
+        this.blocked = blocked;
         this.onCaughtUp = List.copyOf(onCaughtUp);
         Map<String, Object> config = new HashMap<>(baseConsumerConfig);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -145,9 +157,15 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Sma
             kafka.seekToBeginning(partitions);
             Map<TopicPartition, Long> startEnd = kafka.endOffsets(partitions);
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : kafka.poll(POLL)) {
-                    deliver(record);
-                    appliedUpTo.put(record.partition(), record.offset() + 1);
+                resumeDue(kafka);
+                ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL);
+                for (TopicPartition partition : records.partitions()) {
+                    for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                        if (!deliver(kafka, partition, record)) {
+                            break; // held: the partition resumes from this record
+                        }
+                        appliedUpTo.put(record.partition(), record.offset() + 1);
+                    }
                 }
                 synchronized (progress) {
                     progress.notifyAll();
@@ -166,17 +184,35 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Sma
         }
     }
 
-    private void deliver(ConsumerRecord<byte[], byte[]> record) {
+    private void resumeDue(KafkaConsumer<byte[], byte[]> kafka) {
+        long now = System.nanoTime();
+        List<TopicPartition> due = retryAt.entrySet().stream().filter(e -> now - e.getValue() >= 0)
+                .map(Map.Entry::getKey).toList();
+        due.forEach(retryAt::remove);
+        kafka.resume(due);
+    }
+
+    /** @return false if the record is held: its partition is paused and will be read again from it */
+    private boolean deliver(KafkaConsumer<byte[], byte[]> kafka, TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         V value;
         try {
             value = valueDeserializer.deserialize(record.topic(), record.value());
-        } catch (RuntimeException poison) {
+        } catch (RuntimeException failure) {
+            DecodeFailure cause = DecodeFailure.classify(failure);
+            if (!cause.isPoison()) {
+                Duration pause = blocked.failed(CONSUMER, record.topic(), record.partition(), record.offset(), cause, failure);
+                kafka.seek(partition, record.offset());
+                kafka.pause(List.of(partition));
+                retryAt.put(partition, System.nanoTime() + pause.toNanos());
+                return false;
+            }
             log.warn("Undecodable record {}-{}@{} sent to {}: {}", record.topic(), record.partition(), record.offset(),
-                    topic.deadLetterTopic(), poison.getMessage());
-            deadLetters.publish(topic.deadLetterTopic(), record, poison);
-            return;
+                    topic.deadLetterTopic(), failure.getMessage());
+            deadLetters.publish(topic.deadLetterTopic(), record, failure);
+            return true;
         }
+        blocked.delivered(CONSUMER, record.topic(), record.partition());
         try {
             handler.onRecord(key, value);
         } catch (RuntimeException failure) {
@@ -184,5 +220,6 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Sma
                     record.offset(), key, topic.deadLetterTopic(), failure);
             deadLetters.publish(topic.deadLetterTopic(), record, failure);
         }
+        return true;
     }
 }

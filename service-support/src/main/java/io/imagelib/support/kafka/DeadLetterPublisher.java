@@ -1,11 +1,14 @@
 package io.imagelib.support.kafka;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -28,11 +31,17 @@ public final class DeadLetterPublisher {
 
     private final KafkaTemplate<Object, byte[]> bytes;
     private final byte[] parkedBy;
+    private final MeterRegistry meters;
 
-    /** @param parkedBy {@code <application name>/<instance id>} */
-    public DeadLetterPublisher(KafkaTemplate<Object, byte[]> bytes, String parkedBy) {
+    /**
+     * @param parkedBy {@code <application name>/<instance id>}
+     * @param meters   where {@code imagelib.kafka.dead.letters} (tag {@code topic}: the source topic) counts every
+     *                 parked record, whichever path parked it
+     */
+    public DeadLetterPublisher(KafkaTemplate<Object, byte[]> bytes, String parkedBy, MeterRegistry meters) {
         this.bytes = bytes;
         this.parkedBy = parkedBy.getBytes(StandardCharsets.UTF_8);
+        this.meters = meters;
     }
 
     public void publish(String deadLetterTopic, ConsumerRecord<byte[], byte[]> record, Exception cause) {
@@ -46,6 +55,7 @@ public final class DeadLetterPublisher {
         parkedByHeaders().forEach(header -> out.headers().add(header));
         try {
             bytes.send(out).get(10, TimeUnit.SECONDS);
+            countParked(record.topic());
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot park a poison record on " + deadLetterTopic, e);
         } catch (InterruptedException e) {
@@ -63,9 +73,23 @@ public final class DeadLetterPublisher {
         templates.put(byte[].class, bytes);
         templates.put(Object.class, decodedRecords);
         var recoverer = new DeadLetterPublishingRecoverer(templates,
-                (record, failure) -> new TopicPartition(record.topic() + "-dlt", record.partition()));
+                (record, failure) -> new TopicPartition(record.topic() + "-dlt", record.partition())) {
+            @Override
+            public void accept(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer, Exception failure) {
+                super.accept(record, consumer, failure);
+                countParked(record.topic());
+            }
+        };
         recoverer.setHeadersFunction((record, failure) -> parkedByHeaders());
         return recoverer;
+    }
+
+    private void countParked(String sourceTopic) {
+        Counter.builder("imagelib.kafka.dead.letters")
+                .description("records parked on <topic>-dlt because they cannot be decoded or a handler rejected them")
+                .tag("topic", sourceTopic)
+                .register(meters)
+                .increment();
     }
 
     private Headers parkedByHeaders() {

@@ -6,6 +6,8 @@ import io.imagelib.schemas.serde.ConfluentAvroDeserializer;
 import io.imagelib.schemas.serde.ConfluentAvroSerializer;
 import io.imagelib.schemas.topics.TopicProvisioner;
 import io.imagelib.schemas.topics.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,6 +28,7 @@ import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryC
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -38,7 +41,8 @@ import org.springframework.util.backoff.FixedBackOff;
 /**
  * The Kafka conventions of every imagelib service, in one place: Avro values in the Confluent wire format
  * through the configured registry, string keys, acks=all with idempotence, deserialization failures caught by
- * {@link ErrorHandlingDeserializer}, and records that keep failing sent to {@code <topic>-dlt} on the same partition.
+ * {@link ErrorHandlingDeserializer}, records that cannot be decoded or keep failing sent to {@code <topic>-dlt} on the
+ * same partition, and healthy records the registry keeps us from reading held, never parked ({@link BlockedConsumers}).
  */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties(ImagelibKafkaProperties.class)
@@ -71,13 +75,38 @@ public class ImagelibKafkaAutoConfiguration {
                 SchemaRegistries.URL_CONFIG, properties.schemaRegistryUrl()));
     }
 
-    /** Poison records: retried a little (a transient fault may pass), then parked on the DLT with the raw bytes. */
+    @Bean
+    BlockedConsumers blockedConsumers(MeterRegistry meters, ImagelibKafkaProperties properties) {
+        return new BlockedConsumers(meters, properties.schemaRegistryUrl(), properties.blocked().backoff(),
+                properties.blocked().logEvery(), Clock.systemUTC());
+    }
+
+    /** Readiness component {@code kafkaConsumers}: DOWN while a consumer holds a record the registry keeps it from reading. */
+    @Bean
+    BlockedConsumersHealthIndicator kafkaConsumersHealthIndicator(BlockedConsumers blocked) {
+        return new BlockedConsumersHealthIndicator(blocked);
+    }
+
+    @Bean
+    ListenerBlockage listenerBlockage(BlockedConsumers blocked) {
+        return new ListenerBlockage(blocked);
+    }
+
+    /**
+     * Undecodable records are parked on the DLT with the raw bytes at once; records a listener threw on are retried a
+     * little (a transient fault may pass), then parked; healthy records the registry keeps us from reading are held
+     * and retried until it can ({@link ListenerBlockage}).
+     */
     @Bean
     @ConditionalOnMissingBean(CommonErrorHandler.class)
     DefaultErrorHandler kafkaErrorHandler(KafkaTemplate<?, ?> template, DeadLetterPublisher deadLetters,
-                                          ImagelibKafkaProperties properties) {
-        return new DefaultErrorHandler(deadLetters.recoverer(template),
+                                          ImagelibKafkaProperties properties, ListenerBlockage blockage) {
+        var handler = new DefaultErrorHandler(deadLetters.recoverer(template),
                 new FixedBackOff(properties.deadLetterBackoff().toMillis(), properties.deadLetterRetries()));
+        // Each held attempt fails again; BlockedConsumers logs the hold once, then every log-every.
+        handler.setLogLevel(KafkaException.Level.DEBUG);
+        blockage.applyTo(handler);
+        return handler;
     }
 
     /** Runs before any listener container starts: a service never consumes from a topic the catalogue disowns. */
@@ -92,7 +121,7 @@ public class ImagelibKafkaAutoConfiguration {
     }
 
     @Bean
-    DeadLetterPublisher deadLetterPublisher(KafkaProperties kafka, ImagelibKafkaProperties properties,
+    DeadLetterPublisher deadLetterPublisher(KafkaProperties kafka, ImagelibKafkaProperties properties, MeterRegistry meters,
                                             @Value("${spring.application.name:application}") String applicationName) {
         Map<String, Object> config = new LinkedHashMap<>(kafka.buildProducerProperties());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -101,13 +130,14 @@ public class ImagelibKafkaAutoConfiguration {
         var keys = new DelegatingByTypeSerializer(Map.of(
                 byte[].class, new ByteArraySerializer(), String.class, new StringSerializer()));
         return new DeadLetterPublisher(new KafkaTemplate<>(new DefaultKafkaProducerFactory<Object, byte[]>(config,
-                keys, new ByteArraySerializer())), applicationName + "/" + properties.instanceId());
+                keys, new ByteArraySerializer())), applicationName + "/" + properties.instanceId(), meters);
     }
 
     @Bean
-    StateReaderFactory stateReaderFactory(KafkaProperties kafka, SchemaRegistry registry,
-                                          DeadLetterPublisher deadLetters, ImagelibKafkaProperties properties) {
-        return new StateReaderFactory(kafka.buildConsumerProperties(), registry, deadLetters, properties.instanceId());
+    StateReaderFactory stateReaderFactory(KafkaProperties kafka, SchemaRegistry registry, DeadLetterPublisher deadLetters,
+                                          BlockedConsumers blocked, ImagelibKafkaProperties properties) {
+        return new StateReaderFactory(kafka.buildConsumerProperties(), registry, deadLetters, blocked,
+                properties.instanceId());
     }
 
     /**

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                          defaults to {@code <hostname>-<pid>} so two instances on one machine differ
  * @param deadLetterRetries how often a failing record is retried before it goes to {@code <topic>-dlt}
  * @param deadLetterBackoff pause between those retries
+ * @param blocked           how a consumer holds a healthy record it cannot read because of the registry (unknown schema
+ *                          id, registry down, registry inconsistent): never parked, retried until the fault is gone
  */
 @ConfigurationProperties("imagelib.kafka")
 public record ImagelibKafkaProperties(
@@ -20,7 +22,23 @@ public record ImagelibKafkaProperties(
         @DefaultValue("true") boolean provisionTopics,
         String instanceId,
         @DefaultValue("2") int deadLetterRetries,
-        @DefaultValue("100ms") Duration deadLetterBackoff) {
+        @DefaultValue("100ms") Duration deadLetterBackoff,
+        @DefaultValue Blocked blocked) {
+
+    /**
+     * @param initialBackoff pause after the first failed attempt, doubling after each further one
+     * @param maxBackoff     longest pause between attempts: how late the record is, at worst, once the fault is gone
+     * @param logEvery       a blocked consumer logs once when it blocks, then again after each such interval
+     */
+    public record Blocked(
+            @DefaultValue("250ms") Duration initialBackoff,
+            @DefaultValue("5s") Duration maxBackoff,
+            @DefaultValue("5m") Duration logEvery) {
+
+        public RetryBackoff backoff() {
+            return new RetryBackoff(initialBackoff, maxBackoff);
+        }
+    }
 
     public ImagelibKafkaProperties {
         if (instanceId == null || instanceId.isBlank()) {

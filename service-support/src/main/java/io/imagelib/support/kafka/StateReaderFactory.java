@@ -13,13 +13,15 @@ public final class StateReaderFactory {
     private final Map<String, Object> consumerConfig;
     private final SchemaRegistry registry;
     private final DeadLetterPublisher deadLetters;
+    private final BlockedConsumers blocked;
     private final String instanceId;
 
     public StateReaderFactory(Map<String, Object> consumerConfig, SchemaRegistry registry,
-                              DeadLetterPublisher deadLetters, String instanceId) {
+                              DeadLetterPublisher deadLetters, BlockedConsumers blocked, String instanceId) {
         this.consumerConfig = Map.copyOf(consumerConfig);
         this.registry = registry;
         this.deadLetters = deadLetters;
+        this.blocked = blocked;
         this.instanceId = instanceId;
     }
 
@@ -27,6 +29,6 @@ public final class StateReaderFactory {
                                                                      CompactedTopicReader.Handler<V> handler,
                                                                      Runnable... onCaughtUp) {
         return new CompactedTopicReader<>(topic, consumerConfig, new ConfluentAvroDeserializer<>(registry, topic.valueType()),
-                handler, deadLetters, instanceId, List.of(onCaughtUp));
+                handler, deadLetters, blocked, instanceId, List.of(onCaughtUp));
     }
 }

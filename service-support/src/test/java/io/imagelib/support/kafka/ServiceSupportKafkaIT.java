@@ -38,10 +38,14 @@ class ServiceSupportKafkaIT {
 
     @DynamicPropertySource
     static void kafkaProperties(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", kafka::bootstrapServers);
+        onBroker(registry, kafka, KafkaTestBroker.REGISTRY_URL, "support-it");
+    }
+
+    static void onBroker(DynamicPropertyRegistry registry, KafkaTestBroker broker, String registryUrl, String application) {
+        registry.add("spring.kafka.bootstrap-servers", broker::bootstrapServers);
         registry.add("spring.kafka.consumer.auto-offset-reset", () -> "earliest");
-        registry.add("imagelib.kafka.schema-registry-url", () -> KafkaTestBroker.REGISTRY_URL);
-        registry.add("spring.application.name", () -> "support-it");
+        registry.add("imagelib.kafka.schema-registry-url", () -> registryUrl);
+        registry.add("spring.application.name", () -> application);
     }
 
     @SpringBootApplication
