@@ -122,11 +122,19 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
     }
 
     /**
-     * The registry's database in {@code dir}: {@code data/registry.mv.db}. WRITE_DELAY=0 makes H2 write each commit
-     * before the HTTP answer; with its default (500 ms) a kill -9 right after a registration lost that schema (measured).
+     * The registry's database in {@code dir}: {@code data/registry.mv.db}. Each setting answers a failure measured here:
+     * <ul>
+     *   <li>{@code async:} file access (AsynchronousFileChannel): with the default FileChannel, a request thread
+     *       interrupted mid-write (ClosedByInterruptException) closed the whole database ("The database has been
+     *       closed") and every later registration failed, at {@code ilctl up} on a loaded machine;</li>
+     *   <li>{@code WRITE_DELAY=0}: each commit is on disk before the HTTP answer; with the default (500 ms) a kill -9
+     *       right after a registration lost that schema;</li>
+     *   <li>{@code LOCK_TIMEOUT=10000}: the services register their schemas at once at start; at load ~30 the default
+     *       1 s wait for the id sequence's row lock timed out.</li>
+     * </ul>
      */
     public static String datasourceUrl(Path dir) {
-        return "jdbc:h2:file:" + dataDir(dir).resolve("registry") + ";WRITE_DELAY=0";
+        return "jdbc:h2:async:" + dataDir(dir).resolve("registry") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
     }
 
     /** Where the registry's schemas live; delete it only together with the Kafka data whose records carry their ids. */

@@ -56,7 +56,7 @@ class DeploySystemdTest {
         Map<String, List<String>> unit = parse(systemd.resolve("imagelib-registry.service"));
         String stateDirectory = first(unit, "Service.StateDirectory");
         assertThat(unit.get("Service.ExecStart")).singleElement().asString()
-                .contains("\"-DREGISTRY_DATASOURCE_URL=jdbc:h2:file:%S/" + stateDirectory + "/data/registry;WRITE_DELAY=0\"");
+                .contains("\"-DREGISTRY_DATASOURCE_URL=jdbc:h2:async:%S/" + stateDirectory + "/data/registry;WRITE_DELAY=0;LOCK_TIMEOUT=10000\"");
     }
 
     @Test
