@@ -4,6 +4,7 @@ import io.imagelib.ilctl.ExitCode;
 import io.imagelib.ilctl.IlctlException;
 import io.imagelib.ilctl.dlt.ReplayPlan.Action;
 import io.imagelib.ilctl.dlt.ReplayPlan.Step;
+import io.imagelib.ilctl.events.KafkaAccess;
 import io.imagelib.schemas.topics.TopicSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -149,13 +150,7 @@ public final class DeadLetters {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer(Optional<String> group) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ilctl-dlt");
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        Properties props = KafkaAccess.consumerProperties(bootstrapServers, "ilctl-dlt");
         group.ifPresent(id -> props.put(ConsumerConfig.GROUP_ID_CONFIG, id));
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
