@@ -170,6 +170,36 @@ class HostMonitorIT {
         }
     }
 
+    /**
+     * A reader's view lost a host's record (here: a tombstone on imagelib.host-health, as a reader that re-reads the
+     * compacted topic would then see nothing): the monitor's periodic republish puts the same state back within one
+     * period, with no transition in between.
+     */
+    @Test
+    void aLostHealthRecordIsBackWithinOneRepublishPeriod() {
+        Duration period = Duration.ofSeconds(3);
+        try (var glance = FakeGlanceHost.start();
+             var republishing = startInstance("monitor-republish", "it-republish", "--imagelib.monitor.republish-every=" + period.toMillis() + "ms")) {
+            String hostId = "republished-1";
+            long mark = System.nanoTime();
+            kafka.typed().produce(Topics.HOST_ROLES, hostId, role(hostId, glance.url()));
+            var up = health.awaitRecord(mark, hostId, r -> r.value() != null && "monitor-republish".equals(r.value().getMonitorId())
+                    && r.value().getStatus() == HealthStatus.UP);
+            var counter = republishing.getBean(MeterRegistry.class).get("imagelib.monitor.republishes").counter();
+            double before = counter.count();
+
+            long lost = System.nanoTime();
+            kafka.typed().produce(Topics.HOST_HEALTH, hostId, null);
+            var healed = health.awaitRecord(lost, hostId, r -> r.value() != null && "monitor-republish".equals(r.value().getMonitorId()));
+            long healMillis = TimeUnit.NANOSECONDS.toMillis(healed.receivedNanos() - lost);
+            System.out.printf("host-health record of %s back %d ms after it was lost (republish every %d ms)%n", hostId,
+                    healMillis, period.toMillis());
+            assertThat(healed.value()).as("the same state, not a new transition").isEqualTo(up.value());
+            assertThat(healMillis).isLessThanOrEqualTo(period.toMillis() + DETECTION_BOUND.toMillis());
+            assertThat(counter.count()).isGreaterThan(before);
+        }
+    }
+
     private void measureDetection(String fault, java.util.function.Consumer<FakeGlanceHost> inject,
                                   HealthStatus expected, String reason) {
         String hostId = "fault-" + reason;

@@ -1,6 +1,7 @@
 package io.imagelib.ilctl;
 
 import io.imagelib.ilctl.command.CompletionCommand;
+import io.imagelib.ilctl.command.DltCommand;
 import io.imagelib.ilctl.command.DownCommand;
 import io.imagelib.ilctl.command.EndpointCommand;
 import io.imagelib.ilctl.command.EventsCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "ilctl", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "ilctl 0.1.0",
         description = "Operate the highly available image library: local stack, host roles, endpoints, events.",
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, RoleCommand.class, HostCommand.class,
-                EndpointCommand.class, EventsCommand.class, CompletionCommand.class},
+                EndpointCommand.class, EventsCommand.class, DltCommand.class, CompletionCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  ./ilctl up                       # Kafka, registry, services and 3 Glance hosts under .imagelib/",

@@ -130,7 +130,7 @@ public final class ServiceStack implements AutoCloseable {
         ApicurioRegistryProcess registry = null;
         ServiceStack stack = null;
         try {
-            registry = ApicurioRegistryProcess.startWithFileStorage(dir.resolve("registry"), 0);
+            registry = ApicurioRegistryProcess.start(dir.resolve("registry"), 0);
             Map<String, String> env = new LinkedHashMap<>();
             // The endpoint-service's Streams state under this stack, not the shared default in /tmp: a restart must
             // find its own state, and parallel lanes (or an earlier run on another cluster) must not share it.
@@ -217,7 +217,7 @@ public final class ServiceStack implements AutoCloseable {
 
     /** Starts the registry again on the same port and storage; returns when it answers. */
     public void startRegistry() {
-        registry = ApicurioRegistryProcess.startWithFileStorage(registryDir, registryPort);
+        registry = ApicurioRegistryProcess.start(registryDir, registryPort);
     }
 
     /** Base URL of one of {@link #SERVICES}. */

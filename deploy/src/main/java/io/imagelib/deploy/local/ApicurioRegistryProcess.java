@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +20,13 @@ import java.util.function.Consumer;
 
 /**
  * Apicurio Registry 2.4.2.Final, built from Maven Central by {@code deploy/registry/pom.xml} (a Quarkus
- * fast-jar), running as a child JVM with in-memory storage on 127.0.0.1. Clients use {@link #ccompatUrl()}, the
- * Confluent-compatible API that {@code RestSchemaRegistry} speaks. Its directory holds registry.log,
- * registry.pid and registry.port.
+ * fast-jar), running as a child JVM on 127.0.0.1. Clients use {@link #ccompatUrl()}, the Confluent-compatible API
+ * that {@code RestSchemaRegistry} speaks. Its directory holds registry.log, registry.pid, registry.port and
+ * {@code data/}, the H2 database file that keeps every schema and its id across a stop, a kill -9 and a start.
+ *
+ * <p>Why a file: this app's only storage is H2 SQL, in memory by default ("Using In Memory (H2) SQL storage" in
+ * its log either way). An in-memory registry restarts empty while Kafka keeps every record framed with the old
+ * ids: consumers get 404 for them, or worse, the same ids handed out again for other schemas.
  */
 public final class ApicurioRegistryProcess implements AutoCloseable {
 
@@ -119,28 +122,42 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
     }
 
     /**
+     * The registry's database in {@code dir}: {@code data/registry.mv.db}. Each setting answers a failure measured here:
+     * <ul>
+     *   <li>{@code async:} file access (AsynchronousFileChannel): with the default FileChannel, a request thread
+     *       interrupted mid-write (ClosedByInterruptException) closed the whole database ("The database has been
+     *       closed") and every later registration failed, at {@code ilctl up} on a loaded machine;</li>
+     *   <li>{@code WRITE_DELAY=0}: each commit is on disk before the HTTP answer; with the default (500 ms) a kill -9
+     *       right after a registration lost that schema;</li>
+     *   <li>{@code LOCK_TIMEOUT=10000}: the services register their schemas at once at start; at load ~30 the default
+     *       1 s wait for the id sequence's row lock timed out.</li>
+     * </ul>
+     */
+    public static String datasourceUrl(Path dir) {
+        return "jdbc:h2:async:" + dataDir(dir).resolve("registry") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
+    }
+
+    /** Where the registry's schemas live; delete it only together with the Kafka data whose records carry their ids. */
+    public static Path dataDir(Path dir) {
+        return dir.toAbsolutePath().normalize().resolve("data");
+    }
+
+    /** {@link #start} on {@code port} (0: a free one), tied to this JVM, build output on stdout: for tests. */
+    public static ApicurioRegistryProcess start(Path dir, int port) {
+        return start(locateProjectRoot(), dir, port, Lifetime.TIED_TO_THIS_JVM, DEFAULT_READY_TIMEOUT, System.out::println);
+    }
+
+    /** {@link #start(Path, int)} on a free port. */
+    public static ApicurioRegistryProcess start(Path dir) {
+        return start(dir, 0);
+    }
+
+    /**
      * Starts the registry (building it first if needed) on {@code port} ({@code 0}: a free one) and waits until
      * {@code GET /apis/ccompat/v7/subjects} answers 200. If one already runs from {@code dir}, returns that one.
      */
     public static ApicurioRegistryProcess start(Path projectRoot, Path dir, int port, Lifetime lifetime, Duration readyTimeout,
                                                 Consumer<String> buildProgress) {
-        return start(projectRoot, dir, port, lifetime, readyTimeout, buildProgress, List.of());
-    }
-
-    /**
-     * {@link #start} on {@code port} (0: a free one), tied to this JVM, with its storage in an H2 file under {@code dir}
-     * instead of memory: a stop and a start on the same directory and port keep every schema and its id, as a
-     * production registry (SQL or KafkaSQL storage) does. An in-memory registry restarts empty and hands out the
-     * same ids again for other schemas, which clients that cached the old ids would misread.
-     */
-    public static ApicurioRegistryProcess startWithFileStorage(Path dir, int port) {
-        Path home = dir.toAbsolutePath().normalize();
-        return start(locateProjectRoot(), home, port, Lifetime.TIED_TO_THIS_JVM, DEFAULT_READY_TIMEOUT, System.out::println,
-                List.of("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + home.resolve("registry_db")));
-    }
-
-    private static ApicurioRegistryProcess start(Path projectRoot, Path dir, int port, Lifetime lifetime, Duration readyTimeout,
-                                                 Consumer<String> buildProgress, List<String> jvmOptions) {
         Path home = dir.toAbsolutePath().normalize();
         Optional<ApicurioRegistryProcess> running = find(home);
         if (running.isPresent()) {
@@ -154,10 +171,9 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write into " + home, e);
         }
-        List<String> args = new ArrayList<>(List.of(marker(home), "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + chosen));
-        args.addAll(jvmOptions);
-        args.addAll(List.of("-jar", jar.toString()));
-        List<String> command = JavaCommand.of("256m", args);
+        // REGISTRY_DATASOURCE_URL is the app's own knob (its application.properties reads it for %prod).
+        List<String> command = JavaCommand.of("256m", List.of(marker(home), "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + chosen, "-DREGISTRY_DATASOURCE_URL=" + datasourceUrl(home), "-jar", jar.toString()));
         ChildProcess process = ChildProcess.start("Apicurio Registry", command, home, home.resolve("registry.log"),
                 home.resolve("registry.pid"), lifetime);
         ApicurioRegistryProcess registry = new ApicurioRegistryProcess(chosen, process);
@@ -168,11 +184,6 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
             throw e;
         }
         return registry;
-    }
-
-    /** {@link #start} on a free port, tied to this JVM, build output on stdout: for tests. */
-    public static ApicurioRegistryProcess start(Path dir) {
-        return start(locateProjectRoot(), dir, 0, Lifetime.TIED_TO_THIS_JVM, DEFAULT_READY_TIMEOUT, System.out::println);
     }
 
     /** The registry started earlier from {@code dir}, if it still runs. */

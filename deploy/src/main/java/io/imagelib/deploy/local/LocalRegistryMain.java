@@ -6,8 +6,8 @@ import java.util.Optional;
 /**
  * Starts and stops the local Apicurio Registry for scripts and {@code ilctl up}. {@code start} builds it on first
  * use (progress on stderr), returns once it answers and prints the Confluent-compatible base URL as its only
- * stdout line; the registry keeps running until {@code stop}. Its storage is in memory: a restart forgets schemas,
- * which producers re-register on their next send.
+ * stdout line; the registry keeps running until {@code stop}. Its schemas live in {@code DIR/data} (an H2 file), so a
+ * stop and a start on the same directory keep every schema id.
  */
 public final class LocalRegistryMain {
 
@@ -16,7 +16,7 @@ public final class LocalRegistryMain {
               start   build (first time) and start the registry; prints http://127.0.0.1:PORT/apis/ccompat/v7
               stop    SIGTERM the registry recorded in DIR (SIGKILL after 20 s)
               status  prints the URL and exits 0 if it runs, else exits 1
-              --dir   registry directory for log and pid files (default .imagelib/registry)
+              --dir   registry directory: log, pid and data/ holding the schemas (default .imagelib/registry)
               --port  HTTP port (default: a free port)
               --root  project root holding mvnw (default: found above the working directory)""";
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
 import org.apache.avro.specific.SpecificData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,40 @@ class ApicurioRegistryIT {
 
         assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("registry PID %d after stop", pid).isEmpty();
         assertThat(dir.resolve("registry.pid")).doesNotExist();
+    }
+
+    @Test
+    void aRegistryKilledWithSigkillComesBackFromItsDataDirectoryWithTheSameIdsAndSchemas() throws Exception {
+        Map<Integer, Schema> registered = new HashMap<>();
+        int port;
+        try (ApicurioRegistryProcess registry = ApicurioRegistryProcess.start(dir)) {
+            port = registry.port();
+            RestSchemaRegistry client = new RestSchemaRegistry(registry.ccompatUrl());
+            for (TopicSpec<String, ?> topic : Topics.ALL) {
+                Schema schema = SpecificData.get().getSchema(topic.valueType());
+                registered.put(client.register(topic.valueSubject(), schema), schema);
+            }
+            // No pause: the last registration must already be on disk when its answer arrives.
+            ProcessHandle killed = ProcessHandle.of(registry.pid()).orElseThrow();
+            killed.destroyForcibly();
+            killed.onExit().get();
+        }
+        assertThat(ApicurioRegistryProcess.dataDir(dir).resolve("registry.mv.db")).isNotEmptyFile();
+
+        long start = System.nanoTime();
+        try (ApicurioRegistryProcess restarted = ApicurioRegistryProcess.start(dir, port)) {
+            System.out.printf("registry restarted on its data directory in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            RestSchemaRegistry client = new RestSchemaRegistry(restarted.ccompatUrl());
+            registered.forEach((id, schema) -> assertThat(client.getSchemaById(id)).as("schema id %d", id).isEqualTo(schema));
+            for (TopicSpec<String, ?> topic : Topics.ALL) {
+                Schema schema = SpecificData.get().getSchema(topic.valueType());
+                assertThat(registered.get(client.register(topic.valueSubject(), schema)))
+                        .as("id of %s re-registered after the restart", topic.valueSubject()).isEqualTo(schema);
+            }
+            Schema unseen = SchemaBuilder.record("Unseen").namespace("io.imagelib.test").fields().requiredInt("x").endRecord();
+            assertThat(client.register("unseen-value", unseen)).as("a new schema gets a new id, not a reused one")
+                    .isNotIn(registered.keySet());
+        }
     }
 
     private static String rss(long pid) throws Exception {

@@ -54,6 +54,14 @@ class DeploySystemdTest {
     }
 
     @Test
+    void theRegistryKeepsItsSchemasInAFileUnderItsStateDirectoryWrittenBeforeEachAnswer() throws IOException {
+        Map<String, List<String>> unit = parse(systemd.resolve("imagelib-registry.service"));
+        String stateDirectory = first(unit, "Service.StateDirectory");
+        assertThat(unit.get("Service.ExecStart")).singleElement().asString()
+                .contains("\"-DREGISTRY_DATASOURCE_URL=jdbc:h2:async:%S/" + stateDirectory + "/data/registry;WRITE_DELAY=0;LOCK_TIMEOUT=10000\"");
+    }
+
+    @Test
     void everyUnitIsHardened() throws IOException {
         for (String file : List.of("imagelib@.service", "imagelib-kafka.service", "imagelib-registry.service")) {
             Map<String, List<String>> unit = parse(systemd.resolve(file));

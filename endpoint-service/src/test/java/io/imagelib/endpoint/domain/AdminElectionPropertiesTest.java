@@ -79,7 +79,21 @@ class AdminElectionPropertiesTest {
             assertNoFailback(seed, why, facts, change, newcomerPossible);
             lastServing = assertAdminInvariants(seed, why, state, lastServing);
             assertThat(AdminElection.decide(state, now).change()).as(context(seed, why, "idempotent")).isEmpty();
+            assertRepublishIsNoOp(seed, why, state, now);
         }
+    }
+
+    /**
+     * The monitor republishes every host's health unchanged every period: each such record leaves the region exactly
+     * as it was (no election, no epoch, no new endpoint list).
+     */
+    private static void assertRepublishIsNoOp(long seed, List<String> story, RegionState state, Instant now) {
+        state.health().forEach((host, status) -> {
+            Decision again = AdminElection.decide(state.apply(new HostUpdate.HealthChanged(host, status)), now);
+            assertThat(again.change()).as(context(seed, story, "republished " + host + " " + status + ": no change")).isEmpty();
+            assertThat(again.next()).as(context(seed, story, "republished " + host + " " + status + ": same facts"))
+                    .isEqualTo(state);
+        });
     }
 
     /**

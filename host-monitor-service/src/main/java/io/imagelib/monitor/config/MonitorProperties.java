@@ -31,6 +31,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deepCheckHeaders   sent with the deep check (Glance trusted-auth headers when no Keystone is in front)
  * @param rolesGroup         consumer group that splits hosts among monitor instances
  * @param client             SOCKET (virtual threads, kept-alive sockets) or JDK (async HttpClient); see the benchmark
+ * @param republishEvery     period of the full-state republish of every host watched here (transitions go out at
+ *                           once regardless), so a reader whose view lost a record heals within one period
  */
 @ConfigurationProperties("imagelib.monitor")
 public record MonitorProperties(
@@ -51,7 +53,8 @@ public record MonitorProperties(
         @DefaultValue("/v2/images?limit=1") String deepCheckPath,
         Map<String, String> deepCheckHeaders,
         @DefaultValue("host-monitor") String rolesGroup,
-        @DefaultValue("socket") ProbeClient client) {
+        @DefaultValue("socket") ProbeClient client,
+        @DefaultValue("30s") Duration republishEvery) {
 
     public MonitorProperties {
         deepCheckHeaders = deepCheckHeaders == null ? Map.of() : Map.copyOf(deepCheckHeaders);

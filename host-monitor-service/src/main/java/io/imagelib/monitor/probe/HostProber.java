@@ -3,6 +3,7 @@ package io.imagelib.monitor.probe;
 import io.imagelib.monitor.domain.HostStatus;
 import io.imagelib.monitor.domain.HostHealthState;
 import io.imagelib.monitor.domain.ProbeResult;
+import io.imagelib.monitor.domain.Transition;
 import io.imagelib.monitor.probe.ProbeMetrics.Trigger;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -87,6 +88,26 @@ public final class HostProber implements AutoCloseable {
         if (host != null && host.bursting.compareAndSet(false, true)) {
             scheduler.execute(() -> burst(host, settings.hysteresis().fall()));
         }
+    }
+
+    /**
+     * Hands every watched host's last published state to the sink again, unchanged, so a reader that lost or never
+     * got that record (a parked record, a wiped or re-created topic) converges without a transition. Each host under
+     * its lock, so a republish never overtakes a newer transition. Hosts with no published state yet are skipped.
+     *
+     * @return how many states were handed to the sink
+     */
+    public int republish() {
+        int republished = 0;
+        for (WatchedHost host : hosts.values()) {
+            synchronized (host) {
+                if (host.active && host.published != null) {
+                    sink.transition(host.target, host.published);
+                    republished++;
+                }
+            }
+        }
+        return republished;
     }
 
     public Set<String> watchedHostIds() {
@@ -190,6 +211,7 @@ public final class HostProber implements AutoCloseable {
                 metrics.transitioned(host.target, transition);
                 // Inside the lock: transitions of one host reach the sink in the order they were decided.
                 sink.transition(host.target, transition);
+                host.published = transition;
             });
         }
     }
@@ -203,6 +225,8 @@ public final class HostProber implements AutoCloseable {
         volatile boolean active = true;
         ScheduledFuture<?> schedule;
         private HostHealthState state = HostHealthState.INITIAL;
+        /** The last transition handed to the sink: what {@link #republish()} sends again. */
+        private Transition published;
         private long rounds;
 
         WatchedHost(HostTarget target) {

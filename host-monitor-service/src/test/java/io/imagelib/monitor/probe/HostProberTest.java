@@ -125,4 +125,34 @@ class HostProberTest {
         prober.urgent("unknown-host");
         assertThat(rounds).doesNotContainKey("unknown-host");
     }
+
+    @Test
+    void aRepublishSendsEachWatchedHostsLastPublishedStateAgainUnchangedAndSkipsHostsNotDecidedYet() {
+        HostProber undecided = prober(Duration.ofHours(1));
+        undecided.watch(H1);
+        assertThat(undecided.republish()).as("UNKNOWN: nothing published yet, nothing to republish").isZero();
+        undecided.close();
+
+        HostProber prober = prober(Duration.ofMillis(20));
+        answers.put("h1", ProbeOutcome.REFUSED);
+        prober.watch(H1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> published.size() == 1);
+        Transition down = published.getFirst();
+
+        prober.watch(new HostTarget("h2", "SJC", URI.create("http://127.0.0.1:2")));
+        answers.put("h2", ProbeOutcome.TIMEOUT);
+        await().atMost(Duration.ofSeconds(5)).until(() -> published.size() == 2);
+        Transition h2Down = published.getLast();
+
+        published.clear();
+        assertThat(prober.republish()).isEqualTo(2);
+        assertThat(published).containsExactlyInAnyOrder(down, h2Down);
+        assertThat(meters.find(ProbeMetrics.TRANSITIONS).tag("host", "h1").counter().count())
+                .as("a republish is not a transition").isEqualTo(1);
+
+        prober.unwatch("h2");
+        published.clear();
+        assertThat(prober.republish()).isEqualTo(1);
+        assertThat(published).containsExactly(down);
+    }
 }

@@ -31,14 +31,7 @@ public record KafkaAccess(String bootstrapServers, String registryUrl) {
 
     /** A consumer assigned to every partition of {@code topic}; the caller seeks. */
     public KafkaConsumer<String, SpecificRecord> consumer(String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ilctl");
-        // A mistyped topic name must not create a topic on brokers that auto-create.
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) METADATA_TIMEOUT.toMillis());
-        props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) METADATA_TIMEOUT.toMillis());
+        Properties props = consumerProperties(bootstrapServers, "ilctl");
         Class<SpecificRecord> valueType = Topics.byName(topic).map(KafkaAccess::valueType).orElse(null);
         KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ConfluentAvroDeserializer<>(SchemaRegistries.forUrl(registryUrl), valueType));
@@ -55,6 +48,19 @@ public record KafkaAccess(String bootstrapServers, String registryUrl) {
             consumer.close(Duration.ZERO);
             throw IlctlException.unreachable("Kafka at " + bootstrapServers, e);
         }
+    }
+
+    /** ilctl's consumers: no auto-commit, no topic auto-creation, bounded waits for metadata. */
+    public static Properties consumerProperties(String bootstrapServers, String clientId) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        // A mistyped topic name must not create a topic on brokers that auto-create.
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) METADATA_TIMEOUT.toMillis());
+        props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) METADATA_TIMEOUT.toMillis());
+        return props;
     }
 
     /** Offsets where the partitions end now: reading up to them is reading the topic's current state. */

@@ -51,4 +51,14 @@ public final class Quarantine {
     public void release(String hostId) {
         entries.remove(hostId);
     }
+
+    /**
+     * A health record for the host ({@code now} null for a tombstone). Only a change to UP is the monitor's newer word;
+     * a repeated UP (the monitor republishes every host's state periodically) says nothing about a failure we saw since.
+     */
+    public void monitorSaid(String hostId, Health before, Health now) {
+        if (now == Health.UP && before != Health.UP) {
+            release(hostId);
+        }
+    }
 }

@@ -29,10 +29,10 @@ public class HostStateFeed {
     CompactedTopicReader<HostHealth> hostHealthReader(StateReaderFactory readers, LiveHosts hosts, Quarantine quarantine) {
         return readers.reader(Topics.HOST_HEALTH, (hostId, record) -> {
             Health health = record == null ? null : HostRecords.health(record);
+            // Only this reader writes health, so the snapshot before the swap holds the previous verdict.
+            Health before = hosts.snapshot().health(hostId);
             hosts.apply(s -> s.withHealth(hostId, health));
-            if (health == Health.UP) {
-                quarantine.release(hostId);
-            }
+            quarantine.monitorSaid(hostId, before, health);
         });
     }
 

@@ -57,6 +57,33 @@ class HostSnapshotTest {
     }
 
     @Test
+    void onlyAChangeToUpReleasesAQuarantineNotARepublishedUp() {
+        Quarantine quarantine = new Quarantine(1000);
+        quarantine.addRefused("h1", 10_000);
+        quarantine.monitorSaid("h1", Health.UP, Health.UP);
+        assertThat(quarantine.refused("h1", 10_001)).as("republished UP").isTrue();
+        quarantine.monitorSaid("h1", Health.UP, Health.DOWN);
+        quarantine.monitorSaid("h1", Health.DOWN, Health.DOWN);
+        assertThat(quarantine.contains("h1", 10_001)).isTrue();
+        quarantine.monitorSaid("h1", Health.DOWN, Health.UP);
+        assertThat(quarantine.contains("h1", 10_001)).as("DOWN -> UP").isFalse();
+        quarantine.add("h2", 10_000);
+        quarantine.monitorSaid("h2", Health.UNKNOWN, Health.UP);
+        assertThat(quarantine.contains("h2", 10_001)).as("first UP").isFalse();
+    }
+
+    @Test
+    void aRepublishedIdenticalHealthLosesNoHostAndChangesNoPanicMode() {
+        HostSnapshot before = given(host("h1"), host("h2")).withHealth("h2", Health.DOWN);
+        for (String hostId : List.of("h1", "h2")) {
+            HostSnapshot after = before.withHealth(hostId, before.health(hostId));
+            assertThat(after.lostSince(before)).as(hostId).isEmpty();
+            assertThat(after.healthy(REGION)).isEqualTo(before.healthy(REGION));
+            assertThat(after.panicRegions()).isEqualTo(before.panicRegions());
+        }
+    }
+
+    @Test
     void aRefusalIsRememberedAsSuchUntilTheQuarantineEndsOrAnotherFailureReplacesIt() {
         Quarantine quarantine = new Quarantine(1000);
         quarantine.addRefused("h1", 10_000);
