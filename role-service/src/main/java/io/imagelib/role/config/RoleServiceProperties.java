@@ -28,7 +28,7 @@ public record RoleServiceProperties(
     public record Lease(
             @DefaultValue("6s") Duration sessionTimeout,
             @DefaultValue("30s") Duration catchUpTimeout,
-            @DefaultValue("3s") Duration waitForWriter,
+            @DefaultValue("10s") Duration waitForWriter,
             Optional<String> advertisedUrl) {
     }
 }
