@@ -82,7 +82,8 @@ class RoleReplicasIT {
             replicas.add(RoleReplica.start(name, broker.getBrokersAsString(), "mock://role-replicas",
                     "--imagelib.role.lease.session-timeout=2s"));
         }
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() -> replicas.stream()
+        // three Spring Boot JVMs starting at once: 170 s each at load 27 on two cores
+        await().atMost(Duration.ofSeconds(420)).pollInterval(Duration.ofSeconds(1)).until(() -> replicas.stream()
                 .allMatch(r -> status(r.url() + "/actuator/health/readiness") == 200));
         await().atMost(Duration.ofSeconds(30)).until(() -> writer().isPresent());
     }

@@ -56,7 +56,8 @@ public class RoleServiceConfiguration {
         try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {
             new TopicProvisioner(admin).provision(Topics.ROLE_WRITER_LEASE);
         }
-        return new WriterLease(kafka.buildConsumerProperties(), producers.getConfigurationProperties(), hostRolesReader,
+        return new WriterLease(kafka.buildConsumerProperties(), producers.getConfigurationProperties(),
+                kafkaAdmin.getConfigurationProperties(), hostRolesReader,
                 new WriterLease.Settings(properties.lease().sessionTimeout(), properties.publishTimeout(),
                         properties.lease().catchUpTimeout()), meters);
     }

@@ -14,6 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -59,6 +63,7 @@ public final class WriterLease implements WriterLeaseAssignor.Member, RolePublis
 
     private final Map<String, Object> consumerConfig;
     private final Map<String, Object> producerConfig;
+    private final Map<String, Object> adminConfig;
     private final CompactedTopicReader<HostRole> reader;
     private final Settings settings;
     private final MeterRegistry meters;
@@ -71,8 +76,9 @@ public final class WriterLease implements WriterLeaseAssignor.Member, RolePublis
     private KafkaProducer<String, Object> producer;  // guarded by this
     private Thread thread;
 
-    public WriterLease(Map<String, Object> consumerConfig, Map<String, Object> producerConfig,
+    public WriterLease(Map<String, Object> consumerConfig, Map<String, Object> producerConfig, Map<String, Object> adminConfig,
                        CompactedTopicReader<HostRole> reader, Settings settings, MeterRegistry meters) {
+        this.adminConfig = Map.copyOf(adminConfig);
         this.reader = reader;
         this.settings = settings;
         this.meters = meters;
@@ -248,9 +254,7 @@ public final class WriterLease implements WriterLeaseAssignor.Member, RolePublis
                 claim = true;
                 setHolding(true, false);
             }
-            List<TopicPartition> roles = kafka.partitionsFor(Topics.HOST_ROLES_NAME).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            Map<TopicPartition, Long> ends = kafka.endOffsets(roles);
+            Map<TopicPartition, Long> ends = committedEnds(kafka);
             long deadline = System.nanoTime() + settings.catchUpTimeout().toNanos();
             for (var end : ends.entrySet()) {
                 Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
@@ -263,11 +267,25 @@ public final class WriterLease implements WriterLeaseAssignor.Member, RolePublis
             meters.counter("imagelib.role.writer.transitions", "transition", "took-over").increment();
             log.info("This replica ({}) is the role writer; took over in {} ms", view.selfUrl(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        } catch (KafkaException e) {
+        } catch (KafkaException | ExecutionException e) {
             lose("failed", "could not take the writer lease: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             lose("failed", "interrupted while taking the writer lease");
+        }
+    }
+
+    /** The end of host-roles as read_committed readers see it (through the admin client: no consumer assignment). */
+    private Map<TopicPartition, Long> committedEnds(KafkaConsumer<byte[], byte[]> kafka)
+            throws InterruptedException, ExecutionException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        kafka.partitionsFor(Topics.HOST_ROLES_NAME).forEach(
+                p -> latest.put(new TopicPartition(p.topic(), p.partition()), OffsetSpec.latest()));
+        try (Admin admin = Admin.create(adminConfig)) {
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
+                    .forEach((tp, info) -> ends.put(tp, info.offset()));
+            return ends;
         }
     }
 
