@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -74,7 +76,8 @@ public final class WriterLease implements WriterLeaseAssignor.Member, RolePublis
     private volatile boolean running;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<String, Object> producer;  // guarded by this
-    private Thread thread;
+    private final ExecutorService loop =
+            Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("role-writer-lease").factory());
 
     public WriterLease(Map<String, Object> consumerConfig, Map<String, Object> producerConfig, Map<String, Object> adminConfig,
                        CompactedTopicReader<HostRole> reader, Settings settings, MeterRegistry meters) {
@@ -110,7 +113,7 @@ public final class WriterLease implements WriterLeaseAssignor.Member, RolePublis
         }
         view = WriterView.noWriter(selfUrl);
         running = true;
-        thread = Thread.ofPlatform().daemon().name("role-writer-lease").start(this::run);
+        loop.execute(this::run);
     }
 
     public WriterView view() {
@@ -174,21 +177,18 @@ public final class WriterLease implements WriterLeaseAssignor.Member, RolePublis
         return new NotWriterException("the broker fenced this replica's producer: another replica is the writer");
     }
 
+    /** Leaves the group (the next writer is chosen at once) and closes the producer. */
     @Override
     public void close() {
-        synchronized (this) {
-            running = false;
-        }
-        KafkaConsumer<byte[], byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        running = false;
+        Optional.ofNullable(consumer).ifPresent(KafkaConsumer::wakeup);
+        loop.shutdown();
+        try {
+            if (!loop.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("The writer lease consumer did not stop within 10 s");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         stepDown("stopped");
     }
