@@ -70,6 +70,8 @@ class RoleServiceIT {
                 "--imagelib.security.tokens[0].roles[0]=admin");
         base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/actuator/health/readiness").statusCode() == 200);
+        // the only replica takes the writer lease once it joined the group and initialised its transactions
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/actuator/prometheus").body().contains("imagelib_role_writer_lease 1.0"));
     }
 
     @Test

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 public final class ServiceOptions {
 
     @Option(names = "--role-url", paramLabel = "URL", defaultValue = "${env:ILCTL_ROLE_URL:-http://127.0.0.1:8090}",
-            description = "role-service base URL (env ILCTL_ROLE_URL; default ${DEFAULT-VALUE}).")
+            description = "role-service base URL, or several replicas' URLs comma-separated, tried in turn on no answer "
+                    + "or 503 (env ILCTL_ROLE_URL; default ${DEFAULT-VALUE}).")
     String roleUrl;
 
     @Option(names = "--endpoint-url", paramLabel = "URL", defaultValue = "${env:ILCTL_ENDPOINT_URL:-http://127.0.0.1:8091}",

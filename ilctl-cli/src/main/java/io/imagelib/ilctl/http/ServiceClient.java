@@ -12,13 +12,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * JSON over HTTP to one of our services. Every failure becomes an {@link IlctlException} with a stable exit code:
  * no answer is "unreachable" (3), an HTTP error is "refused" (2) with the problem+json detail.
+ * The base URL may list several replicas, comma-separated: a request goes to the next one when a replica does not
+ * answer or answers 503 (e.g. a role-service replica while the writer lease moves); our changes are idempotent.
  */
 public final class ServiceClient {
 
@@ -26,40 +31,41 @@ public final class ServiceClient {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
     private final String service;
-    private final URI base;
+    private final List<URI> bases;
     private final Optional<String> token;
     private final Duration requestTimeout;
     private final HttpClient http;
 
     public ServiceClient(String service, String baseUrl, Optional<String> token, Duration requestTimeout) {
         this.service = service;
-        this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+        this.bases = Arrays.stream(baseUrl.split(",")).map(String::strip).filter(url -> !url.isEmpty())
+                .map(url -> URI.create(url.endsWith("/") ? url : url + "/")).toList();
         this.token = token.filter(t -> !t.isBlank());
         this.requestTimeout = requestTimeout;
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
     }
 
     public JsonNode get(String path, Map<String, String> query) {
-        return send(request(path + queryString(query)).GET());
+        return send(base -> request(base, path + queryString(query)).GET());
     }
 
     public JsonNode put(String path, Object body) {
-        return send(request(path).PUT(json(body)).header("Content-Type", "application/json"));
+        return send(base -> request(base, path).PUT(json(body)).header("Content-Type", "application/json"));
     }
 
     public JsonNode patch(String path, Object body) {
-        return send(request(path).method("PATCH", json(body)).header("Content-Type", "application/json"));
+        return send(base -> request(base, path).method("PATCH", json(body)).header("Content-Type", "application/json"));
     }
 
     public JsonNode delete(String path) {
-        return send(request(path).DELETE());
+        return send(base -> request(base, path).DELETE());
     }
 
     public String describe() {
-        return service + " at " + base;
+        return service + " at " + bases.stream().map(URI::toString).collect(Collectors.joining(","));
     }
 
-    private HttpRequest.Builder request(String path) {
+    private HttpRequest.Builder request(URI base, String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
                 .timeout(requestTimeout)
                 .header("Accept", "application/json, application/problem+json");
@@ -67,15 +73,20 @@ public final class ServiceClient {
         return builder;
     }
 
-    private JsonNode send(HttpRequest.Builder builder) {
-        HttpResponse<String> response;
-        try {
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw IlctlException.unreachable(describe(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw IlctlException.unreachable(describe(), e);
+    private JsonNode send(Function<URI, HttpRequest.Builder> request) {
+        HttpResponse<String> response = null;
+        for (int i = 0; i < bases.size() && (response == null || response.statusCode() == 503); i++) {
+            boolean last = i == bases.size() - 1;
+            try {
+                response = http.send(request.apply(bases.get(i)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                if (last && response == null) {
+                    throw IlctlException.unreachable(describe(), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw IlctlException.unreachable(describe(), e);
+            }
         }
         JsonNode body = parse(response.body());
         if (response.statusCode() >= 400) {

@@ -125,6 +125,37 @@ class ServiceCommandsTest {
     }
 
     @Test
+    void roleCommandsTryTheNextReplicaWhenOneDoesNotAnswerOrHasNoWriter() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (FakeService noWriter = new FakeService()) {
+            noWriter.answer(503, "application/problem+json", "{\"title\":\"No role-service replica can write right now\"}");
+            service.answer(204, "application/json", "");
+
+            IlctlRun run = IlctlRun.of("role", "remove", "host-3", "--region", "SJC", "--token", "t",
+                    "--role-url", "http://127.0.0.1:" + closedPort + "," + noWriter.url() + ", " + service.url());
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(noWriter.requests).hasSize(1);
+            assertThat(service.last().method()).isEqualTo("DELETE");
+        }
+    }
+
+    @Test
+    void whenEveryReplicaHasNoWriterTheLastAnswerIsShown() {
+        service.answer(503, "application/problem+json", "{\"title\":\"No role-service replica can write right now\"}");
+
+        IlctlRun run = IlctlRun.of("role", "remove", "host-3", "--region", "SJC", "--token", "t",
+                "--role-url", service.url() + "," + service.url());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.REFUSED);
+        assertThat(service.requests).hasSize(2);
+        assertThat(run.err()).contains("No role-service replica can write right now");
+    }
+
+    @Test
     void aServiceThatDoesNotAnswerExitsThree() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {

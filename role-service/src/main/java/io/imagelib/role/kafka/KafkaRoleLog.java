@@ -8,17 +8,18 @@ import io.imagelib.support.kafka.CompactedTopicReader;
 import io.imagelib.support.web.Problems;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.web.ErrorResponseException;
 
 /**
- * Writes roles to {@code imagelib.host-roles} (acks=all, idempotent producer from service-support) and waits until
+ * Writes roles to {@code imagelib.host-roles} (through the writer lease's transactional producer: acks=all,
+ * idempotent, fenced when another replica took the lease) and waits until
  * this instance's own reader has applied the record's offset: read-your-writes, so the caller's region lock covers
  * the decision, the write and its visibility.
  */
@@ -26,16 +27,16 @@ public final class KafkaRoleLog implements RoleLog {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaRoleLog.class);
 
-    private final KafkaTemplate<String, Object> kafka;
+    /** Seconds a client should wait before repeating a change no replica could take; a lease moves in seconds. */
+    public static final String RETRY_AFTER_SECONDS = "1";
+
+    private final RolePublisher publisher;
     private final CompactedTopicReader<HostRole> reader;
-    private final Duration publishTimeout;
     private final Duration readBackTimeout;
 
-    public KafkaRoleLog(KafkaTemplate<String, Object> kafka, CompactedTopicReader<HostRole> reader,
-                        Duration publishTimeout, Duration readBackTimeout) {
-        this.kafka = kafka;
+    public KafkaRoleLog(RolePublisher publisher, CompactedTopicReader<HostRole> reader, Duration readBackTimeout) {
+        this.publisher = publisher;
         this.reader = reader;
-        this.publishTimeout = publishTimeout;
         this.readBackTimeout = readBackTimeout;
     }
 
@@ -44,8 +45,10 @@ public final class KafkaRoleLog implements RoleLog {
         Object value = assignmentOrNull == null ? null : HostRoles.toAvro(assignmentOrNull);
         RecordMetadata sent;
         try {
-            sent = kafka.send(Topics.HOST_ROLES_NAME, hostId, value)
-                    .get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS).getRecordMetadata();
+            sent = publisher.publish(new ProducerRecord<>(Topics.HOST_ROLES_NAME, hostId, value));
+        } catch (NotWriterException e) {
+            log.warn("Did not publish the role of host {}: {}", hostId, e.getMessage());
+            throw notWriter(hostId, e);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
             // KafkaException: thrown by send() itself, e.g. the value could not be encoded because the schema
             // registry did not answer; the record never left, so this is the same retryable outage, not a bug.
@@ -67,8 +70,19 @@ public final class KafkaRoleLog implements RoleLog {
     }
 
     private static RuntimeException unavailable(String hostId, Exception cause) {
-        return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "publish-failed", "Kafka did not acknowledge the change",
+        return retryable(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "publish-failed", "Kafka did not acknowledge the change",
                 "The role change of host " + hostId + " was not acknowledged by Kafka (" + cause.getClass().getSimpleName()
-                        + "); it may or may not have been recorded. Retry the same request: repeating it is safe.");
+                        + "); it may or may not have been recorded. Retry the same request: repeating it is safe."));
+    }
+
+    private static RuntimeException notWriter(String hostId, NotWriterException cause) {
+        return retryable(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "not-writer", "This replica is not the role writer",
+                "The role change of host " + hostId + " was not recorded: " + cause.getMessage()
+                        + ". Retry the same request in a second; the writer lease moves within seconds."));
+    }
+
+    private static ErrorResponseException retryable(ErrorResponseException problem) {
+        problem.getHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
+        return problem;
     }
 }

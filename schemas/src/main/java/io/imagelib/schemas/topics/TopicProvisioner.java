@@ -54,6 +54,15 @@ public final class TopicProvisioner {
         return ensure(wanted);
     }
 
+    /** Ensures a lease topic exists with its one partition; returns its name if it was created. */
+    public List<String> provision(LeaseTopic lease) {
+        int brokers = call(admin.describeCluster().nodes()).size();
+        short rf = (short) Math.min(lease.replicationFactor(), brokers);
+        int minIsr = Math.min(lease.minInsyncReplicas(), rf);
+        return ensure(List.of(new Wanted(lease.name(), LeaseTopic.PARTITIONS, rf, Map.of(
+                "cleanup.policy", CleanupPolicy.DELETE.configValue(), "min.insync.replicas", Integer.toString(minIsr)))));
+    }
+
     List<String> ensure(List<Wanted> wanted) {
         var existing = call(admin.listTopics().names());
         List<NewTopic> missing = wanted.stream()

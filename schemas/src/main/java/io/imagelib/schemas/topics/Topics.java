@@ -23,6 +23,7 @@ public final class Topics {
     public static final String REGION_ENDPOINTS_NAME = "imagelib.region-endpoints";
     public static final String ENDPOINT_COMMANDS_NAME = "imagelib.endpoint-commands";
     public static final String ENDPOINT_COMMAND_RESULTS_NAME = "imagelib.endpoint-command-results";
+    public static final String ROLE_WRITER_LEASE_NAME = "imagelib.role-writer-lease";
 
     private static final short RF = 3;
     private static final int MIN_ISR = 2;
@@ -60,6 +61,9 @@ public final class Topics {
 
     public static final List<TopicSpec<String, ?>> ALL = List.of(
             HOST_ROLES, HOST_HEALTH, HOST_OBSERVATIONS, ADMIN_ENDPOINT, REGION_ENDPOINTS, ENDPOINT_COMMANDS, ENDPOINT_COMMAND_RESULTS);
+
+    /** role-service replicas: the member of the writer group assigned its one partition is the only writer. */
+    public static final LeaseTopic ROLE_WRITER_LEASE = new LeaseTopic(ROLE_WRITER_LEASE_NAME, "role-service", RF, MIN_ISR);
 
     private Topics() {
     }

@@ -74,6 +74,8 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Sma
         Map<String, Object> config = new HashMap<>(baseConsumerConfig);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // State is what was committed: a fenced writer's aborted transaction must never reach a handler.
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + topic.name());
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -167,6 +169,8 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Sma
                         appliedUpTo.put(record.partition(), record.offset() + 1);
                     }
                 }
+                // Transaction markers and aborted records move the position without a record: count them as read.
+                partitions.forEach(p -> appliedUpTo.merge(p.partition(), kafka.position(p), Math::max));
                 synchronized (progress) {
                     progress.notifyAll();
                 }

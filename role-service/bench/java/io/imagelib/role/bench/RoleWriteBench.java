@@ -9,6 +9,7 @@ import io.imagelib.role.domain.HostAssignment;
 import io.imagelib.role.domain.Role;
 import io.imagelib.role.domain.Storage;
 import io.imagelib.role.kafka.HostRoles;
+import io.imagelib.role.kafka.WriterLease;
 import io.imagelib.role.service.RoleLog;
 import io.imagelib.schemas.topics.Topics;
 import io.imagelib.testing.KafkaTestBroker;
@@ -28,7 +29,8 @@ import org.springframework.kafka.core.KafkaTemplate;
  * Not a test (no assertion, not matched by surefire/failsafe patterns): measures what a role write costs, side by
  * side on one broker and one JVM: (a) send + acks=all, (b) (a) + waiting for the own reader to apply the offset
  * (read-your-writes, what the region lock covers), (c) a whole PUT over HTTP (auth, rules, (b), JSON).
- * Run: see docs/benchmarks/2026-11-25-role-service.md.
+ * (b) and (c) go through the writer lease's transactional producer, (a) through the plain idempotent one.
+ * Compiled only with {@code -Pbench}. Run: see docs/benchmarks/2026-11-25-role-service.md.
  */
 class RoleWriteBench {
 
@@ -50,7 +52,10 @@ class RoleWriteBench {
             RoleLog roleLog = app.getBean(RoleLog.class);
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
-            Thread.sleep(3000); // reader caught up (empty topic)
+            WriterLease lease = app.getBean(WriterLease.class);
+            while (!lease.view().caughtUp()) { // the only replica takes the writer lease within seconds
+                Thread.sleep(100);
+            }
 
             Step ack = i -> template.send(Topics.HOST_ROLES_NAME, "ack-" + i, HostRoles.toAvro(assignment("ack-" + i, i))).get();
             Step readBack = i -> roleLog.write("rb-" + i, assignment("rb-" + i, i));
