@@ -208,7 +208,7 @@ class RestartMatrixIT {
     @Order(11)
     void registryWipedAndSchemasRegisteredInReverseOrder() throws Exception {
         List<RegistrySchemas.Registered> original = RegistrySchemas.read(stack.registryUrl());
-        play("registry wiped, schemas reversed", false, () -> {
+        play("registry wiped, schemas reversed", false, false, () -> {
             stack.wipeRegistry();
             List<RegistrySchemas.Registered> reversed = RegistrySchemas.register(stack.registryUrl(), original.reversed());
             GlanceHosts.report("registry wiped: ids before %s, after reverse registration %s", ids(original), ids(reversed));
@@ -255,6 +255,14 @@ class RestartMatrixIT {
      * is down during the fault, so requests running then are not counted (our one entry point: nothing can serve).
      */
     private static void play(String name, boolean routerDown, Fault fault) throws Exception {
+        play(name, routerDown, true, fault);
+    }
+
+    /**
+     * {@code viewsReadable} false: the registry's ids are wrong, so a fresh reader such as {@code ilctl} cannot read
+     * the topics; the views are compared after the recovery instead.
+     */
+    private static void play(String name, boolean routerDown, boolean viewsReadable, Fault fault) throws Exception {
         Scenarios.Prepared prepared = services.prepared;
         DownloadLoad.Running downloads = new DownloadLoad(prepared.viaRouter(), 4).start(stack.router(), prepared.imageId(),
                 prepared.sha256(), Duration.ofMinutes(15));
@@ -273,7 +281,7 @@ class RestartMatrixIT {
         }
         DownloadLoad.Result downloaded = downloads.await(killed);
         List<UploadLoad.Upload> uploaded = uploads.stop(Duration.ofSeconds(90));
-        Duration agreed = views.awaitAgreement(3, AGREEMENT);
+        Duration agreed = viewsReadable ? views.awaitAgreement(3, AGREEMENT) : Duration.ZERO;
         long parked = deadLetters();
 
         long excusedUntil = routerDown ? back : killed;
