@@ -2,6 +2,7 @@ package io.imagelib.systemtests;
 
 import io.imagelib.deploy.local.ApicurioRegistryProcess;
 import io.imagelib.deploy.local.KafkaCluster;
+import io.imagelib.deploy.local.Lifetime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -235,7 +236,8 @@ public final class ServiceStack implements AutoCloseable {
 
     /** Starts the Kafka nodes that are not running on their own directories and ports; returns when all are ready. */
     public void startKafka() {
-        kafka.start();
+        // The stack's start-up wait, not KafkaCluster's 120 s: at load 45 a killed node's restart (log recovery) took longer.
+        kafka.start(Lifetime.TIED_TO_THIS_JVM, READY_TIMEOUT);
     }
 
     /** kill -9 of the schema registry, as a crash; its file storage stays. */
