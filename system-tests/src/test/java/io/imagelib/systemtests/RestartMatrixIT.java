@@ -293,8 +293,8 @@ class RestartMatrixIT {
         uploaded.stream().filter(UploadLoad.Upload::failed).filter(u -> !retryableUploadAnswer(u.error()))
                 .filter(u -> !(u.endNanos() >= killed && u.startNanos() <= excusedUntil))
                 .forEach(u -> failed.add("upload: " + u.error()));
-        String line = "%s: back after %d ms, router served %d ms later (bound %d ms), views agree %d ms after; downloads %d "
-                + "(%d failed, %d counted), uploads %d (%d retryable upload-interrupted), parked on DLTs %d; load %s"
+        String line = ("%s: back after %d ms, router served %d ms later (bound %d ms), views agree %d ms after; downloads %d "
+                + "(%d failed, %d counted), uploads %d (%d retryable upload-interrupted), parked on DLTs %d; load %s")
                 .formatted(name, (back - killed) / 1_000_000, served.toMillis(), SERVED_AFTER_BACK.toMillis(), agreed.toMillis(),
                         downloaded.total(), downloaded.failed(), failed.stream().filter(f -> f.startsWith("download")).count(),
                         uploaded.size(), retryable, parked, Shell.run("cat", "/proc/loadavg").strip());
