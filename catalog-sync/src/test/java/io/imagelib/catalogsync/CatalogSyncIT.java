@@ -8,13 +8,18 @@ import io.imagelib.avro.AdminEndpoint;
 import io.imagelib.catalogsync.keystone.FakeKeystone;
 import io.imagelib.schemas.topics.Topics;
 import io.imagelib.testing.KafkaTestBroker;
+import io.imagelib.support.endpoint.AdminEndpointWatcher;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,6 +68,10 @@ class CatalogSyncIT {
 
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    AdminEndpointWatcher watcher;
+    /** Each marker a new region, so "the watcher has it" can only mean it was just read. */
+    private static final AtomicInteger markers = new AtomicInteger();
     @LocalServerPort
     int port;
 
@@ -75,8 +84,8 @@ class CatalogSyncIT {
                 Duration.between(published, keystone.patches().getLast().at()).toMillis());
 
         publish("it-basic", 1, "https://10.0.0.2:9494");          // duplicate
-        publish("it-basic", 1, "https://10.0.0.66:9494");         // same epoch, other URL: a zombie writer
-        Thread.sleep(2_500);                                          // two resync rounds
+        var zombie = publish("it-basic", 1, "https://10.0.0.66:9494"); // same epoch, other URL: a zombie writer
+        awaitReadThenTwoResyncRounds("it-basic", zombie);
         assertThat(keystone.patchedUrls(BASIC)).containsExactly("https://10.0.0.2:9494");
         assertThat(keystone.urlOf(BASIC_PUBLIC)).isEqualTo("http://10.0.0.1:9292");
         assertThat(health()).contains("\"it-basic\":{\"desiredEpoch\":1").contains("\"lastSyncedEpoch\":1");
@@ -87,8 +96,8 @@ class CatalogSyncIT {
         publish("it-stale", 10, "https://10.0.1.10:9494");
         await().atMost(Duration.ofSeconds(10)).until(() -> keystone.urlOf(STALE).equals("https://10.0.1.10:9494"));
 
-        publish("it-stale", 9, "https://10.0.1.9:9494");
-        Thread.sleep(2_500);
+        var stale = publish("it-stale", 9, "https://10.0.1.9:9494");
+        awaitReadThenTwoResyncRounds("it-stale", stale);
         assertThat(keystone.urlOf(STALE)).isEqualTo("https://10.0.1.10:9494");
         assertThat(keystone.patchedUrls(STALE)).containsExactly("https://10.0.1.10:9494");
     }
@@ -101,7 +110,7 @@ class CatalogSyncIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> failures("it-outage") >= 3);
             assertThat(health()).contains("\"status\":\"DOWN\"").contains("\"failedAttempts\"");
             publish("it-outage", 2, "https://10.0.2.3:9494");
-            Thread.sleep(500);
+            await().atMost(Duration.ofSeconds(10)).until(() -> health().contains("\"it-outage\":{\"desiredEpoch\":2"));
         } finally {
             keystone.start();
         }
@@ -124,6 +133,39 @@ class CatalogSyncIT {
         assertThat(keystone.patchedUrls(DRIFT)).containsExactly("https://10.0.3.2:9494", "https://10.0.3.2:9494");
     }
 
+    /**
+     * Before asserting that something did not happen: the watcher has read {@code last} (a marker record behind it on
+     * its partition has arrived) and the syncer has since re-checked the region twice, so whatever those records
+     * could have caused has had its turn on the syncer's one thread.
+     */
+    private void awaitReadThenTwoResyncRounds(String region, RecordMetadata last) {
+        String marker = markerRegionOnPartition(last.partition());
+        var markerRecord = kafka.typed().produce(Topics.ADMIN_ENDPOINT, marker, AdminEndpoint.newBuilder()
+                .setRegion(marker).setEpoch(1).setReason(AdminChangeReason.NO_HEALTHY_HOST).setChangedAt(Instant.now())
+                .build());
+        assertThat(markerRecord.partition()).as("marker on the partition of the records it follows")
+                .isEqualTo(last.partition());
+        await().atMost(Duration.ofSeconds(10)).until(() -> watcher.current(marker).isPresent());
+        double checks = inSyncChecks(region);
+        await().atMost(Duration.ofSeconds(10)).until(() -> inSyncChecks(region) >= checks + 2);
+    }
+
+    /** A region name (with no catalog endpoint, and no URL: the syncer leaves it alone) that hashes to the partition. */
+    private String markerRegionOnPartition(int partition) {
+        while (true) {
+            String candidate = "it-read-marker-" + markers.incrementAndGet();
+            if (BuiltInPartitioner.partitionForKey(candidate.getBytes(StandardCharsets.UTF_8),
+                    Topics.ADMIN_ENDPOINT.partitions()) == partition) {
+                return candidate;
+            }
+        }
+    }
+
+    private double inSyncChecks(String region) {
+        var counter = meters.find("imagelib.catalogsync.syncs").tags("region", region, "outcome", "in-sync").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private double failures(String region) {
         return meters.find("imagelib.catalogsync.failures").tag("region", region).counters().stream()
                 .mapToDouble(c -> c.count()).sum();
@@ -136,8 +178,8 @@ class CatalogSyncIT {
         }
     }
 
-    static void publish(String region, long epoch, String url) {
-        kafka.typed().produce(Topics.ADMIN_ENDPOINT, region, AdminEndpoint.newBuilder().setRegion(region)
+    static RecordMetadata publish(String region, long epoch, String url) {
+        return kafka.typed().produce(Topics.ADMIN_ENDPOINT, region, AdminEndpoint.newBuilder().setRegion(region)
                 .setHostId("host-" + epoch).setUrl(url).setEpoch(epoch).setReason(AdminChangeReason.FAILOVER)
                 .setChangedAt(Instant.now()).build());
     }

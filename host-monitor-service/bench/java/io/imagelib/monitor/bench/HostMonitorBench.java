@@ -4,6 +4,8 @@ import com.sun.management.OperatingSystemMXBean;
 import io.imagelib.monitor.config.MonitorProperties;
 import io.imagelib.monitor.domain.HostStatus;
 import io.imagelib.monitor.domain.Transition;
+import io.imagelib.monitor.probe.ApacheHealthProbe;
+import io.imagelib.monitor.probe.HealthProbe;
 import io.imagelib.monitor.probe.HostProber;
 import io.imagelib.monitor.probe.HostTarget;
 import io.imagelib.monitor.probe.ProbeMetrics;
@@ -43,6 +45,16 @@ public final class HostMonitorBench {
     record Detection(int host, HostStatus to, String reason, Instant at) {
     }
 
+    /** {@code -Dbench.probe=apache}: Apache HttpClient 5 instead of the production client named by imagelib.monitor.client. */
+    private static final String APACHE = "apache";
+
+    private static HealthProbe probe(MonitorProperties properties, int hosts) {
+        ProbeSettings settings = properties.probeSettings();
+        return APACHE.equals(System.getProperty("bench.probe"))
+                ? new ApacheHealthProbe(settings, Clock.systemUTC(), hosts)
+                : properties.client().create(settings, Clock.systemUTC());
+    }
+
     public static void main(String[] args) throws Exception {
         int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int measureSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
@@ -53,7 +65,7 @@ public final class HostMonitorBench {
         ProbeSettings settings = properties.probeSettings();
         double targetRate = hosts * 1000.0 / settings.interval().toMillis();
         System.out.printf("client=%s hosts=%d interval=%s (target %.0f probes/s) connect=%s read=%s rise=%d fall=%d deepEvery=%d cores=%d%n",
-                properties.client(), hosts, settings.interval(), targetRate, settings.connectTimeout(), settings.readTimeout(),
+                APACHE.equals(System.getProperty("bench.probe")) ? APACHE : properties.client(), hosts, settings.interval(), targetRate, settings.connectTimeout(), settings.readTimeout(),
                 properties.rise(), properties.fall(), properties.deepEvery(), Runtime.getRuntime().availableProcessors());
 
         Process sim = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
@@ -82,8 +94,7 @@ public final class HostMonitorBench {
         var meters = new SimpleMeterRegistry();
         var scheduler = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("probe-scheduler").daemon().factory());
         scheduler.setRemoveOnCancelPolicy(true);
-        var prober = new HostProber(properties.client().create(settings, Clock.systemUTC()),
-                sink, settings, scheduler, new ProbeMetrics(meters));
+        var prober = new HostProber(probe(properties, hosts), sink, settings, scheduler, new ProbeMetrics(meters));
 
         long startNanos = System.nanoTime();
         for (int i = 0; i < hosts; i++) {

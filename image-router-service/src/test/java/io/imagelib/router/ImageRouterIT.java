@@ -354,7 +354,7 @@ class ImageRouterIT {
     }
 
     /**
-     * The goal is 50 ms at p99 (see docs/benchmarks-image-router.md for the measured distribution and the load it
+     * The goal is 50 ms at p99 (see docs/benchmarks/2026-11-25-image-router.md for the measured distribution and the load it
      * was measured under). On this shared 2-core machine scheduling delays of the five Kafka hops dominate the tail,
      * so verify guards the median, which a polling or batching regression in the state path would break.
      */

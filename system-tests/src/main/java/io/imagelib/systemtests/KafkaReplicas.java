@@ -25,8 +25,8 @@ public final class KafkaReplicas implements AutoCloseable {
     private final Admin admin;
 
     /**
-     * The services' client settings for a broker failover (spring.kafka.properties in their application.yml): the
-     * test's own clients use them too, so what a test measures is not its own backoff.
+     * The services' client settings for a broker failover (service-support's KafkaFailoverDefaults, out of reach of
+     * this Spring-free module): the test's own clients use them too, so what a test measures is not its own backoff.
      */
     static final Map<String, Object> CLIENT_FAILOVER = Map.of(
             CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG, 50,

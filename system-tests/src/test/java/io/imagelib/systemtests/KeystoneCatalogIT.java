@@ -36,7 +36,7 @@ class KeystoneCatalogIT {
     static final String REGION = Scenarios.REGION;
     /** The goal: admin host killed -> the Keystone catalog shows the new admin. */
     static final Duration GOAL = Duration.ofSeconds(3);
-    /** Admin kills measured by the first test; more with {@code -Dkeystone.e2e.trials=N} (docs/benchmarks-system.md). */
+    /** Admin kills measured by the first test; more with {@code -Dkeystone.e2e.trials=N} (docs/benchmarks/2026-11-25-system.md). */
     static final int TRIALS = Integer.getInteger("keystone.e2e.trials", 3);
 
     static LocalKeystone keystone;

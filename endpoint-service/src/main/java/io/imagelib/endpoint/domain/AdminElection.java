@@ -1,7 +1,5 @@
 package io.imagelib.endpoint.domain;
 
-import io.imagelib.avro.AdminChangeReason;
-import io.imagelib.avro.HealthStatus;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Locale;
@@ -38,7 +36,7 @@ public final class AdminElection {
         Optional<RoleFact> newcomer = upNewcomer(state);
         if (newcomer.isPresent() && !isServing(current, newcomer.get().hostId())) {
             RoleFact host = newcomer.get();
-            return move(settled, host, AdminChangeReason.LAST_ASSIGNED,
+            return move(settled, host, AdminReason.LAST_ASSIGNED,
                     "host " + host.hostId() + " is the last assigned the role (at " + host.assignedAt() + ") and is UP", now);
         }
         if (current.isPresent() && current.get().serving()) {
@@ -49,9 +47,9 @@ public final class AdminElection {
             return Decision.unchanged(settled);
         }
         return current.isEmpty()
-                ? move(settled, best.get(), AdminChangeReason.LAST_ASSIGNED,
+                ? move(settled, best.get(), AdminReason.LAST_ASSIGNED,
                         "first UP host of the region: " + best.get().hostId(), now)
-                : move(settled, best.get(), AdminChangeReason.FAILOVER,
+                : move(settled, best.get(), AdminReason.FAILOVER,
                         "region had no healthy host; " + best.get().hostId() + " is UP", now);
     }
 
@@ -67,21 +65,21 @@ public final class AdminElection {
                     + " has " + describe(command) + ". Registered admin URLs: " + adminUrls(state) + ".");
         }
         RoleFact host = target.get();
-        HealthStatus health = state.healthOf(host.hostId());
-        if (health != HealthStatus.UP) {
+        Health health = state.healthOf(host.hostId());
+        if (health != Health.UP) {
             return refused(state, Refusal.Code.HOST_NOT_HEALTHY, "Host " + host.hostId() + " (" + host.adminUrl()
                     + ") is " + health + "; the admin endpoint must be an UP host. UP hosts: " + upHosts(state) + ".");
         }
         if (isServing(state.admin(), host.hostId())) {
             return new CommandDecision(Decision.unchanged(state), state.admin(), Optional.empty());
         }
-        Decision decision = move(state, host, AdminChangeReason.MANUAL,
+        Decision decision = move(state, host, AdminReason.MANUAL,
                 "set by " + command.requester() + " (request " + command.requestId() + ")", now);
         return new CommandDecision(decision, decision.next().admin(), Optional.empty());
     }
 
     private static Decision replaceIfUnfit(RegionState settled, AdminRecord admin, Instant now) {
-        Optional<AdminChangeReason> unfit = whyUnfit(settled, admin.hostId());
+        Optional<AdminReason> unfit = whyUnfit(settled, admin.hostId());
         if (unfit.isEmpty()) {
             return Decision.unchanged(settled);
         }
@@ -95,23 +93,23 @@ public final class AdminElection {
             return move(settled, successor.get(), unfit.get(), why + "; moved to " + successor.get().hostId(), now);
         }
         AdminRecord onRecord = new AdminRecord(admin.hostId(), admin.url(), admin.epoch() + 1,
-                AdminChangeReason.NO_HEALTHY_HOST, false, now);
+                AdminReason.NO_HEALTHY_HOST, false, now);
         return Decision.changed(settled, new AdminChange(settled.region(), onRecord, admin.hostId(),
                 why + "; no UP host left, " + admin.hostId() + " kept on record"));
     }
 
-    private static Optional<AdminChangeReason> whyUnfit(RegionState state, String hostId) {
+    private static Optional<AdminReason> whyUnfit(RegionState state, String hostId) {
         if (!state.isRegistered(hostId)) {
-            return Optional.of(AdminChangeReason.ROLE_REMOVED);
+            return Optional.of(AdminReason.ROLE_REMOVED);
         }
         return switch (state.healthOf(hostId)) {
-            case DOWN -> Optional.of(AdminChangeReason.FAILOVER);
-            case DRAINING -> Optional.of(AdminChangeReason.HANDOVER);
+            case DOWN -> Optional.of(AdminReason.FAILOVER);
+            case DRAINING -> Optional.of(AdminReason.HANDOVER);
             default -> Optional.empty();
         };
     }
 
-    private static Decision move(RegionState state, RoleFact to, AdminChangeReason reason, String detail, Instant now) {
+    private static Decision move(RegionState state, RoleFact to, AdminReason reason, String detail, Instant now) {
         String previous = state.admin().map(AdminRecord::hostId).orElse(null);
         AdminRecord admin = new AdminRecord(to.hostId(), to.adminUrl(), state.epoch() + 1, reason, true, now);
         return Decision.changed(state, new AdminChange(state.region(), admin, previous, detail));
@@ -125,12 +123,12 @@ public final class AdminElection {
         return state.roles().values().stream()
                 .filter(role -> role.assignedAt().isAfter(state.assignmentWatermark()))
                 .max(PREFERENCE)
-                .filter(role -> state.healthOf(role.hostId()) == HealthStatus.UP);
+                .filter(role -> state.healthOf(role.hostId()) == Health.UP);
     }
 
     private static Instant advancedWatermark(RegionState state) {
         return state.roles().values().stream()
-                .filter(role -> state.healthOf(role.hostId()) != HealthStatus.UNKNOWN)
+                .filter(role -> state.healthOf(role.hostId()) != Health.UNKNOWN)
                 .map(RoleFact::assignedAt)
                 .filter(assignedAt -> assignedAt.isAfter(state.assignmentWatermark()))
                 .max(Comparator.naturalOrder())
@@ -139,7 +137,7 @@ public final class AdminElection {
 
     private static Optional<RoleFact> bestUpHost(RegionState state) {
         return state.roles().values().stream()
-                .filter(role -> state.healthOf(role.hostId()) == HealthStatus.UP)
+                .filter(role -> state.healthOf(role.hostId()) == Health.UP)
                 .max(PREFERENCE);
     }
 
@@ -155,10 +153,31 @@ public final class AdminElection {
         return state.roles().values().stream().filter(role -> normalize(role.adminUrl()).equals(wanted)).findFirst();
     }
 
-    /** URLs compare without a trailing slash and case-insensitively in scheme and host, as operators type them. */
+    /**
+     * URLs compare as operators type them: without a trailing slash, and case-insensitively in scheme and host only,
+     * because RFC 3986 (3.1, 3.2.2) makes those two case-insensitive while the path, and user info, are not.
+     */
     private static String normalize(String url) {
         String trimmed = url == null ? "" : url.strip();
-        return (trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed).toLowerCase(Locale.ROOT);
+        String bare = trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+        int schemeEnd = bare.indexOf("://");
+        if (schemeEnd < 0) {
+            return bare;
+        }
+        int authorityStart = schemeEnd + 3;
+        int authorityEnd = indexOfAny(bare, "/?#", authorityStart);
+        int hostStart = Math.max(authorityStart, bare.lastIndexOf('@', authorityEnd - 1) + 1);
+        return bare.substring(0, schemeEnd).toLowerCase(Locale.ROOT) + bare.substring(schemeEnd, hostStart)
+                + bare.substring(hostStart, authorityEnd).toLowerCase(Locale.ROOT) + bare.substring(authorityEnd);
+    }
+
+    private static int indexOfAny(String text, String characters, int from) {
+        for (int i = from; i < text.length(); i++) {
+            if (characters.indexOf(text.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return text.length();
     }
 
     private static String describe(SetAdmin command) {
@@ -172,7 +191,7 @@ public final class AdminElection {
     }
 
     private static String upHosts(RegionState state) {
-        String up = state.roles().values().stream().filter(role -> state.healthOf(role.hostId()) == HealthStatus.UP)
+        String up = state.roles().values().stream().filter(role -> state.healthOf(role.hostId()) == Health.UP)
                 .sorted(PREFERENCE.reversed()).map(role -> role.adminUrl() + " (" + role.hostId() + ")")
                 .collect(Collectors.joining(", "));
         return up.isEmpty() ? "none" : up;

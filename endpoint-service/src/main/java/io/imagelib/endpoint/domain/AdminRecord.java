@@ -1,6 +1,5 @@
 package io.imagelib.endpoint.domain;
 
-import io.imagelib.avro.AdminChangeReason;
 import java.time.Instant;
 
 /**
@@ -8,6 +7,6 @@ import java.time.Instant;
  *
  * @param serving false after NO_HEALTHY_HOST: the host is only kept on record (who was admin last), nobody serves
  */
-public record AdminRecord(String hostId, String url, long epoch, AdminChangeReason reason, boolean serving,
+public record AdminRecord(String hostId, String url, long epoch, AdminReason reason, boolean serving,
                           Instant changedAt) {
 }

@@ -1,6 +1,5 @@
 package io.imagelib.endpoint.domain;
 
-import io.imagelib.avro.HealthStatus;
 
 /** One fact about one host of a region changed; the election then reconciles the whole region. */
 public sealed interface HostUpdate {
@@ -17,7 +16,7 @@ public sealed interface HostUpdate {
     record RoleRemoved(String hostId) implements HostUpdate {
     }
 
-    record HealthChanged(String hostId, HealthStatus status) implements HostUpdate {
+    record HealthChanged(String hostId, Health status) implements HostUpdate {
     }
 
     /** The monitor forgot the host (health tombstone): its health is unknown again. */

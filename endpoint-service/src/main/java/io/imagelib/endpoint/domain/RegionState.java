@@ -1,6 +1,5 @@
 package io.imagelib.endpoint.domain;
 
-import io.imagelib.avro.HealthStatus;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +14,7 @@ import java.util.Optional;
  *                            on different topics and may arrive in either order
  * @param assignmentWatermark newest {@code assignedAt} already considered; a host assigned later is a newcomer
  */
-public record RegionState(String region, Map<String, RoleFact> roles, Map<String, HealthStatus> health,
+public record RegionState(String region, Map<String, RoleFact> roles, Map<String, Health> health,
                           Optional<AdminRecord> admin, Instant assignmentWatermark) {
 
     public RegionState {
@@ -27,8 +26,8 @@ public record RegionState(String region, Map<String, RoleFact> roles, Map<String
         return new RegionState(region, Map.of(), Map.of(), Optional.empty(), Instant.EPOCH);
     }
 
-    public HealthStatus healthOf(String hostId) {
-        return health.getOrDefault(hostId, HealthStatus.UNKNOWN);
+    public Health healthOf(String hostId) {
+        return health.getOrDefault(hostId, Health.UNKNOWN);
     }
 
     public boolean isRegistered(String hostId) {
@@ -38,7 +37,7 @@ public record RegionState(String region, Map<String, RoleFact> roles, Map<String
     /** The facts after one host update; deciding what it means is {@link AdminElection}'s job. */
     public RegionState apply(HostUpdate update) {
         Map<String, RoleFact> newRoles = new HashMap<>(roles);
-        Map<String, HealthStatus> newHealth = new HashMap<>(health);
+        Map<String, Health> newHealth = new HashMap<>(health);
         switch (update) {
             case HostUpdate.Assigned assigned -> newRoles.put(assigned.hostId(), assigned.role());
             case HostUpdate.RoleRemoved removed -> newRoles.remove(removed.hostId());

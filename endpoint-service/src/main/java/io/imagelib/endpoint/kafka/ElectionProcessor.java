@@ -9,6 +9,7 @@ import io.imagelib.endpoint.domain.AdminChange;
 import io.imagelib.endpoint.domain.AdminElection;
 import io.imagelib.endpoint.domain.CommandDecision;
 import io.imagelib.endpoint.domain.Decision;
+import io.imagelib.endpoint.domain.Refusal;
 import io.imagelib.endpoint.domain.RegionState;
 import io.imagelib.endpoint.domain.SetAdmin;
 import java.time.Clock;
@@ -82,13 +83,14 @@ final class ElectionProcessor implements Processor<String, RegionInput, String, 
 
     private static Answer answer(RegionState state, EndpointCommand command, Instant now) {
         if (command.getType() != EndpointCommandType.SET_ADMIN) {
-            return new Answer(new Decision(state, Optional.empty()), Optional.of(Published.refused(command,
-                    "unsupported-command", "Command type " + command.getType() + " is not supported; use SET_ADMIN.", now)));
+            Refusal unsupported = new Refusal(Refusal.Code.UNSUPPORTED_COMMAND,
+                    "Command type " + command.getType() + " is not supported; use SET_ADMIN.");
+            return new Answer(new Decision(state, Optional.empty()), Optional.of(Published.refused(command, unsupported, now)));
         }
         CommandDecision decided = AdminElection.setAdmin(state, new SetAdmin(command.getRequestId(),
                 command.getHostId(), command.getUrl(), command.getRequester()), now);
         EndpointCommandResult result = decided.refusal()
-                .map(refusal -> Published.refused(command, refusal.code().slug(), refusal.message(), now))
+                .map(refusal -> Published.refused(command, refusal, now))
                 .orElseGet(() -> Published.accepted(command, decided.adminInForce().orElseThrow(), now));
         return new Answer(decided.decision(), Optional.of(result));
     }

@@ -1,15 +1,15 @@
 package io.imagelib.endpoint.kafka;
 
-import io.imagelib.avro.HealthStatus;
 import io.imagelib.avro.HostHealth;
 import io.imagelib.avro.HostRole;
+import io.imagelib.endpoint.domain.Health;
 import io.imagelib.endpoint.domain.HostUpdate;
 
 /**
  * A host update on its way from the hostId-keyed input topics to the region-keyed election (the repartition topic).
  * Unlike the input tombstones it names the host explicitly, so a role removal still reaches its region.
  */
-record HostUpdateMessage(Kind kind, String hostId, StoredRegion.StoredRole role, HealthStatus health) {
+record HostUpdateMessage(Kind kind, String hostId, StoredRegion.StoredRole role, Health health) {
 
     enum Kind { ASSIGNED, ROLE_REMOVED, HEALTH_CHANGED, HEALTH_FORGOTTEN }
 
@@ -23,7 +23,7 @@ record HostUpdateMessage(Kind kind, String hostId, StoredRegion.StoredRole role,
     }
 
     static HostUpdateMessage healthChanged(HostHealth health) {
-        return new HostUpdateMessage(Kind.HEALTH_CHANGED, health.getHostId(), null, health.getStatus());
+        return new HostUpdateMessage(Kind.HEALTH_CHANGED, health.getHostId(), null, AvroMapping.health(health.getStatus()));
     }
 
     static HostUpdateMessage healthForgotten(String hostId) {

@@ -8,6 +8,7 @@ import io.imagelib.avro.ImageEndpoint;
 import io.imagelib.avro.RegionEndpoints;
 import io.imagelib.endpoint.domain.AdminChange;
 import io.imagelib.endpoint.domain.AdminRecord;
+import io.imagelib.endpoint.domain.Refusal;
 import io.imagelib.endpoint.domain.RegionState;
 import io.imagelib.endpoint.domain.RoleFact;
 import java.time.Instant;
@@ -27,7 +28,7 @@ final class Published {
                 .setHostId(admin.hostId())
                 .setUrl(admin.url())
                 .setEpoch(admin.epoch())
-                .setReason(admin.reason())
+                .setReason(AvroMapping.reason(admin.reason()))
                 .setPreviousHostId(change.previousHostId())
                 .setChangedAt(admin.changedAt())
                 .setDetail(change.detail())
@@ -43,7 +44,7 @@ final class Published {
                         .setHostId(role.hostId())
                         .setPublicUrl(role.publicUrl())
                         .setAdminUrl(role.adminUrl())
-                        .setStatus(state.healthOf(role.hostId()))
+                        .setStatus(AvroMapping.health(state.healthOf(role.hostId())))
                         .setAdmin(role.hostId().equals(servingAdmin))
                         .setAssignedAt(role.assignedAt())
                         .build())
@@ -70,13 +71,13 @@ final class Published {
                 .build();
     }
 
-    static EndpointCommandResult refused(EndpointCommand command, String refusal, String reason, Instant now) {
+    static EndpointCommandResult refused(EndpointCommand command, Refusal refusal, Instant now) {
         return EndpointCommandResult.newBuilder()
                 .setRequestId(command.getRequestId())
                 .setRegion(command.getRegion())
                 .setOutcome(CommandOutcome.REFUSED)
-                .setRefusal(refusal)
-                .setReason(reason)
+                .setRefusal(refusal.code().slug())
+                .setReason(refusal.message())
                 .setDecidedAt(now)
                 .build();
     }

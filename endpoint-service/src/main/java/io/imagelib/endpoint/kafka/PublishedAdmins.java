@@ -1,7 +1,7 @@
 package io.imagelib.endpoint.kafka;
 
-import io.imagelib.avro.AdminChangeReason;
 import io.imagelib.avro.AdminEndpoint;
+import io.imagelib.endpoint.domain.AdminReason;
 import io.imagelib.endpoint.domain.AdminRecord;
 import io.imagelib.endpoint.domain.RegionState;
 import java.util.Map;
@@ -40,9 +40,9 @@ final class PublishedAdmins implements Processor<String, AdminEndpoint, Void, Vo
         if (published == null || published.getHostId() == null) {
             return empty;
         }
+        AdminReason reason = AvroMapping.reason(published.getReason());
         AdminRecord admin = new AdminRecord(published.getHostId(), published.getUrl(), published.getEpoch(),
-                published.getReason(), published.getReason() != AdminChangeReason.NO_HEALTHY_HOST,
-                published.getChangedAt());
+                reason, reason != AdminReason.NO_HEALTHY_HOST, published.getChangedAt());
         return new RegionState(region, Map.of(), Map.of(), Optional.of(admin), empty.assignmentWatermark());
     }
 }

@@ -1,8 +1,8 @@
 package io.imagelib.endpoint.kafka;
 
-import io.imagelib.avro.AdminChangeReason;
-import io.imagelib.avro.HealthStatus;
+import io.imagelib.endpoint.domain.AdminReason;
 import io.imagelib.endpoint.domain.AdminRecord;
+import io.imagelib.endpoint.domain.Health;
 import io.imagelib.endpoint.domain.RegionState;
 import io.imagelib.endpoint.domain.RoleFact;
 import java.time.Instant;
@@ -12,8 +12,11 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** A region's election state as kept in the {@code regions} store (and its changelog), the epoch included. */
-record StoredRegion(String region, List<StoredRole> roles, Map<String, HealthStatus> health, StoredAdmin admin,
+/**
+ * A region's election state as kept in the {@code regions} store (and its changelog), the epoch included. Enums are
+ * stored by name, so the domain's {@link Health} and {@link AdminReason} read the changelog the Avro enums wrote.
+ */
+record StoredRegion(String region, List<StoredRole> roles, Map<String, Health> health, StoredAdmin admin,
                     long assignmentWatermarkMillis) {
 
     record StoredRole(String hostId, String publicUrl, String adminUrl, long assignedAtMillis) {
@@ -27,7 +30,7 @@ record StoredRegion(String region, List<StoredRole> roles, Map<String, HealthSta
         }
     }
 
-    record StoredAdmin(String hostId, String url, long epoch, AdminChangeReason reason, boolean serving,
+    record StoredAdmin(String hostId, String url, long epoch, AdminReason reason, boolean serving,
                        long changedAtMillis) {
     }
 

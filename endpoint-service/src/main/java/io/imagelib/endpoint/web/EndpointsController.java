@@ -8,6 +8,7 @@ import io.imagelib.avro.EndpointCommandType;
 import io.imagelib.endpoint.config.EndpointServiceProperties;
 import io.imagelib.endpoint.domain.EndpointIds;
 import io.imagelib.endpoint.domain.EndpointInterface;
+import io.imagelib.endpoint.domain.Refusal;
 import io.imagelib.endpoint.kafka.CommandGateway;
 import io.imagelib.support.web.Problems;
 import java.time.Clock;
@@ -139,17 +140,13 @@ class EndpointsController {
     }
 
     private static RuntimeException refused(EndpointCommandResult result) {
+        Optional<Refusal.Code> code = Refusal.Code.fromSlug(result.getRefusal());
+        HttpStatus status = code.map(known -> switch (known) {
+            case UNKNOWN_HOST, UNSUPPORTED_COMMAND -> HttpStatus.UNPROCESSABLE_ENTITY;
+            case UNKNOWN_REGION, HOST_NOT_HEALTHY -> HttpStatus.CONFLICT;
+        }).orElse(HttpStatus.CONFLICT);
+        // A slug this version does not know (a newer election's) is passed on as it came.
         String slug = Optional.ofNullable(result.getRefusal()).orElse("refused");
-        HttpStatus status = switch (slug) {
-            case "unknown-host", "unsupported-command" -> HttpStatus.UNPROCESSABLE_ENTITY;
-            default -> HttpStatus.CONFLICT;
-        };
-        String title = switch (slug) {
-            case "unknown-host" -> "URL names no image-library host of the region";
-            case "host-not-healthy" -> "Admin host must be UP";
-            case "unknown-region" -> "Region has no image-library host";
-            default -> "Command refused";
-        };
-        return Problems.of(status, slug, title, result.getReason());
+        return Problems.of(status, slug, code.map(Refusal.Code::title).orElse("Command refused"), result.getReason());
     }
 }

@@ -2,8 +2,6 @@ package io.imagelib.endpoint.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imagelib.avro.AdminChangeReason;
-import io.imagelib.avro.HealthStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +44,7 @@ class AdminElectionPropertiesTest {
                 story.add("set " + host);
                 CommandDecision answer = AdminElection.setAdmin(state,
                         new SetAdmin("r" + step, host, null, "op"), now);
-                boolean fit = state.isRegistered(host) && state.healthOf(host) == HealthStatus.UP;
+                boolean fit = state.isRegistered(host) && state.healthOf(host) == Health.UP;
                 assertThat(answer.accepted()).as(context(seed, story, "set accepted iff UP and registered")).isEqualTo(fit);
                 if (answer.accepted()) {
                     assertThat(answer.adminInForce().orElseThrow().hostId()).as(context(seed, story, "set wins"))
@@ -58,9 +56,9 @@ class AdminElectionPropertiesTest {
                 HostUpdate update = switch (kind) {
                     case 0 -> new HostUpdate.Assigned(Regions.role(host, ++clock));
                     case 1 -> new HostUpdate.RoleRemoved(host);
-                    case 2 -> new HostUpdate.HealthChanged(host, HealthStatus.UP);
-                    case 3 -> new HostUpdate.HealthChanged(host, HealthStatus.DOWN);
-                    default -> new HostUpdate.HealthChanged(host, HealthStatus.DRAINING);
+                    case 2 -> new HostUpdate.HealthChanged(host, Health.UP);
+                    case 3 -> new HostUpdate.HealthChanged(host, Health.DOWN);
+                    default -> new HostUpdate.HealthChanged(host, Health.DRAINING);
                 };
                 story.add(update.toString());
                 newcomerPossible = kind == 0 || kind == 2;
@@ -92,10 +90,10 @@ class AdminElectionPropertiesTest {
                                          boolean newcomerPossible) {
         boolean someoneServed = facts.admin().filter(AdminRecord::serving).isPresent();
         boolean adminWasFit = facts.admin().filter(a -> facts.isRegistered(a.hostId())
-                && facts.healthOf(a.hostId()) == HealthStatus.UP).isPresent();
+                && facts.healthOf(a.hostId()) == Health.UP).isPresent();
         change.ifPresent(c -> {
-            if (someoneServed && adminWasFit && c.admin().reason() != AdminChangeReason.MANUAL) {
-                assertThat(newcomerPossible && c.admin().reason() == AdminChangeReason.LAST_ASSIGNED)
+            if (someoneServed && adminWasFit && c.admin().reason() != AdminReason.MANUAL) {
+                assertThat(newcomerPossible && c.admin().reason() == AdminReason.LAST_ASSIGNED)
                         .as(context(seed, story, "a fit admin only yields to the last assigned host or an operator"))
                         .isTrue();
             }
@@ -103,12 +101,12 @@ class AdminElectionPropertiesTest {
     }
 
     private static String assertAdminInvariants(long seed, List<String> story, RegionState state, String lastServing) {
-        boolean anyUp = state.roles().keySet().stream().anyMatch(h -> state.healthOf(h) == HealthStatus.UP);
+        boolean anyUp = state.roles().keySet().stream().anyMatch(h -> state.healthOf(h) == Health.UP);
         Optional<AdminRecord> admin = state.admin();
         if (anyUp) {
             assertThat(admin).as(context(seed, story, "someone UP => an admin")).isPresent();
             assertThat(admin.get().serving()).as(context(seed, story, "someone UP => admin serves")).isTrue();
-            assertThat(state.healthOf(admin.get().hostId())).as(context(seed, story, "admin is UP")).isEqualTo(HealthStatus.UP);
+            assertThat(state.healthOf(admin.get().hostId())).as(context(seed, story, "admin is UP")).isEqualTo(Health.UP);
         }
         if (admin.isEmpty()) {
             return lastServing;
@@ -118,7 +116,7 @@ class AdminElectionPropertiesTest {
             return admin.get().hostId();
         }
         assertThat(anyUp).as(context(seed, story, "not serving only without an UP host")).isFalse();
-        assertThat(admin.get().reason()).isEqualTo(AdminChangeReason.NO_HEALTHY_HOST);
+        assertThat(admin.get().reason()).isEqualTo(AdminReason.NO_HEALTHY_HOST);
         assertThat(admin.get().hostId()).as(context(seed, story, "last admin kept on record")).isEqualTo(lastServing);
         return lastServing;
     }

@@ -11,7 +11,6 @@ import static io.imagelib.endpoint.domain.Regions.up;
 import static io.imagelib.endpoint.domain.Regions.when;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imagelib.avro.AdminChangeReason;
 import org.junit.jupiter.api.Test;
 
 /** One story per election rule: Given a region, When something happens, Then the admin is ... */
@@ -27,7 +26,7 @@ class AdminElectionStoryTest {
             assertThat(change.admin().hostId()).isEqualTo("h1");
             assertThat(change.admin().url()).isEqualTo("https://h1:9494");
             assertThat(change.admin().epoch()).isEqualTo(1);
-            assertThat(change.admin().reason()).isEqualTo(AdminChangeReason.LAST_ASSIGNED);
+            assertThat(change.admin().reason()).isEqualTo(AdminReason.LAST_ASSIGNED);
             assertThat(change.previousHostId()).isNull();
         });
     }
@@ -41,7 +40,7 @@ class AdminElectionStoryTest {
 
         assertThat(decision.change()).hasValueSatisfying(change -> {
             assertThat(change.admin().hostId()).isEqualTo("h2");
-            assertThat(change.admin().reason()).isEqualTo(AdminChangeReason.LAST_ASSIGNED);
+            assertThat(change.admin().reason()).isEqualTo(AdminReason.LAST_ASSIGNED);
             assertThat(change.admin().epoch()).isEqualTo(2);
             assertThat(change.previousHostId()).isEqualTo("h1");
         });
@@ -67,7 +66,7 @@ class AdminElectionStoryTest {
 
         assertThat(decision.change()).hasValueSatisfying(change -> {
             assertThat(change.admin().hostId()).as("h3 is newer but DOWN").isEqualTo("h2");
-            assertThat(change.admin().reason()).isEqualTo(AdminChangeReason.FAILOVER);
+            assertThat(change.admin().reason()).isEqualTo(AdminReason.FAILOVER);
             assertThat(change.previousHostId()).isEqualTo("h4");
             assertThat(change.detail()).contains("h4 is DOWN");
         });
@@ -102,7 +101,7 @@ class AdminElectionStoryTest {
 
         assertThat(decision.change()).hasValueSatisfying(change -> {
             assertThat(change.admin().hostId()).isEqualTo("h1");
-            assertThat(change.admin().reason()).isEqualTo(AdminChangeReason.HANDOVER);
+            assertThat(change.admin().reason()).isEqualTo(AdminReason.HANDOVER);
         });
     }
 
@@ -114,7 +113,7 @@ class AdminElectionStoryTest {
 
         assertThat(decision.change()).hasValueSatisfying(change -> {
             assertThat(change.admin().hostId()).isEqualTo("h1");
-            assertThat(change.admin().reason()).isEqualTo(AdminChangeReason.ROLE_REMOVED);
+            assertThat(change.admin().reason()).isEqualTo(AdminReason.ROLE_REMOVED);
         });
     }
 
@@ -125,7 +124,7 @@ class AdminElectionStoryTest {
         var lost = when(region, down("h2"));
 
         assertThat(lost.change()).hasValueSatisfying(change -> {
-            assertThat(change.admin().reason()).isEqualTo(AdminChangeReason.NO_HEALTHY_HOST);
+            assertThat(change.admin().reason()).isEqualTo(AdminReason.NO_HEALTHY_HOST);
             assertThat(change.admin().hostId()).as("last admin on record").isEqualTo("h2");
             assertThat(change.admin().url()).isEqualTo("https://h2:9494");
             assertThat(change.admin().serving()).isFalse();
@@ -137,7 +136,7 @@ class AdminElectionStoryTest {
         assertThat(back.change()).hasValueSatisfying(change -> {
             assertThat(change.admin().hostId()).isEqualTo("h1");
             assertThat(change.admin().serving()).isTrue();
-            assertThat(change.admin().reason()).isEqualTo(AdminChangeReason.FAILOVER);
+            assertThat(change.admin().reason()).isEqualTo(AdminReason.FAILOVER);
             assertThat(change.admin().epoch()).isEqualTo(4);
         });
     }
@@ -158,7 +157,7 @@ class AdminElectionStoryTest {
         assertThat(answer.accepted()).isTrue();
         assertThat(answer.decision().change()).hasValueSatisfying(change -> {
             assertThat(change.admin().hostId()).isEqualTo("h1");
-            assertThat(change.admin().reason()).isEqualTo(AdminChangeReason.MANUAL);
+            assertThat(change.admin().reason()).isEqualTo(AdminReason.MANUAL);
             assertThat(change.admin().epoch()).isEqualTo(3);
             assertThat(change.detail()).contains("operator");
         });
@@ -199,6 +198,27 @@ class AdminElectionStoryTest {
             assertThat(refusal.code()).isEqualTo(Refusal.Code.UNKNOWN_HOST);
             assertThat(refusal.message()).contains("https://10.0.0.9:9494", "https://h1:9494 (h1, UP)");
         });
+    }
+
+    @Test
+    void adminUrlsCompareCaseInsensitivelyInSchemeAndHostButNotInThePath() {
+        var region = RegionState.empty(Regions.REGION)
+                .apply(new HostUpdate.Assigned(new RoleFact("h1", "https://h1:9292", "https://h1.example:9494/Glance", Regions.NOW)))
+                .apply(up("h1"));
+
+        assertThat(AdminElection.setAdmin(region, setAdminUrl("HTTPS://H1.Example:9494/Glance/"), NOW).accepted())
+                .as("RFC 3986: scheme and host are case-insensitive; a trailing slash is ignored").isTrue();
+        assertThat(AdminElection.setAdmin(region, setAdminUrl("https://h1.example:9494/glance"), NOW).refusal())
+                .as("RFC 3986: the path is case-sensitive, so another path names no host")
+                .hasValueSatisfying(refusal -> assertThat(refusal.code()).isEqualTo(Refusal.Code.UNKNOWN_HOST));
+    }
+
+    @Test
+    void refusalCodesTravelAsTheirSlugAndReadBack() {
+        assertThat(Refusal.Code.values()).allSatisfy(code ->
+                assertThat(Refusal.Code.fromSlug(code.slug())).contains(code));
+        assertThat(Refusal.Code.UNSUPPORTED_COMMAND.slug()).isEqualTo("unsupported-command");
+        assertThat(Refusal.Code.fromSlug("no-such-rule")).isEmpty();
     }
 
     @Test

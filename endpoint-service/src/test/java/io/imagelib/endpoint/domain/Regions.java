@@ -1,6 +1,5 @@
 package io.imagelib.endpoint.domain;
 
-import io.imagelib.avro.HealthStatus;
 import java.time.Instant;
 
 /** Small builders so election tests read as stories. */
@@ -22,15 +21,15 @@ final class Regions {
     }
 
     static HostUpdate up(String hostId) {
-        return new HostUpdate.HealthChanged(hostId, HealthStatus.UP);
+        return new HostUpdate.HealthChanged(hostId, Health.UP);
     }
 
     static HostUpdate down(String hostId) {
-        return new HostUpdate.HealthChanged(hostId, HealthStatus.DOWN);
+        return new HostUpdate.HealthChanged(hostId, Health.DOWN);
     }
 
     static HostUpdate draining(String hostId) {
-        return new HostUpdate.HealthChanged(hostId, HealthStatus.DRAINING);
+        return new HostUpdate.HealthChanged(hostId, Health.DRAINING);
     }
 
     static HostUpdate removed(String hostId) {

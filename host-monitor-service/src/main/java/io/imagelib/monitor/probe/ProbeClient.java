@@ -2,7 +2,7 @@ package io.imagelib.monitor.probe;
 
 import java.time.Clock;
 
-/** Which HTTP client probes: measured side by side in docs/benchmarks-host-monitor.md. */
+/** Which HTTP client probes: measured side by side in docs/benchmarks/2026-11-25-host-monitor.md. */
 public enum ProbeClient {
     /** Plain HTTP/1.1 on virtual threads over kept-alive sockets (https falls back to the JDK client). */
     SOCKET,

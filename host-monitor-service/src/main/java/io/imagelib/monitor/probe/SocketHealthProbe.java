@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The two Glance checks as plain HTTP/1.1 GETs on a virtual thread per round, over a kept-alive socket per host.
  * A parked virtual thread costs a few hundred bytes, so a hung host costs a socket, not a platform thread; and the
- * per-request cost is far below the JDK HttpClient's (measured side by side in docs/benchmarks-host-monitor.md:
+ * per-request cost is far below the JDK HttpClient's (measured side by side in docs/benchmarks/2026-11-25-host-monitor.md:
  * the HttpClient could not sustain 2,000 hosts at 4 Hz on 2 cores). Only {@code http://} URLs: https targets go to
  * the fallback probe (the JDK HttpClient with TLS).
  */

@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Real Glance hosts, as shared/notes/openstack.md measured them: keystone-less glance-api processes ({@code workers = 0},
+ * Real Glance hosts, as docs/glance-hosts.md measured them: keystone-less glance-api processes ({@code workers = 0},
  * trusted-auth paste pipeline) over one file store directory and one PostgreSQL database ({@link GlanceDatabase}),
  * each on its own port with its own healthcheck disable file. They run as the user running ilctl.
  */
@@ -43,7 +43,7 @@ public final class RealGlance implements GlanceLauncher {
         return missing;
     }
 
-    /** The apt recipe of shared/notes/openstack.md (root, the Debian archive, ~1 min); nothing when all is there. */
+    /** The apt recipe of docs/glance-hosts.md (root, the Debian archive, ~1 min); nothing when all is there. */
     public static void install(StackLayout layout, PrintWriter out) {
         List<String> missing = missingPackages();
         if (missing.isEmpty()) {

@@ -1,4 +1,4 @@
-# ilctl up --install-glance: the apt recipe of shared/notes/openstack.md (system-tests/run.sh has its own copy, which
+# ilctl up --install-glance: the apt recipe of docs/glance-hosts.md (system-tests/run.sh has its own copy, which
 # also answers Keystone's questions). Needs root.
 set -euo pipefail
 # Without these answers the Glance packages try to configure a database, RabbitMQ and Keystone.

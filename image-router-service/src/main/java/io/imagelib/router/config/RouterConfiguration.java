@@ -4,7 +4,6 @@ import io.imagelib.router.domain.HostFailures;
 import io.imagelib.router.domain.LiveHosts;
 import io.imagelib.router.domain.Quarantine;
 import io.imagelib.router.kafka.KafkaHostFailures;
-import io.imagelib.router.loadbalancer.HealthyHostsInstanceListSupplier;
 import io.imagelib.router.web.ImageProxy;
 import io.imagelib.router.web.ImageProxyServlet;
 import io.imagelib.router.web.InFlightReads;
@@ -85,11 +84,6 @@ public class RouterConfiguration {
         registration.setName("imageProxy");
         registration.setLoadOnStartup(1);
         return registration;
-    }
-
-    @Bean
-    HealthyHostsInstanceListSupplier healthyHostsInstanceListSupplier(LiveHosts hosts, RouterProperties properties) {
-        return new HealthyHostsInstanceListSupplier(hosts, properties.loadBalancerServiceId(), properties.defaultRegion());
     }
 
     /** Informational: how many hosts the default region can use now (not in readiness: see docs). */

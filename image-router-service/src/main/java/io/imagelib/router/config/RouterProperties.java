@@ -18,7 +18,6 @@ import org.springframework.util.unit.DataSize;
  * @param maxResumes        how often one download may be resumed on another host
  * @param downloadIdleTimeout a download whose upstream sends nothing for this long is resumed on another host
  * @param maxCreateBody     largest image-create JSON body; it is held in memory so a create can be replayed
- * @param loadBalancerServiceId service id of the Spring Cloud LoadBalancer instance list
  */
 @ConfigurationProperties("imagelib.router")
 public record RouterProperties(
@@ -30,8 +29,7 @@ public record RouterProperties(
         @DefaultValue("5s") Duration readResponseTimeout,
         @DefaultValue("3") int maxResumes,
         @DefaultValue("5s") Duration downloadIdleTimeout,
-        @DefaultValue("1MB") DataSize maxCreateBody,
-        @DefaultValue("image-library") String loadBalancerServiceId) {
+        @DefaultValue("1MB") DataSize maxCreateBody) {
 
     public UpstreamTimeouts timeouts() {
         return new UpstreamTimeouts(readResponseTimeout, responseTimeout, downloadIdleTimeout);

@@ -28,7 +28,7 @@ import org.springframework.kafka.core.KafkaTemplate;
  * Not a test (no assertion, not matched by surefire/failsafe patterns): measures what a role write costs, side by
  * side on one broker and one JVM: (a) send + acks=all, (b) (a) + waiting for the own reader to apply the offset
  * (read-your-writes, what the region lock covers), (c) a whole PUT over HTTP (auth, rules, (b), JSON).
- * Run: see docs/benchmarks-role-service.md.
+ * Run: see docs/benchmarks/2026-11-25-role-service.md.
  */
 class RoleWriteBench {
 
