@@ -57,12 +57,13 @@ public final class DownloadLoad {
     public final class Running {
         private final List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
         private final CountDownLatch done = new CountDownLatch(concurrency);
+        private volatile boolean stopped;
 
         private Running(URI base, String imageId, String expectedSha256, long endNanos) {
             for (int i = 0; i < concurrency; i++) {
                 Thread.ofVirtual().name("download-", i).start(() -> {
                     try {
-                        while (System.nanoTime() < endNanos) {
+                        while (!stopped && System.nanoTime() < endNanos) {
                             outcomes.add(download(base, imageId, expectedSha256));
                         }
                     } finally {
@@ -70,6 +71,11 @@ public final class DownloadLoad {
                     }
                 });
             }
+        }
+
+        /** Ends the clients after their current download, before the end time. */
+        public void stop() {
+            stopped = true;
         }
 
         /** Waits for every client to finish; {@code faultNanos} is when the fault was injected. */

@@ -10,8 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -96,11 +100,44 @@ public final class GlanceClient {
         expect(response, 204);
     }
 
+    /**
+     * PUT /v2/images/{id}/file with the body sent in {@code chunks} pieces {@code pause} apart, so that an upload
+     * is still in flight when a fault lands; fails like {@link #upload} with the answer's status and body.
+     */
+    public void uploadPaced(URI base, String imageId, byte[] bytes, int chunks, Duration pause) throws IOException, InterruptedException {
+        int chunk = (bytes.length + chunks - 1) / chunks;
+        List<byte[]> pieces = new ArrayList<>();
+        for (int from = 0; from < bytes.length; from += chunk) {
+            pieces.add(Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + chunk)));
+        }
+        Iterator<byte[]> next = pieces.iterator();
+        HttpRequest.BodyPublisher paced = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(() -> new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return next.hasNext();
+            }
+
+            @Override
+            public byte[] next() {
+                GlanceHosts.sleep(pause);
+                return next.next();
+            }
+        }), bytes.length);
+        HttpResponse<String> response = http.send(request(base.resolve("/v2/images/" + imageId + "/file"))
+                .header("Content-Type", "application/octet-stream").PUT(paced).build(), HttpResponse.BodyHandlers.ofString());
+        expect(response, 204);
+    }
+
     /** Creates and uploads an image; returns its id. */
     public String createAndUpload(URI base, String name, byte[] bytes) throws IOException, InterruptedException {
         String id = createImage(base, name);
         upload(base, id, bytes);
         return id;
+    }
+
+    /** DELETE /v2/images/{id}. */
+    public void delete(URI base, String imageId) throws IOException, InterruptedException {
+        expect(http.send(request(base.resolve("/v2/images/" + imageId)).DELETE().build(), HttpResponse.BodyHandlers.ofString()), 204);
     }
 
     /** The image's status field (queued, saving, active, ...). */

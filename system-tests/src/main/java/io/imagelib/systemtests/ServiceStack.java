@@ -2,6 +2,7 @@ package io.imagelib.systemtests;
 
 import io.imagelib.deploy.local.ApicurioRegistryProcess;
 import io.imagelib.deploy.local.KafkaCluster;
+import io.imagelib.deploy.local.Lifetime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -200,14 +201,22 @@ public final class ServiceStack implements AutoCloseable {
 
     /** Starts a killed service again with the same jar, port and environment, and waits for its readiness. */
     public Restart restart(String service) {
+        long launched = System.nanoTime();
+        relaunch(service);
+        awaitReady(service(service));
+        return new Restart(launched, System.nanoTime());
+    }
+
+    /**
+     * Starts a killed service again without waiting for its readiness: a service that must refuse to start (its
+     * records undecodable) never gets ready, and the test watches its log instead.
+     */
+    public void relaunch(String service) {
         Service s = service(service);
         if (isRunning(service)) {
             throw new IllegalStateException(service + " is still running (PID " + s.process.pid() + ")");
         }
-        long launched = System.nanoTime();
         launch(s);
-        awaitReady(s);
-        return new Restart(launched, System.nanoTime());
     }
 
     /** Stops the schema registry (SIGTERM, as an operator or an orchestrator does); its schemas stay on disk. */
@@ -218,6 +227,58 @@ public final class ServiceStack implements AutoCloseable {
     /** Starts the registry again on the same port and storage; returns when it answers. */
     public void startRegistry() {
         registry = ApicurioRegistryProcess.start(registryDir, registryPort);
+    }
+
+    /** kill -9 of every Kafka node, as a crash; their logs and metadata stay on disk. */
+    public void killKafka() {
+        kafka.nodes().forEach(node -> kafka.kill(node.nodeId()));
+    }
+
+    /** Starts the Kafka nodes that are not running on their own directories and ports; returns when all are ready. */
+    public void startKafka() {
+        // The stack's start-up wait, not KafkaCluster's 120 s: at load 45 a killed node's restart (log recovery) took longer.
+        kafka.start(Lifetime.TIED_TO_THIS_JVM, READY_TIMEOUT);
+    }
+
+    /** kill -9 of the schema registry, as a crash; its file storage stays. */
+    public void killRegistry() {
+        ProcessHandle.of(registry.pid()).ifPresent(process -> {
+            process.destroyForcibly();
+            process.onExit().join();
+        });
+    }
+
+    /**
+     * The registry's storage lost: stopped, its directory deleted, started again empty on the same port. Schemas are
+     * then registered afresh (by the services or by hand) and get new ids in the order they come.
+     */
+    public void wipeRegistry() {
+        registry.stop();
+        LocalResources.deleteTree(registryDir);
+        startRegistry();
+    }
+
+    /**
+     * The whole stack stopped as {@code ilctl down} stops it (SIGTERM, services first, then the registry and Kafka)
+     * and started again on the same directories and ports, as {@code ilctl up}; returns when every service is ready.
+     */
+    public void stopAll() {
+        Processes.stopAll(services.values().stream().map(s -> s.process).toList(), Duration.ofSeconds(10));
+        registry.stop();
+        kafka.stop();
+    }
+
+    /** Starts what {@link #stopAll} stopped: Kafka, the registry, then every service, waiting for their readiness. */
+    public void startAll() {
+        startKafka();
+        startRegistry();
+        services.values().stream().filter(s -> !s.process.isAlive()).forEach(this::launch);
+        services.values().forEach(this::awaitReady);
+    }
+
+    /** The log a service writes (appended to across restarts). */
+    public Path log(String service) {
+        return service(service).log;
     }
 
     /** Base URL of one of {@link #SERVICES}. */

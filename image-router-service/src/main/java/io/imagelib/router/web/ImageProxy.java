@@ -1,8 +1,10 @@
 package io.imagelib.router.web;
 
 import io.imagelib.router.config.RouterProperties;
+import io.imagelib.router.domain.CreatedImages;
 import io.imagelib.router.domain.HostFailures;
 import io.imagelib.router.domain.ImageOperation;
+import io.imagelib.router.domain.InterruptedUpload;
 import io.imagelib.router.domain.InvalidTarget;
 import io.imagelib.router.domain.LiveHosts;
 import io.imagelib.router.domain.ProxyTarget;
@@ -65,6 +67,10 @@ public final class ImageProxy {
     /** On answers to requests routed in panic mode (no host of the region UP), so clients and tests can tell. */
     public static final String PANIC_HEADER = "X-Imagelib-Panic";
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Creates remembered for {@link InterruptedUpload}: ids of ~40 bytes, a few MB at most. */
+    private static final int CREATES_REMEMBERED = 50_000;
+    /** What an interrupted upload's answer asks the client to wait before creating the image again. */
+    private static final String RETRY_AFTER_SECONDS = "1";
     private static final Pattern IMAGE_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final LiveHosts hosts;
@@ -78,6 +84,7 @@ public final class ImageProxy {
     private final ProxyMetrics metrics;
     private final Function<Registration, URI> writeUrl;
     private final AtomicLong turns = new AtomicLong();
+    private final CreatedImages created = new CreatedImages(CREATES_REMEMBERED);
 
     public ImageProxy(LiveHosts hosts, Quarantine quarantine, HostFailures failures, HttpClient client,
                       InFlightReads inFlight, RouterProperties properties, MeterRegistry registry) {
@@ -178,6 +185,10 @@ public final class ImageProxy {
                 return;
             }
             if (!RetryPolicy.mayRetry(target.operation(), failure, body.replayable(), clientImageId)) {
+                if (target.operation() == ImageOperation.UPLOAD && failure == Failure.LOST_AFTER_SEND) {
+                    afterInterruptedUpload(target, host, request, response);
+                    return;
+                }
                 problem(response, HttpStatus.BAD_GATEWAY, "upstream-failed", "Image-library host failed",
                         "Host " + host.hostId() + " failed (" + failure + ") and this " + target.operation()
                                 + " request is not safe to send again; check the image state before retrying.");
@@ -294,12 +305,116 @@ public final class ImageProxy {
                     ? ResumeWindow.of(answer.status(), answer.headers().firstValueAsLong("Content-Length"),
                             answer.header("Content-Range"))
                     : Optional.empty();
-            if (window.isPresent()) {
+            if (target.operation() == ImageOperation.CREATE && answer.status() == 201) {
+                relayCreated(host, in, response.getOutputStream());
+            } else if (window.isPresent()) {
                 new Download(target, request, window.get(), answer.header("Content-MD5"))
                         .stream(host, in, response.getOutputStream());
             } else {
                 metrics.bytes(host, "download", in.transferTo(response.getOutputStream()));
             }
+        }
+    }
+
+    /** Relays a 201 to a create and remembers the image's id: an upload to it that breaks may remove it. */
+    private void relayCreated(Upstream host, InputStream in, OutputStream toClient) throws IOException {
+        byte[] head = in.readNBytes((int) properties.maxCreateBody().toBytes());
+        imageIdIn(head).ifPresent(created::add);
+        toClient.write(head);
+        metrics.bytes(host, "download", head.length + in.transferTo(toClient));
+    }
+
+    /**
+     * The upload's connection broke after data was sent, so it cannot be replayed: find the image's state on another
+     * UP host and act on it ({@link InterruptedUpload}), so that no image of ours is left {@code saving} for good and
+     * the client gets an answer it can act on.
+     */
+    private void afterInterruptedUpload(ProxyTarget upload, Upstream broken, HttpServletRequest request,
+                                        HttpServletResponse response) throws IOException {
+        String imageId = upload.imageId().orElseThrow();
+        ProxyTarget image = new ProxyTarget(upload.region(), "/v2/images/" + imageId, null, ImageOperation.READ,
+                Optional.of(imageId));
+        for (Upstream other : plan(image).hosts()) {
+            if (other.hostId().equals(broken.hostId())) {
+                continue;
+            }
+            Optional<String> status = statusOn(other, image, request);
+            if (status.isEmpty()) {
+                continue;
+            }
+            InterruptedUpload.Action action = InterruptedUpload.decide(status, created.contains(imageId));
+            metrics.interruptedUpload(upload.region(), action);
+            log.info("Upload of image {} to host {} (region {}) broke; image is {} on host {}: {}", imageId,
+                    broken.hostId(), upload.region(), status.get(), other.hostId(), action);
+            switch (action) {
+                case COMPLETED -> response.setStatus(HttpStatus.NO_CONTENT.value());
+                case REMOVE -> removeInterrupted(image, broken, other, status.get(), request, response);
+                case UPLOAD_AGAIN -> retryableProblem(response, "upload-interrupted", "Upload interrupted",
+                        "Host " + broken.hostId() + " failed while receiving the data of image " + imageId
+                                + "; the image is queued again: upload its data again.");
+                case LEAVE -> problem(response, HttpStatus.BAD_GATEWAY, "upstream-failed", "Image-library host failed",
+                        "Host " + broken.hostId() + " failed while receiving the data of image " + imageId + ", which is now "
+                                + status.get() + " and was not created through this router, so it is left as it is; delete it and create it again.");
+            }
+            return;
+        }
+        metrics.interruptedUpload(upload.region(), InterruptedUpload.decide(Optional.empty(), false));
+        problem(response, HttpStatus.BAD_GATEWAY, "upstream-failed", "Image-library host failed",
+                "Host " + broken.hostId() + " failed while receiving the data of image " + imageId
+                        + " and no other host could show the image's state; check it before retrying.");
+    }
+
+    private void removeInterrupted(ProxyTarget image, Upstream broken, Upstream other, String status,
+                                   HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String imageId = image.imageId().orElseThrow();
+        ProxyTarget delete = new ProxyTarget(image.region(), image.upstreamPath(), null, ImageOperation.WRITE, image.imageId());
+        int deleted = exchange(other, delete, request, "DELETE").map(UpstreamResponse::status).orElse(-1);
+        if (deleted == 204 || deleted == 404) {
+            retryableProblem(response, "upload-interrupted", "Upload interrupted",
+                    "Host " + broken.hostId() + " failed while receiving the data of image " + imageId + "; the image (left "
+                            + status + ") was removed: create it again and upload its data.");
+            return;
+        }
+        problem(response, HttpStatus.BAD_GATEWAY, "upstream-failed", "Image-library host failed",
+                "Host " + broken.hostId() + " failed while receiving the data of image " + imageId + ", which is left " + status
+                        + "; removing it through host " + other.hostId() + " answered " + deleted + ". Delete it and create it again.");
+    }
+
+    /** The image's status as {@code host} shows it; empty if the host did not answer 200 with one. */
+    private Optional<String> statusOn(Upstream host, ProxyTarget image, HttpServletRequest request) throws IOException {
+        Optional<UpstreamResponse> shown = exchange(host, image, request, "GET");
+        if (shown.isEmpty()) {
+            return Optional.empty();
+        }
+        try (InputStream in = shown.get().body()) {
+            byte[] json = in.readNBytes((int) properties.maxCreateBody().toBytes());
+            if (shown.get().status() != 200) {
+                return Optional.empty();
+            }
+            JsonNode status = JSON.readTree(json).get("status");
+            return Optional.ofNullable(status).filter(JsonNode::isString).map(JsonNode::asString);
+        } catch (JacksonException notJson) {
+            return Optional.empty();
+        }
+    }
+
+    /** One bodiless request the router makes on its own behalf (with the client's credentials); empty if it failed. */
+    private Optional<UpstreamResponse> exchange(Upstream host, ProxyTarget target, HttpServletRequest request, String method)
+            throws IOException {
+        long started = System.nanoTime();
+        try {
+            UpstreamResponse answer = send(host, target, request, method, RequestBody.NONE, null);
+            metrics.attempt(host, target.operation(), ProxyMetrics.statusOutcome(answer.status()), started);
+            if (method.equals("DELETE")) {
+                answer.body().close();
+            }
+            return Optional.of(answer);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while asking host " + host.hostId(), interrupted);
+        } catch (IOException failed) {
+            metrics.attempt(host, target.operation(), "failed", started);
+            return Optional.empty();
         }
     }
 
@@ -319,6 +434,9 @@ public final class ImageProxy {
         metrics.attempt(host, ImageOperation.READ, ProxyMetrics.statusOutcome(existing.status()), started);
         log.info("Replayed create of image {} in region {} found it on host {}: answering with it", imageId,
                 create.region(), host.hostId());
+        if (existing.status() == 200) {
+            created.add(imageId);
+        }
         try (InputStream in = existing.body()) {
             // 201 is what the client would have got had the first attempt's answer reached it.
             response.setStatus(existing.status() == 200 ? 201 : existing.status());
@@ -338,8 +456,18 @@ public final class ImageProxy {
         }
     }
 
+    /** A 503 the client may retry after {@link #RETRY_AFTER_SECONDS}, as RFC 9110 lets a 503 say. */
+    private static void retryableProblem(HttpServletResponse response, String slug, String title, String detail) throws IOException {
+        problem(response, HttpStatus.SERVICE_UNAVAILABLE, slug, title, detail, Optional.of(RETRY_AFTER_SECONDS));
+    }
+
     private static void problem(HttpServletResponse response, HttpStatus status, String slug, String title, String detail)
             throws IOException {
+        problem(response, status, slug, title, detail, Optional.empty());
+    }
+
+    private static void problem(HttpServletResponse response, HttpStatus status, String slug, String title, String detail,
+                                Optional<String> retryAfter) throws IOException {
         if (response.isCommitted()) {
             throw new IOException(title + ": " + detail);
         }
@@ -348,6 +476,7 @@ public final class ImageProxy {
         if (panic != null) {
             response.setHeader(PANIC_HEADER, panic);
         }
+        retryAfter.ifPresent(seconds -> response.setHeader("Retry-After", seconds));
         ProblemResponses.write(response, Problems.detail(status, slug, title, detail));
     }
 

@@ -1,6 +1,7 @@
 package io.imagelib.router.web;
 
 import io.imagelib.router.domain.ImageOperation;
+import io.imagelib.router.domain.InterruptedUpload;
 import io.imagelib.router.domain.Upstream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -44,6 +45,12 @@ final class ProxyMetrics {
     /** A request routed in panic mode (no host of the region UP). */
     void panic(String region, ImageOperation operation) {
         registry.counter("imagelib.router.panic.requests", "region", region, "operation", name(operation)).increment();
+    }
+
+    /** What the router did about an upload that broke after sending data ({@code InterruptedUpload}). */
+    void interruptedUpload(String region, InterruptedUpload.Action action) {
+        registry.counter("imagelib.router.uploads.interrupted", "region", region, "action", action.name().toLowerCase(Locale.ROOT))
+                .increment();
     }
 
     void rejected(String reason) {
