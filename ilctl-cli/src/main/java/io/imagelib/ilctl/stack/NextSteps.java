@@ -36,7 +36,9 @@ public final class NextSteps {
         } else {
             lines.addAll(List.of(
                     "    openstack --os-auth-type none --os-endpoint " + router + " image list",
-                    "    glance --os-image-url " + router + " --os-auth-token local image-list",
+                    // Version 2 named: otherwise glanceclient 4.1 caches the image schema, whose "stores" then clashes with
+                    // its own --stores option in every later command (docs/ilctl.md).
+                    "    glance --os-image-url " + router + " --os-image-api-version 2 --os-auth-token local image-list",
                     "    (simulated hosts take no Keystone token; ./ilctl up --install-glance, as root, for the real slice)"));
         }
         lines.add("  API Endpoints page (live admin, failovers): " + config.serviceUrl(ServiceModule.ENDPOINT) + "/");
