@@ -46,6 +46,11 @@ final class KeystoneAdmin {
                 IlctlException.stack("Keystone at " + url + " issued no token for " + user + ": HTTP " + response.statusCode())));
     }
 
+    /** The token this client sends (tests send it to Glance too). */
+    String token() {
+        return token;
+    }
+
     /** The id of the service of {@code type}, registered under {@code name} if there is none. */
     String service(String type, String name) {
         return first(get("/v3/services?type=" + type).path("services"))
