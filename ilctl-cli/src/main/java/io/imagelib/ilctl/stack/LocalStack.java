@@ -11,6 +11,7 @@ import io.imagelib.ilctl.http.RoleRequest;
 import io.imagelib.ilctl.http.ServiceClient;
 import io.imagelib.ilctl.http.ServiceRefusedException;
 import io.imagelib.ilctl.output.EndpointTable;
+import io.imagelib.ilctl.output.HumanDuration;
 import io.imagelib.ilctl.output.JsonRows;
 import io.imagelib.ilctl.output.OutputFormat;
 import io.imagelib.ilctl.output.Table;
@@ -113,7 +114,7 @@ public final class LocalStack {
         say("==> %s", name);
         long started = System.nanoTime();
         T result = action.get();
-        say("    (%d ms)", (System.nanoTime() - started) / 1_000_000);
+        say("    (%s)", HumanDuration.of(Duration.ofNanos(System.nanoTime() - started)));
         return result;
     }
 
@@ -128,8 +129,8 @@ public final class LocalStack {
             say("  all jars built");
         } else {
             Path log = layout.logs().resolve("build.log");
-            say("  building %s: ./mvnw -q -pl %s -am package -DskipTests (log %s)", modules, String.join(",", modules), log);
-            project.build(modules, log);
+            say("  building %s: ./mvnw -pl %s -am package -DskipTests (log %s)", modules, String.join(",", modules), log);
+            project.build(modules, log, module -> say("    building %s", module));
         }
         if (!Files.isRegularFile(ApicurioRegistryProcess.appJar(project.root()))) {
             ApicurioRegistryProcess.buildIfMissing(project.root(), firstLineOnly());

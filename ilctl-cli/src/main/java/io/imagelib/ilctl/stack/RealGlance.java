@@ -1,6 +1,7 @@
 package io.imagelib.ilctl.stack;
 
 import io.imagelib.ilctl.IlctlException;
+import io.imagelib.ilctl.output.HumanDuration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -98,8 +99,8 @@ public final class RealGlance implements GlanceLauncher {
             SetupCommand.run(List.of(GLANCE_MANAGE.toString(), "--config-file", common.toString(), "db_sync"), Map.of(),
                     layout.logs().resolve("glance-manage.log"));
             write(synced, "");
-            out.printf("  %-22s %-40s schema created (glance-manage db_sync, %d ms)%n", GlanceDatabase.NAME,
-                    "database " + GlanceDatabase.DATABASE, (System.nanoTime() - started) / 1_000_000);
+            out.printf("  %-22s %-40s schema created (glance-manage db_sync, %s)%n", GlanceDatabase.NAME,
+                    "database " + GlanceDatabase.DATABASE, HumanDuration.of(Duration.ofNanos(System.nanoTime() - started)));
         }
         GlanceHosts.startEach(config, layout, out, new GlanceHosts.Launch() {
             @Override

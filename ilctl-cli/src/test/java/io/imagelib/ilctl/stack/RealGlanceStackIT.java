@@ -62,7 +62,7 @@ class RealGlanceStackIT {
     static void upWithRealGlance() throws IOException {
         assume(RealGlance.runningAsRoot(), "not root: the private PostgreSQL cluster runs as the postgres user through setpriv");
         assume(RealGlance.missingPackages().isEmpty(), "missing " + RealGlance.missingPackages()
-                + " (sudo ./ilctl up --install-glance or system-tests/run.sh installs them)");
+                + " (./ilctl up --install-glance as root, or system-tests/run.sh, installs them)");
         Project project = Project.locate();
         for (ServiceModule service : ServiceModule.values()) {
             assume(project.hasModule(service.module()), service.module() + " is not in this checkout");
