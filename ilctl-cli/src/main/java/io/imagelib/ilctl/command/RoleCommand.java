@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 /** The image-library role of hosts, against role-service (the seed's "Edit Roles" in the UI). */
 @Command(name = "role", description = "Assign, remove and list the image-library role of hosts (role-service).",
         subcommands = {RoleCommand.Assign.class, RoleCommand.Remove.class, RoleCommand.ListRoles.class},
-        footerHeading = "%nExamples (the hosts of ./ilctl up; add --dir DIR for another stack):%n",
+        footerHeading = "%nExamples (the hosts of ./ilctl up; for another stack add its --role-url and --dir):%n",
         footer = {
                 "  ilctl role list --region RegionOne                 # who holds the role, with storage and URLs",
                 "  ilctl role remove host-3 --region RegionOne        # host-3 leaves; if it was admin, another host takes over",

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +24,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -138,32 +136,16 @@ class OpenstackClientsIT {
 
     @BeforeAll
     static void upWithTheWholeOpenstackSlice() throws Exception {
-        assume(RealGlance.runningAsRoot(), "not root: the private PostgreSQL cluster runs as the postgres user through setpriv");
-        assume(RealGlance.missingPackages().isEmpty(), "missing " + RealGlance.missingPackages()
-                + " (./ilctl up --install-glance as root, or system-tests/run.sh, installs them)");
-        Project project = Project.locate();
-        for (ServiceModule service : ServiceModule.of(StackConfig.GlanceMode.real)) {
-            assume(project.hasModule(service.module()), service.module() + " is not in this checkout");
-        }
-        StackUnderTest.deleteRecursively(WORK);
-        StackUnderTest.deleteRecursively(GlanceDatabase.relocatedDataDir(LAYOUT));
-        Files.createDirectories(WORK, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        imageSha256 = writeRandomImage();
-
-        long started = System.nanoTime();
-        IlctlRun up = IlctlRun.of(STACK.args("up"));
+        StackUnderTest.assumeRealGlanceCanRun("OpenstackClientsIT");
+        IlctlRun up = STACK.upFreshBelow(WORK);
         upOutput = up.out();
-        System.out.printf("ilctl up (cold, Keystone + real Glance) took %d ms%n%s%n%s%n", (System.nanoTime() - started) / 1_000_000,
-                up.out(), up.err());
         assertThat(up.exitCode()).as(up.err()).isZero();
+        imageSha256 = writeRandomImage();
     }
 
     @AfterAll
     static void downAndCleanUp() throws IOException {
-        if (Files.isDirectory(DIR)) {
-            IlctlRun.of(STACK.args("down"));
-            StackUnderTest.deleteRecursively(GlanceDatabase.relocatedDataDir(LAYOUT));
-        }
+        STACK.downAndDeleteDatabase();
     }
 
     @Test
@@ -369,12 +351,5 @@ class OpenstackClientsIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted", e);
         }
-    }
-
-    private static void assume(boolean condition, String reasonToSkip) {
-        if (!condition) {
-            System.out.println("OpenstackClientsIT skipped: " + reasonToSkip);
-        }
-        Assumptions.assumeTrue(condition, reasonToSkip);
     }
 }
