@@ -81,8 +81,11 @@ public record Project(Path root) {
         }
     }
 
-    /** Maven's line as each module starts: {@code [INFO] Building role-service 0.1.0-SNAPSHOT   [4/9]}. */
-    private static final Pattern MODULE_STARTS = Pattern.compile("^\\[INFO\\] Building (\\S+) \\S+\\s+\\[(\\d+)/(\\d+)\\]\\s*$");
+    /**
+     * Maven's line as each module starts, {@code [INFO] Building <name> <version> [4/9]}; our module names read
+     * {@code role-service: what it is}, and the part before the colon is what we show.
+     */
+    private static final Pattern MODULE_STARTS = Pattern.compile("^\\[INFO\\] Building ([^:]+?)(?:: .*)? \\S+\\s+\\[(\\d+)/(\\d+)\\]\\s*$");
 
     /**
      * {@code ./mvnw -B -pl MODULES -am package -DskipTests} with the JDK running ilctl: its output into {@code log},
