@@ -77,9 +77,10 @@ timeout --signal=TERM --kill-after=60 "$budget" \
   ./mvnw -B -ntp -Psystem -pl system-tests -am verify -DskipTests
 echo "system-tests: maven run took $(( SECONDS - t0 )) s"
 
-# `ilctl up` with real glance-api hosts (RealGlanceStackIT, bound to -Psystem in ilctl-cli/pom.xml; ~2-4 min).
+# `ilctl up` with real glance-api hosts and Keystone: RealGlanceStackIT, and OpenstackClientsIT (the openstack and glance
+# clients through the router with Keystone tokens), bound to -Psystem in ilctl-cli/pom.xml; ~5-10 min.
 t0=$SECONDS
-timeout --signal=TERM --kill-after=60 600 \
+timeout --signal=TERM --kill-after=60 1800 \
   ./mvnw -B -ntp -Psystem -pl :ilctl -am verify -DskipTests
 echo "system-tests: ilctl real-Glance stack took $(( SECONDS - t0 )) s"
 

@@ -28,6 +28,12 @@ final class GlanceApiHandler implements HttpHandler {
     private static final List<String> VERSIONS = List.of("v2.15", "v2.9", "v2.7", "v2.6", "v2.5", "v2.4", "v2.3",
             "v2.2", "v2.1", "v2.0");
 
+    /**
+     * The JSON schemas the glance client reads before it lists or creates images (it fails without them), served as
+     * Glance 25 (Zed) answers them: resources captured from a real glance-api.
+     */
+    private static final List<String> SCHEMAS = List.of("image", "images");
+
     private final JsonMapper json = JsonMapper.builder().build();
     private final ImageStore store;
     private final SimulatorConfig config;
@@ -70,6 +76,11 @@ final class GlanceApiHandler implements HttpHandler {
         if (path.isEmpty() || path.equals(List.of("versions"))) {
             log.record("versions", exchange.getRequestHeaders());
             versions(exchange, !path.isEmpty());
+            return;
+        }
+        if (path.size() == 3 && path.get(0).equals("v2") && path.get(1).equals("schemas") && SCHEMAS.contains(path.get(2))) {
+            log.record("schema", exchange.getRequestHeaders());
+            schema(exchange, path.get(2));
             return;
         }
         if (path.size() < 2 || !path.get(0).equals("v2") || !path.get(1).equals("images")) {
@@ -133,6 +144,15 @@ final class GlanceApiHandler implements HttpHandler {
     }
 
     private record Link(String rel, String href) {
+    }
+
+    private void schema(HttpExchange exchange, String name) throws IOException {
+        try (InputStream schema = GlanceApiHandler.class.getResourceAsStream("schema-" + name + ".json")) {
+            if (schema == null) {
+                throw new IllegalStateException("schema-" + name + ".json is missing from the simulator jar");
+            }
+            sendJsonBytes(exchange, 200, schema.readAllBytes());
+        }
     }
 
     private void healthcheck(HttpExchange exchange) throws IOException {
@@ -269,7 +289,10 @@ final class GlanceApiHandler implements HttpHandler {
     }
 
     private void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = json.writeValueAsBytes(body);
+        sendJsonBytes(exchange, status, json.writeValueAsBytes(body));
+    }
+
+    private static void sendJsonBytes(HttpExchange exchange, int status, byte[] bytes) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", JSON);
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);

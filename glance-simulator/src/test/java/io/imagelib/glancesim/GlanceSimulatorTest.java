@@ -75,6 +75,18 @@ class GlanceSimulatorTest {
     }
 
     @Test
+    void theImageSchemasTheGlanceClientReadsAreServedAsGlanceServesThem() throws Exception {
+        for (String name : new String[] {"image", "images"}) {
+            HttpResponse<String> schema = send(hostA, "GET", "/v2/schemas/" + name);
+            assertThat(schema.statusCode()).as(name).isEqualTo(200);
+            assertThat(schema.headers().firstValue("Content-Type")).contains("application/json");
+            assertThat(schema.body()).as(name).contains("\"name\": \"" + name + "\"", "\"disk_format\"", "\"links\"");
+        }
+        assertThat(send(hostA, "GET", "/v2/schemas/member").statusCode()).as("schemas the clients do not read").isEqualTo(404);
+        assertThat(hostA.requests().count("schema")).isEqualTo(2);
+    }
+
+    @Test
     void anImageCreatedOnOneHostIsSeenOnTheOtherAndItsIdCannotBeTakenTwice() throws Exception {
         String id = UUID.randomUUID().toString();
         HttpResponse<String> created = createImage(hostA, id);

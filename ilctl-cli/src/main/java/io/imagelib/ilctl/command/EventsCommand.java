@@ -2,6 +2,7 @@ package io.imagelib.ilctl.command;
 
 import io.imagelib.ilctl.ExitCode;
 import io.imagelib.ilctl.IlctlException;
+import io.imagelib.ilctl.output.HumanDuration;
 import io.imagelib.ilctl.events.EventTail;
 import io.imagelib.schemas.topics.TopicSpec;
 import io.imagelib.schemas.topics.Topics;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class EventsCommand {
 
     @Command(name = "tail", description = {
-            "Print TOPIC's records as JSON lines and follow.",
+            "Print TOPIC's new records as JSON lines and follow (--from-beginning for the history).",
             "Print each record of TOPIC as one JSON line {topic, partition, offset, timestamp, key, value} and follow "
                     + "until Ctrl-C, --max records or --timeout. Reads without a consumer group: it never moves the "
                     + "services' offsets.",
@@ -67,6 +68,12 @@ public final class EventsCommand {
             Thread stopOnCtrlC = new Thread(tail::stop, "ilctl-events-stop");
             Runtime.getRuntime().addShutdownHook(stopOnCtrlC);
             PrintWriter out = spec.commandLine().getOut();
+            if (!fromBeginning) {
+                // On stderr, so the JSON lines on stdout stay clean for jq.
+                spec.commandLine().getErr().printf("Waiting for new records on %s (the history: add --from-beginning; stop: Ctrl-C)%n",
+                        topicName(topic));
+                spec.commandLine().getErr().flush();
+            }
             long printed = tail.follow(topicName(topic), fromBeginning, Optional.ofNullable(max), Optional.ofNullable(timeout), out);
             try {
                 Runtime.getRuntime().removeShutdownHook(stopOnCtrlC);
@@ -74,7 +81,7 @@ public final class EventsCommand {
                 // Ctrl-C: the hook is already running
             }
             if (max != null && printed < max) {
-                throw new IlctlException(ExitCode.TIMED_OUT, "Only " + printed + " of " + max + " records within " + timeout);
+                throw new IlctlException(ExitCode.TIMED_OUT, "Only " + printed + " of " + max + " records within " + HumanDuration.of(timeout));
             }
             return ExitCode.OK;
         }

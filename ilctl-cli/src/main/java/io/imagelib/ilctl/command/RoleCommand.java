@@ -18,7 +18,14 @@ import picocli.CommandLine.Parameters;
 
 /** The image-library role of hosts, against role-service (the seed's "Edit Roles" in the UI). */
 @Command(name = "role", description = "Assign, remove and list the image-library role of hosts (role-service).",
-        subcommands = {RoleCommand.Assign.class, RoleCommand.Remove.class, RoleCommand.ListRoles.class})
+        subcommands = {RoleCommand.Assign.class, RoleCommand.Remove.class, RoleCommand.ListRoles.class},
+        footerHeading = "%nExamples (the hosts of ./ilctl up; for another stack add its --role-url and --dir):%n",
+        footer = {
+                "  ilctl role list --region RegionOne                 # who holds the role, with storage and URLs",
+                "  ilctl role remove host-3 --region RegionOne        # host-3 leaves; if it was admin, another host takes over",
+                "  ilctl role assign host-3 --region RegionOne --public-url http://127.0.0.1:9303 \\",
+                "      --storage-type NFS --mount-path $PWD/.imagelib/glance/data --storage-id imagelib-local-share",
+                "  ilctl role assign --help                           # NFS and block-storage examples"})
 public final class RoleCommand {
 
     /** The seed's NFS mount point. */

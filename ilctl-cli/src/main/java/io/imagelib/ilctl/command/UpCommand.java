@@ -21,20 +21,26 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** The README's run command: the whole system on this machine. */
 @Command(name = "up", description = {
-        "Start the whole system locally (Kafka, registry, services, Glance hosts) and assign the roles.",
+        "Start the whole system locally (Kafka, registry, services, Glance hosts, Keystone) and assign the roles.",
         "Build what is missing, then start the local stack: a single-node KRaft Kafka, the Apicurio schema registry, "
                 + "role-service, endpoint-service, host-monitor-service, image-router-service and N Glance hosts "
                 + "sharing one data directory; assign the image-library role to each host and wait for an admin endpoint.",
+        "With real Glance also the OpenStack slice: a real Keystone (DIR/keystone) whose catalog lists glance public and "
+                + "internal at the router and admin at the admin host (kept current by catalog-sync, started too); the "
+                + "hosts validate tokens against it; DIR/openrc and DIR/clouds.yaml are written for the openstack and "
+                + "glance clients. up ends by printing the client commands that work in the mode it started.",
         "The hosts are real Debian glance-api processes whenever glance-api, postgresql and python3-psycopg2 are "
-                + "installed: one private PostgreSQL cluster (DIR/postgres) is their shared database. Without them up "
+                + "installed (and keystone, the openstack and glance clients): one private PostgreSQL cluster "
+                + "(DIR/postgres) is their shared database. Without them up "
                 + "says so in one line and runs the glance-simulator, labelled SIMULATED everywhere. "
                 + "--install-glance installs them with apt-get first (root); --simulated forces the simulator; "
                 + "--real-glance fails instead of falling back.",
-        "Safe to repeat: running components are kept (matched by PID and command line), only stopped ones start."},
+        "Safe to repeat: running components are kept (matched by PID and command line), only stopped ones start, "
+                + "so running up again restarts a stopped or killed host."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  ./ilctl up                          # 3 hosts: real glance-api if installed, else simulated; state in .imagelib/",
-                "  sudo ./ilctl up --install-glance    # apt-get glance-api + postgresql first (~1 min), then real hosts",
+                "  ./ilctl up --install-glance         # as root: apt-get glance-api, postgresql, keystone, clients (~3 min), then real hosts",
                 "  ./ilctl up --simulated              # the glance-simulator even where Glance is installed",
                 "  ./ilctl up --dir /tmp/il2 --port-offset 1000   # a second stack: Kafka 10092, role-service 9090, ..."})
 public final class UpCommand implements Callable<Integer> {
@@ -54,7 +60,7 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--real-glance", description = "Require real glance-api hosts: fail (exit 1) instead of falling back to simulated ones.")
     boolean realGlance;
 
-    @Option(names = "--install-glance", description = "Install glance-api, python3-psycopg2 and postgresql with apt-get first (root; recipe in docs/ilctl.md).")
+    @Option(names = "--install-glance", description = "Install glance-api, python3-psycopg2, postgresql, keystone and the openstack/glance clients with apt-get first (as root; recipe in docs/ilctl.md).")
     boolean installGlance;
 
     @Option(names = "--region", paramLabel = "REGION", defaultValue = "${env:ILCTL_REGION:-RegionOne}",
@@ -62,7 +68,7 @@ public final class UpCommand implements Callable<Integer> {
     String region;
 
     @Option(names = "--port-offset", paramLabel = "N", defaultValue = "0",
-            description = "Added to every default port (Kafka 9092, registry 8081, services 8090-8092 and 9292, hosts 9301+).")
+            description = "Added to every default port (Kafka 9092, registry 8081, services 8090-8093 and 9292, hosts 9301+, Keystone 5000, PostgreSQL 5433).")
     int portOffset;
 
     @Override

@@ -1,5 +1,6 @@
 package io.imagelib.ilctl.events;
 
+import io.imagelib.ilctl.output.HumanDuration;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +24,7 @@ public final class TopicState {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!caughtUp(consumer, end)) {
                 if (System.nanoTime() > deadline) {
-                    throw IlctlException.timedOut("Reading " + topic + " did not reach its end within " + timeout.toSeconds() + " s");
+                    throw IlctlException.timedOut("Reading " + topic + " did not reach its end within " + HumanDuration.of(timeout));
                 }
                 for (ConsumerRecord<String, SpecificRecord> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.value() == null) {

@@ -37,6 +37,6 @@ public record GlanceChoice(StackConfig.GlanceMode mode, Optional<String> notice)
                     + ", not installed here: add --install-glance to install them with apt-get (root, ~1 min)");
         }
         return new GlanceChoice(StackConfig.GlanceMode.simulated, Optional.of("Glance hosts will be SIMULATED (glance-simulator): "
-                + String.join(", ", missing) + " not installed. For real Glance hosts: sudo ./ilctl up --install-glance"));
+                + String.join(", ", missing) + " not installed. For real Glance hosts, as root: ./ilctl up --install-glance"));
     }
 }

@@ -11,6 +11,7 @@ import io.imagelib.ilctl.http.RoleRequest;
 import io.imagelib.ilctl.http.ServiceClient;
 import io.imagelib.ilctl.http.ServiceRefusedException;
 import io.imagelib.ilctl.output.EndpointTable;
+import io.imagelib.ilctl.output.HumanDuration;
 import io.imagelib.ilctl.output.JsonRows;
 import io.imagelib.ilctl.output.OutputFormat;
 import io.imagelib.ilctl.output.Table;
@@ -19,11 +20,8 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +34,8 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * The whole system on one machine: Kafka, the registry, the four services and N Glance hosts, all under one state
- * directory. {@link #up} starts only what is not running (so it can be repeated), {@link #down} stops exactly the
+ * The whole system on one machine: Kafka, the registry, the services and N Glance hosts, with real Glance also
+ * Keystone (its catalog pointing clients at the router) and catalog-sync, all under one state directory. {@link #up} starts only what is not running (so it can be repeated), {@link #down} stops exactly the
  * PIDs recorded in the state directory, {@link #status} reports each component.
  */
 public final class LocalStack {
@@ -71,7 +69,7 @@ public final class LocalStack {
         String token = token();
         List<ServiceModule> services = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        for (ServiceModule service : ServiceModule.values()) {
+        for (ServiceModule service : ServiceModule.of(config.glance())) {
             if (project.hasModule(service.module())) {
                 services.add(service);
             } else {
@@ -82,6 +80,9 @@ public final class LocalStack {
         missing.forEach(module -> say("  %-22s MISSING: module %s is not in this checkout (not started, nothing in its place)", module, module));
         KafkaCluster kafka = step("Kafka", () -> startKafka(config));
         ApicurioRegistryProcess registry = step("Schema registry", () -> startRegistry(config));
+        if (config.glance() == StackConfig.GlanceMode.real) {
+            step("Keystone (catalog: glance public/internal -> router, admin -> admin host)", () -> startKeystone(config));
+        }
         step("Services", () -> startServices(config, services, kafka.bootstrapServers(), registry.ccompatUrl(), token));
         step(config.glance() == StackConfig.GlanceMode.simulated ? "Glance hosts (SIMULATED)" : "Glance hosts (glance-api, PostgreSQL)", () -> {
             glance.start(config, layout, out);
@@ -97,6 +98,9 @@ public final class LocalStack {
         } else {
             say("  endpoint-service is missing: no endpoint table");
         }
+        if (services.contains(ServiceModule.CATALOG_SYNC) && services.contains(ServiceModule.ENDPOINT)) {
+            step("Keystone catalog", () -> awaitCatalog(config, token));
+        }
         summary(config, token);
         return missing;
     }
@@ -110,7 +114,7 @@ public final class LocalStack {
         say("==> %s", name);
         long started = System.nanoTime();
         T result = action.get();
-        say("    (%d ms)", (System.nanoTime() - started) / 1_000_000);
+        say("    (%s)", HumanDuration.of(Duration.ofNanos(System.nanoTime() - started)));
         return result;
     }
 
@@ -125,8 +129,8 @@ public final class LocalStack {
             say("  all jars built");
         } else {
             Path log = layout.logs().resolve("build.log");
-            say("  building %s: ./mvnw -q -pl %s -am package -DskipTests (log %s)", modules, String.join(",", modules), log);
-            project.build(modules, log);
+            say("  building %s: ./mvnw -pl %s -am package -DskipTests (log %s)", modules, String.join(",", modules), log);
+            project.build(modules, log, module -> say("    building %s", module));
         }
         if (!Files.isRegularFile(ApicurioRegistryProcess.appJar(project.root()))) {
             ApicurioRegistryProcess.buildIfMissing(project.root(), firstLineOnly());
@@ -143,6 +147,35 @@ public final class LocalStack {
                 said[0] = true;
             }
         };
+    }
+
+    private Void startKeystone(StackConfig config) {
+        Keystone.start(project, config, layout, out);
+        List<GlanceHost> hosts = config.glanceHosts();
+        // The last host given the role becomes the admin; catalog-sync corrects this whenever that changes.
+        Keystone.catalog(config, layout, config.serviceUrl(ServiceModule.ROUTER), hosts.getLast().url());
+        Keystone.writeClientFiles(config, layout);
+        say("  %-22s %s, %s", "clients", layout.openrc(), layout.cloudsYaml());
+        return null;
+    }
+
+    /** Waits until Keystone lists the admin endpoint-service elected: catalog-sync has caught up. */
+    private Void awaitCatalog(StackConfig config, String token) {
+        KeystoneAdmin keystone = Keystone.admin(config, layout);
+        String serviceId = keystone.service("image", "glance");
+        ServiceClient endpoints = endpointClient(config, token);
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<JsonNode> admin = JsonRows.items(adminEndpoints(endpoints, config.region()), "endpoints");
+            List<String> listed = keystone.endpointUrls(serviceId, config.region(), "admin");
+            if (!admin.isEmpty() && listed.equals(List.of(admin.get(0).path("url").asText()))) {
+                say("  Keystone lists glance admin %s (kept current by catalog-sync)", listed.get(0));
+                return null;
+            }
+            Readiness.pause();
+        }
+        throw IlctlException.timedOut("Keystone's catalog does not list endpoint-service's admin for " + config.region()
+                + " after " + ADMIN_TIMEOUT.toSeconds() + " s; see " + layout.process(ServiceModule.CATALOG_SYNC.module()).logFile());
     }
 
     private KafkaCluster startKafka(StackConfig config) {
@@ -216,6 +249,18 @@ public final class LocalStack {
         env.put("IMAGELIB_SECURITY_TOKENS_0_TOKEN", token);
         env.put("IMAGELIB_SECURITY_TOKENS_0_PRINCIPAL", "ilctl");
         env.put("IMAGELIB_SECURITY_TOKENS_0_ROLES_0", "admin");
+        if (service == ServiceModule.MONITOR && config.glance() == StackConfig.GlanceMode.real) {
+            // Hosts that validate tokens answer the default deep check (GET /v2/images) with 401 to a probe without one;
+            // /versions runs through glance-api's WSGI app without a token. The one database is not per host anyway.
+            env.put("IMAGELIB_MONITOR_DEEPCHECKPATH", "/versions");
+        }
+        if (service == ServiceModule.CATALOG_SYNC) {
+            // The variables catalog-sync's application.yml documents for its service user.
+            env.put("IMAGELIB_CATALOGSYNC_KEYSTONEURL", Keystone.url(config).toString());
+            env.put("KEYSTONE_USERNAME", Keystone.CATALOG_SYNC_USER);
+            env.put("KEYSTONE_PASSWORD", Keystone.password(layout, Keystone.CATALOG_SYNC_USER));
+            env.put("KEYSTONE_PROJECT", Keystone.SERVICE_PROJECT);
+        }
         return env;
     }
 
@@ -292,6 +337,9 @@ public final class LocalStack {
             query.put("region", config.region());
             out.print(EndpointTable.of(endpointClient(config, token).get("/v1/endpoints", query)).render(OutputFormat.table));
         }
+        say("");
+        boolean defaultDir = layout.dir().equals(Path.of(".imagelib").toAbsolutePath().normalize());
+        NextSteps.lines(config, layout.openrc(), layout.cloudsYaml(), defaultDir ? "" : " --dir " + layout.dir()).forEach(out::println);
         out.flush();
     }
 
@@ -304,7 +352,10 @@ public final class LocalStack {
         List<ComponentStatus> rows = new ArrayList<>();
         rows.add(kafkaStatus(config));
         rows.add(registryStatus(config));
-        for (ServiceModule service : ServiceModule.values()) {
+        if (config.glance() == StackConfig.GlanceMode.real) {
+            rows.add(processStatus(Keystone.NAME, "Keystone", Keystone.url(config).toString(), Keystone.url(config) + "/v3"));
+        }
+        for (ServiceModule service : ServiceModule.of(config.glance())) {
             if (!project.hasModule(service.module())) {
                 rows.add(new ComponentStatus(service.module(), "service", null, config.serviceUrl(service), "missing", "module not in this checkout"));
                 continue;
@@ -361,12 +412,13 @@ public final class LocalStack {
         List<String> stopped = new CopyOnWriteArrayList<>();
         // Clients first, so the database, the registry and Kafka do not wait on connections that are going away.
         List<CompletableFuture<Void>> clients = recordedProcesses().stream()
-                .filter(process -> !process.name().equals(GlanceDatabase.NAME))
+                .filter(process -> !process.name().equals(GlanceDatabase.NAME) && !process.name().equals(Keystone.NAME))
                 .map(process -> CompletableFuture.runAsync(() -> stopOne(process, stopped)))
                 .toList();
         join(clients);
         List<CompletableFuture<Void>> infrastructure = List.of(
                 CompletableFuture.runAsync(() -> stopOne(layout.process(GlanceDatabase.NAME), stopped)),
+                CompletableFuture.runAsync(() -> stopOne(layout.process(Keystone.NAME), stopped)),
                 CompletableFuture.runAsync(() -> ApicurioRegistryProcess.find(layout.registryDir()).ifPresent(registry -> {
                     long pid = registry.pid();
                     registry.stop();
@@ -418,23 +470,9 @@ public final class LocalStack {
         return new KafkaDistribution(project.kafkaLib());
     }
 
-    /** The bearer token of this stack, created once (mode 600) so every up of the same directory keeps it. */
+    /** The bearer token of this stack's services. */
     private String token() {
-        Path file = layout.tokenFile();
-        try {
-            if (Files.isRegularFile(file)) {
-                return Files.readString(file).strip();
-            }
-            byte[] bytes = new byte[24];
-            new SecureRandom().nextBytes(bytes);
-            String token = HexFormat.of().formatHex(bytes);
-            Files.createDirectories(file.getParent());
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, token + "\n");
-            return token;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read or create the token file " + file, e);
-        }
+        return StackSecret.readOrCreate(layout.tokenFile());
     }
 
     public static String javaBinary() {

@@ -1,6 +1,7 @@
 package io.imagelib.ilctl.stack;
 
 import io.imagelib.ilctl.IlctlException;
+import io.imagelib.ilctl.output.HumanDuration;
 import java.time.Duration;
 
 /** Waiting for a started component to answer, failing early (with its log) when its process dies. */
@@ -26,7 +27,7 @@ final class Readiness {
             }
             pause();
         }
-        throw IlctlException.stack(process.name() + " not ready within " + timeout.toSeconds() + " s at " + url + " ("
+        throw IlctlException.stack(process.name() + " not ready within " + HumanDuration.of(timeout) + " at " + url + " ("
                 + last.describe() + "); last lines of " + process.logFile() + ":\n" + Logs.tail(process.logFile(), 30));
     }
 

@@ -1,6 +1,7 @@
 package io.imagelib.ilctl.stack;
 
 import io.imagelib.ilctl.IlctlException;
+import io.imagelib.ilctl.output.HumanDuration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -16,9 +17,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Real Glance hosts, as docs/glance-hosts.md measured them: keystone-less glance-api processes ({@code workers = 0},
- * trusted-auth paste pipeline) over one file store directory and one PostgreSQL database ({@link GlanceDatabase}),
- * each on its own port with its own healthcheck disable file. They run as the user running ilctl.
+ * Real Glance hosts: glance-api processes ({@code workers = 0}) that validate every token with keystonemiddleware
+ * against the stack's {@link Keystone}, over one file store directory and one PostgreSQL database
+ * ({@link GlanceDatabase}), each on its own port with its own healthcheck disable file. They run as the user running
+ * ilctl. Recipe: docs/ilctl.md.
  */
 public final class RealGlance implements GlanceLauncher {
 
@@ -40,6 +42,7 @@ public final class RealGlance implements GlanceLauncher {
         if (!Files.isDirectory(PSYCOPG2)) {
             missing.add("python3-psycopg2");
         }
+        missing.addAll(Keystone.missingPackages());
         return missing;
     }
 
@@ -47,12 +50,12 @@ public final class RealGlance implements GlanceLauncher {
     public static void install(StackLayout layout, PrintWriter out) {
         List<String> missing = missingPackages();
         if (missing.isEmpty()) {
-            out.println("glance-api, postgresql and python3-psycopg2 are installed");
+            out.println("glance-api, postgresql, python3-psycopg2, keystone and the openstack and glance clients are installed");
             out.flush();
             return;
         }
         if (!runningAsRoot()) {
-            throw IlctlException.stack("--install-glance runs apt-get, which needs root: sudo ./ilctl up --install-glance");
+            throw IlctlException.stack("--install-glance runs apt-get, which needs root: run ./ilctl up --install-glance as root");
         }
         Path log = layout.logs().resolve("apt.log");
         out.println("==> Installing " + String.join(", ", missing) + " with apt-get (~1 min; log " + log + ")");
@@ -96,8 +99,8 @@ public final class RealGlance implements GlanceLauncher {
             SetupCommand.run(List.of(GLANCE_MANAGE.toString(), "--config-file", common.toString(), "db_sync"), Map.of(),
                     layout.logs().resolve("glance-manage.log"));
             write(synced, "");
-            out.printf("  %-22s %-40s schema created (glance-manage db_sync, %d ms)%n", GlanceDatabase.NAME,
-                    "database " + GlanceDatabase.DATABASE, (System.nanoTime() - started) / 1_000_000);
+            out.printf("  %-22s %-40s schema created (glance-manage db_sync, %s)%n", GlanceDatabase.NAME,
+                    "database " + GlanceDatabase.DATABASE, HumanDuration.of(Duration.ofNanos(System.nanoTime() - started)));
         }
         GlanceHosts.startEach(config, layout, out, new GlanceHosts.Launch() {
             @Override
@@ -130,8 +133,12 @@ public final class RealGlance implements GlanceLauncher {
                 .map(h -> h.port() + ":" + layout.disableFile(h.name()))
                 .collect(Collectors.joining(","));
         write(paste, String.join("\n",
-                "[pipeline:glance-api-trusted]",
-                "pipeline = cors healthcheck http_proxy_to_wsgi versionnegotiation osprofiler context rootapp",
+                "[pipeline:glance-api-keystone]",
+                "# healthcheck and versionnegotiation (/versions) answer before authtoken: probes need no token.",
+                "pipeline = cors healthcheck http_proxy_to_wsgi versionnegotiation osprofiler authtoken context rootapp",
+                "",
+                "[filter:authtoken]",
+                "paste.filter_factory = keystonemiddleware.auth_token:filter_factory",
                 "",
                 "[composite:rootapp]",
                 "paste.composite_factory = glance.api:root_app_factory",
@@ -187,9 +194,10 @@ public final class RealGlance implements GlanceLauncher {
                 "lock_path = " + locks,
                 "",
                 "[paste_deploy]",
-                "# Keystone-less: the identity comes from the X-Identity-Status, X-Roles and X-Project-Id headers.",
-                "flavor = trusted",
+                "flavor = keystone",
                 "config_file = " + paste,
+                "",
+                String.join("\n", Keystone.authtokenSection(config, layout)),
                 ""));
         for (GlanceHost host : config.glanceHosts()) {
             write(dir.resolve(host.name() + ".conf"), "[DEFAULT]\nbind_port = " + host.port() + "\n");

@@ -18,6 +18,8 @@ import java.nio.file.Path;
  * glance/H.conf         real Glance only: per-host config (common.conf next to it)
  * postgres/             real Glance only: the shared database cluster, or a symlink to it when the postgres user
  *                       cannot reach this directory (see GlanceDatabase)
+ * keystone/             real Glance only: Keystone's database, keys, logs and the service users' passwords (mode 600)
+ * openrc, clouds.yaml   real Glance only: the Keystone admin's credentials for the openstack and glance clients
  * </pre>
  */
 public record StackLayout(Path dir) {
@@ -56,6 +58,18 @@ public record StackLayout(Path dir) {
 
     public Path glanceData() {
         return glanceDir().resolve("data");
+    }
+
+    public Path keystoneDir() {
+        return dir.resolve("keystone");
+    }
+
+    public Path openrc() {
+        return dir.resolve("openrc");
+    }
+
+    public Path cloudsYaml() {
+        return dir.resolve("clouds.yaml");
     }
 
     public Path disableFile(String host) {

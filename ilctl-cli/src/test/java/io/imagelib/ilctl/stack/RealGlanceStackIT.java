@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Random;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -60,30 +58,15 @@ class RealGlanceStackIT {
 
     @BeforeAll
     static void upWithRealGlance() throws IOException {
-        assume(RealGlance.runningAsRoot(), "not root: the private PostgreSQL cluster runs as the postgres user through setpriv");
-        assume(RealGlance.missingPackages().isEmpty(), "missing " + RealGlance.missingPackages()
-                + " (sudo ./ilctl up --install-glance or system-tests/run.sh installs them)");
-        Project project = Project.locate();
-        for (ServiceModule service : ServiceModule.values()) {
-            assume(project.hasModule(service.module()), service.module() + " is not in this checkout");
-        }
-        StackUnderTest.deleteRecursively(PRIVATE_PARENT);
-        StackUnderTest.deleteRecursively(GlanceDatabase.relocatedDataDir(LAYOUT));
-        Files.createDirectories(PRIVATE_PARENT, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-
-        long started = System.nanoTime();
-        IlctlRun up = IlctlRun.of(STACK.args("up"));
+        StackUnderTest.assumeRealGlanceCanRun("RealGlanceStackIT");
+        IlctlRun up = STACK.upFreshBelow(PRIVATE_PARENT);
         upOutput = up.out();
-        System.out.printf("ilctl up (cold, real Glance) took %d ms%n%s%n%s%n", (System.nanoTime() - started) / 1_000_000, up.out(), up.err());
         assertThat(up.exitCode()).as(up.err()).isZero();
     }
 
     @AfterAll
     static void downAndCleanUp() throws IOException {
-        if (Files.isDirectory(DIR)) {
-            IlctlRun.of(STACK.args("down"));
-            StackUnderTest.deleteRecursively(GlanceDatabase.relocatedDataDir(LAYOUT));
-        }
+        STACK.downAndDeleteDatabase();
     }
 
     @Test
@@ -174,18 +157,16 @@ class RealGlanceStackIT {
         assertThat(before).allSatisfy(p -> assertThat(p.isAlive()).as("PID " + p.pid() + " " + p.info().commandLine().orElse("")).isFalse());
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(DIR.toString())).toList())
                 .as("processes naming " + DIR).isEmpty();
-        List<Integer> ports = new ArrayList<>(List.of(CONFIG.kafkaPort(), CONFIG.registryPort(), GlanceDatabase.port(CONFIG)));
+        List<Integer> ports = new ArrayList<>(List.of(CONFIG.kafkaPort(), CONFIG.registryPort(), GlanceDatabase.port(CONFIG), Keystone.port(CONFIG)));
         Arrays.stream(ServiceModule.values()).map(CONFIG::port).forEach(ports::add);
         CONFIG.glanceHosts().stream().map(GlanceHost::port).forEach(ports::add);
         assertThat(ports).allSatisfy(port -> assertThat(listening(port)).as("something listens on " + port).isFalse());
     }
 
     private static HttpRequest.Builder glance(String url) {
-        // Glance's trusted flavor takes the identity from these headers; the router passes them through.
+        // The hosts validate the token with the stack's Keystone; the router passes it through.
         return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("X-Identity-Status", "Confirmed")
-                .header("X-Roles", "admin")
-                .header("X-Project-Id", "0123456789abcdef0123456789abcdef");
+                .header("X-Auth-Token", Keystone.admin(CONFIG, LAYOUT).token());
     }
 
     private static String sha256Download(String baseUrl) throws Exception {
@@ -213,13 +194,6 @@ class RealGlanceStackIT {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static void assume(boolean condition, String reasonToSkip) {
-        if (!condition) {
-            System.out.println("RealGlanceStackIT skipped: " + reasonToSkip);
-        }
-        Assumptions.assumeTrue(condition, reasonToSkip);
     }
 
     private static byte[] randomBytes(int size) {

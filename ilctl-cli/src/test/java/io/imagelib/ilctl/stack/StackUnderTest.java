@@ -4,11 +4,13 @@ import io.imagelib.ilctl.IlctlRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The local stack an integration test drives through ilctl: its state directory and settings, and the command lines
@@ -60,6 +62,47 @@ record StackUnderTest(Path dir, StackConfig config) {
             }
         }
         return pids;
+    }
+
+    /** Skips the calling class, saying why, where real Glance cannot run: not root, a package or a module missing. */
+    static void assumeRealGlanceCanRun(String testClass) {
+        assume(testClass, RealGlance.runningAsRoot(), "not root: the private PostgreSQL cluster runs as the postgres user through setpriv");
+        assume(testClass, RealGlance.missingPackages().isEmpty(), "missing " + RealGlance.missingPackages()
+                + " (./ilctl up --install-glance as root, or system-tests/run.sh, installs them)");
+        Project project = Project.locate();
+        for (ServiceModule service : ServiceModule.of(StackConfig.GlanceMode.real)) {
+            assume(testClass, project.hasModule(service.module()), service.module() + " is not in this checkout");
+        }
+    }
+
+    private static void assume(String testClass, boolean condition, String reasonToSkip) {
+        if (!condition) {
+            System.out.println(testClass + " skipped: " + reasonToSkip);
+        }
+        Assumptions.assumeTrue(condition, reasonToSkip);
+    }
+
+    /**
+     * A cold {@code up} in a fresh {@link #dir} below {@code privateParent}, a directory closed to others (mode 700,
+     * as a checkout under /root), so the database takes the path a CI machine takes: relocated to /var/tmp.
+     */
+    IlctlRun upFreshBelow(Path privateParent) throws IOException {
+        deleteRecursively(privateParent);
+        deleteRecursively(GlanceDatabase.relocatedDataDir(new StackLayout(dir)));
+        Files.createDirectories(privateParent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        long started = System.nanoTime();
+        IlctlRun up = IlctlRun.of(args("up"));
+        System.out.printf("ilctl up (cold, %s Glance) took %d ms%n%s%n%s%n", config.glance(), (System.nanoTime() - started) / 1_000_000,
+                up.out(), up.err());
+        return up;
+    }
+
+    /** {@code down}, and the relocated database, which lies outside the directory. */
+    void downAndDeleteDatabase() throws IOException {
+        if (Files.isDirectory(dir)) {
+            IlctlRun.of(args("down"));
+            deleteRecursively(GlanceDatabase.relocatedDataDir(new StackLayout(dir)));
+        }
     }
 
     /** Deletes a tree without following symlinks (a relocated database is deleted on its own). */
