@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CommandGateway vs ReplyingKafkaTemplate (not part of verify). Run from the repository root:
+# ElectionCommands (ReplyingKafkaTemplate, partitions assigned) vs a ReplyingKafkaTemplate with a group (not part of verify). Run from the repository root:
 #   endpoint-service/bench/run.sh [-Dbench.rounds=300 -Dbench.warmup=50 -Dbench.starts=5]
 # Results are printed and kept in endpoint-service/target/command-reply-bench.txt
 set -euo pipefail

@@ -4,7 +4,7 @@ import io.imagelib.avro.EndpointCommand;
 import io.imagelib.avro.EndpointCommandResult;
 import io.imagelib.avro.EndpointCommandType;
 import io.imagelib.endpoint.EndpointServiceApplication;
-import io.imagelib.endpoint.kafka.CommandGateway;
+import io.imagelib.endpoint.kafka.ElectionCommands;
 import io.imagelib.schemas.topics.Topics;
 import io.imagelib.testing.KafkaTestBroker;
 import java.lang.management.ManagementFactory;
@@ -26,21 +26,20 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
-import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.requestreply.KafkaReplyTimeoutException;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 import org.springframework.kafka.support.TopicPartitionOffset;
 
 /**
- * CommandGateway against Spring Kafka's ReplyingKafkaTemplate, in one run against the real endpoint-service (its
- * Kafka Streams election answers both): latency per request (interleaved, sequential), reply-container start to
- * partitions assigned, and what each does when the election does not answer. Not part of verify; run bench/run.sh.
+ * The service's ElectionCommands (a ReplyingKafkaTemplate over every results partition assigned by hand) against a
+ * ReplyingKafkaTemplate with a consumer group of its own (the shape of the CommandGateway it replaced), in one run
+ * against the real endpoint-service (its Kafka Streams election answers both): latency per request (interleaved,
+ * sequential), reply-container start to partitions assigned, and what each does when the election does not answer. Not part of verify; run bench/run.sh.
  * The commands name a region nobody registered, so every answer is a REFUSED decided by the election: the same
  * path (command topic, EOS transaction, results topic) as an accepted one, without moving any admin.
  */
@@ -54,36 +53,36 @@ class CommandReplyBenchmark {
     private static final String REGION = "BENCH";
 
     @Test
-    void commandGatewayAgainstReplyingKafkaTemplate() throws Exception {
+    void electionCommandsAgainstAGroupReplyingKafkaTemplate() throws Exception {
         try (KafkaTestBroker kafka = new KafkaTestBroker().start();
              ConfigurableApplicationContext app = startEndpointService(kafka)) {
-            CommandGateway gateway = app.getBean(CommandGateway.class);
+            ElectionCommands commands = app.getBean(ElectionCommands.class);
             StreamsBuilderFactoryBean streams = app.getBean(StreamsBuilderFactoryBean.class);
-            await("election running and gateway listening", () -> gateway.isCaughtUp() && running(streams));
+            await("election running and commands listening", () -> commands.isCaughtUp() && running(streams));
             StringBuilder report = new StringBuilder("=== endpoint-service command request-reply benchmark ("
                     + Instant.now() + ")\nload average before run: " + loadAverage() + "\n");
 
-            report.append(startupCosts(app));
+            report.append(startupCosts(app, commands));
 
             ReplyingKafkaTemplate<String, Object, Object> replying = replyingTemplate(app, subscribed(app));
             replying.start();
             await("replying template assigned", () -> !replying.getAssignedReplyTopicPartitions().isEmpty());
-            long[] viaGateway = new long[ROUNDS];
+            long[] viaCommands = new long[ROUNDS];
             long[] viaTemplate = new long[ROUNDS];
             for (int i = -WARMUP; i < ROUNDS; i++) {
-                long gatewayNanos = timeGateway(gateway, TIMEOUT);
+                long commandsNanos = timeCommands(commands, TIMEOUT);
                 long templateNanos = timeTemplate(replying, TIMEOUT);
                 if (i >= 0) {
-                    viaGateway[i] = gatewayNanos;
+                    viaCommands[i] = commandsNanos;
                     viaTemplate[i] = templateNanos;
                 }
             }
             report.append("latency per request, ").append(ROUNDS).append(" interleaved rounds after ").append(WARMUP)
                     .append(" warm-up (ms):\n")
-                    .append(row("CommandGateway", viaGateway))
-                    .append(row("ReplyingKafkaTemplate", viaTemplate));
+                    .append(row("ElectionCommands (assign(), no group)", viaCommands))
+                    .append(row("ReplyingKafkaTemplate (own group)", viaTemplate));
 
-            report.append(whenTheElectionDoesNotAnswer(gateway, replying, streams));
+            report.append(whenTheElectionDoesNotAnswer(commands, replying, streams));
             replying.stop();
             report.append("load average after run: ").append(loadAverage()).append('\n');
             System.out.println(report);
@@ -92,23 +91,20 @@ class CommandReplyBenchmark {
     }
 
     /** Container start to partitions assigned, each measured {@code STARTS} times in turn. */
-    private static String startupCosts(ConfigurableApplicationContext app) throws InterruptedException {
-        MessageListenerContainer gatewayContainer = app.getBean(KafkaListenerEndpointRegistry.class)
-                .getListenerContainer("endpoint-command-results");
-        long[] gateway = new long[STARTS];
+    private static String startupCosts(ConfigurableApplicationContext app, ElectionCommands commands)
+            throws InterruptedException {
+        long[] assignedByService = new long[STARTS];
         long[] subscribed = new long[STARTS];
         long[] assigned = new long[STARTS];
         for (int i = 0; i < STARTS; i++) {
-            gatewayContainer.stop();
-            await("gateway container stopped", () -> !gatewayContainer.isRunning()
-                    && (gatewayContainer.getAssignedPartitions() == null || gatewayContainer.getAssignedPartitions().isEmpty()));
-            gateway[i] = timeToAssignment(gatewayContainer::start, () -> gatewayContainer.getAssignedPartitions() != null
-                    && !gatewayContainer.getAssignedPartitions().isEmpty());
+            commands.stop();
+            await("election commands stopped", () -> !commands.isRunning());
+            assignedByService[i] = timeToAssignment(commands::start, commands::isCaughtUp);
             subscribed[i] = timeToStartedTemplate(app, subscribed(app));
             assigned[i] = timeToStartedTemplate(app, assignedAllPartitions(app));
         }
         return "reply container start -> partitions assigned, " + STARTS + " starts each (ms):\n"
-                + row("CommandGateway (own group)", gateway)
+                + row("ElectionCommands (assign(), no group)", assignedByService)
                 + row("ReplyingKafkaTemplate (own group)", subscribed)
                 + row("ReplyingKafkaTemplate (assign(), no group)", assigned);
     }
@@ -141,19 +137,19 @@ class CommandReplyBenchmark {
      * The election stopped (as when its tasks migrate or its broker is away): how long each waits before failing,
      * and whether each answers again once the election is back.
      */
-    private static String whenTheElectionDoesNotAnswer(CommandGateway gateway,
+    private static String whenTheElectionDoesNotAnswer(ElectionCommands commands,
                                                        ReplyingKafkaTemplate<String, Object, Object> replying,
                                                        StreamsBuilderFactoryBean streams) throws Exception {
         streams.stop();
         long t0 = System.nanoTime();
-        String gatewayOutcome;
+        String commandsOutcome;
         try {
-            gateway.request(command(), SHORT_TIMEOUT);
-            gatewayOutcome = "answered (unexpected)";
+            commands.request(command(), SHORT_TIMEOUT);
+            commandsOutcome = "answered (unexpected)";
         } catch (TimeoutException e) {
-            gatewayOutcome = "TimeoutException";
+            commandsOutcome = "TimeoutException";
         }
-        long gatewayNanos = System.nanoTime() - t0;
+        long commandsNanos = System.nanoTime() - t0;
         t0 = System.nanoTime();
         String templateOutcome;
         try {
@@ -167,19 +163,19 @@ class CommandReplyBenchmark {
         streams.start();
         await("election running again", () -> running(streams));
         long restarted = System.nanoTime();
-        long gatewayAgain = timeGateway(gateway, Duration.ofSeconds(30));
+        long commandsAgain = timeCommands(commands, Duration.ofSeconds(30));
         long templateAgain = timeTemplate(replying, Duration.ofSeconds(30));
         return "election stopped, timeout " + SHORT_TIMEOUT.toMillis() + " ms:\n"
-                + "  CommandGateway          fails after %.0f ms with %s%n".formatted(gatewayNanos / 1e6, gatewayOutcome)
+                + "  ElectionCommands        fails after %.0f ms with %s%n".formatted(commandsNanos / 1e6, commandsOutcome)
                 + "  ReplyingKafkaTemplate   fails after %.0f ms with %s%n".formatted(templateNanos / 1e6, templateOutcome)
-                + "election restarted: next request answered in %.1f ms (gateway), %.1f ms (template), %.0f ms after RUNNING%n"
-                .formatted(gatewayAgain / 1e6, templateAgain / 1e6, (System.nanoTime() - restarted) / 1e6);
+                + "election restarted: next request answered in %.1f ms (ElectionCommands), %.1f ms (template), %.0f ms after RUNNING%n"
+                .formatted(commandsAgain / 1e6, templateAgain / 1e6, (System.nanoTime() - restarted) / 1e6);
     }
 
-    private static long timeGateway(CommandGateway gateway, Duration timeout) throws Exception {
+    private static long timeCommands(ElectionCommands commands, Duration timeout) throws Exception {
         EndpointCommand command = command();
         long t0 = System.nanoTime();
-        EndpointCommandResult result = gateway.request(command, timeout);
+        EndpointCommandResult result = commands.request(command, timeout);
         long elapsed = System.nanoTime() - t0;
         requireAnswerTo(command, result);
         return elapsed;
@@ -225,7 +221,7 @@ class CommandReplyBenchmark {
         return replying;
     }
 
-    /** The gateway's shape: a group of its own over the whole results topic, from its end. */
+    /** The replaced CommandGateway's shape: a group of its own over the whole results topic, from its end. */
     private static KafkaMessageListenerContainer<String, Object> subscribed(ConfigurableApplicationContext app) {
         ContainerProperties properties = new ContainerProperties(Topics.ENDPOINT_COMMAND_RESULTS_NAME);
         properties.setGroupId("bench-replies-" + UUID.randomUUID());

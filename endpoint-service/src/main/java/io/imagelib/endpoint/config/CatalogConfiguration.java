@@ -1,16 +1,18 @@
 package io.imagelib.endpoint.config;
 
 import io.imagelib.avro.RegionEndpoints;
-import io.imagelib.endpoint.kafka.CommandGateway;
+import io.imagelib.endpoint.kafka.ElectionCommands;
 import io.imagelib.endpoint.kafka.ElectionMetrics;
 import io.imagelib.endpoint.web.EndpointCatalog;
 import io.imagelib.schemas.topics.Topics;
 import io.imagelib.support.endpoint.AdminEndpointWatcher;
 import io.imagelib.support.kafka.CompactedTopicReader;
+import io.imagelib.support.kafka.ImagelibKafkaProperties;
 import io.imagelib.support.kafka.StateReaderFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /** The REST side's view of the published topics; readiness waits until each reader has caught up. */
@@ -33,8 +35,9 @@ public class CatalogConfiguration {
     }
 
     @Bean
-    CommandGateway commandGateway(KafkaTemplate<String, Object> template) {
-        return new CommandGateway(template);
+    ElectionCommands electionCommands(KafkaTemplate<String, Object> template, ConsumerFactory<String, Object> consumers,
+                                      ImagelibKafkaProperties kafka) {
+        return new ElectionCommands(template.getProducerFactory(), consumers, kafka.instanceId());
     }
 
     @Bean

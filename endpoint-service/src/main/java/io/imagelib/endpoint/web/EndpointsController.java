@@ -9,7 +9,7 @@ import io.imagelib.endpoint.config.EndpointServiceProperties;
 import io.imagelib.endpoint.domain.EndpointIds;
 import io.imagelib.endpoint.domain.EndpointInterface;
 import io.imagelib.endpoint.domain.Refusal;
-import io.imagelib.endpoint.kafka.CommandGateway;
+import io.imagelib.endpoint.kafka.ElectionCommands;
 import io.imagelib.support.web.Problems;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,11 +40,11 @@ class EndpointsController {
     private static final Duration VIEW_POLL = Duration.ofMillis(5);
 
     private final EndpointCatalog catalog;
-    private final CommandGateway commands;
+    private final ElectionCommands commands;
     private final EndpointServiceProperties properties;
     private final Clock clock;
 
-    EndpointsController(EndpointCatalog catalog, CommandGateway commands, EndpointServiceProperties properties,
+    EndpointsController(EndpointCatalog catalog, ElectionCommands commands, EndpointServiceProperties properties,
                         Clock clock) {
         this.catalog = catalog;
         this.commands = commands;

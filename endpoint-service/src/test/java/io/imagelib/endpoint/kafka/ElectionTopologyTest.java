@@ -21,10 +21,13 @@ import io.imagelib.schemas.registry.SchemaRegistry;
 import io.imagelib.schemas.serde.AvroSerdes;
 import io.imagelib.schemas.topics.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -32,10 +35,12 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.kafka.support.KafkaHeaders;
 
 /** The topology wiring without a broker: re-keying by region, tombstones, commands and what gets published. */
 class ElectionTopologyTest {
@@ -159,6 +164,24 @@ class ElectionTopologyTest {
         assertThat(admins.isEmpty()).as("refusals publish no admin change").isTrue();
         assertThat(meters.counter("imagelib.endpoint.commands", "region", SJC, "outcome", "REFUSED").count()).isEqualTo(2);
         assertThat(meters.counter("imagelib.endpoint.commands", "region", SJC, "outcome", "ACCEPTED").count()).isEqualTo(1);
+    }
+
+    /** ReplyingKafkaTemplate matches an answer by this header: a topology that drops it turns every PATCH into a 504. */
+    @Test
+    void theAnswerCarriesTheCommandsCorrelationHeader() {
+        threeHostsUp();
+        byte[] correlation = "correlation-1".getBytes(StandardCharsets.UTF_8);
+        Headers headers = new RecordHeaders().add(KafkaHeaders.CORRELATION_ID, correlation);
+
+        commands.pipeInput(new TestRecord<>(SJC, setAdmin("ok-1", SJC, adminUrl("h1")), headers));
+        commands.pipeInput(SJC, setAdmin("nobody-1", SJC, "https://10.9.9.9:9494"));
+
+        TestRecord<String, EndpointCommandResult> accepted = results.readRecord();
+        assertThat(accepted.value().getRequestId()).isEqualTo("ok-1");
+        assertThat(accepted.headers().lastHeader(KafkaHeaders.CORRELATION_ID).value()).isEqualTo(correlation);
+        TestRecord<String, EndpointCommandResult> refused = results.readRecord();
+        assertThat(refused.value().getRequestId()).isEqualTo("nobody-1");
+        assertThat(refused.headers().lastHeader(KafkaHeaders.CORRELATION_ID)).as("no header, no correlation").isNull();
     }
 
     @Test
