@@ -8,7 +8,13 @@ import io.imagelib.schemas.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.specific.SpecificData;
@@ -89,6 +95,32 @@ class ApicurioRegistryIT {
             Schema unseen = SchemaBuilder.record("Unseen").namespace("io.imagelib.test").fields().requiredInt("x").endRecord();
             assertThat(client.register("unseen-value", unseen)).as("a new schema gets a new id, not a reused one")
                     .isNotIn(registered.keySet());
+        }
+    }
+
+    /**
+     * Five services start at once against a fresh registry, each registering what it sends (the endpoint-service also
+     * its Streams topics' subjects). With the app's default worker pool this hung past the 5 s client timeout (H2
+     * lock and unique-key conflicts); the launcher's single worker serves the registrations in turn.
+     */
+    @Test
+    void servicesRegisteringAtOnceOnAFreshRegistryAllGetTheirIdsWithinSeconds() throws Exception {
+        try (ApicurioRegistryProcess registry = ApicurioRegistryProcess.start(dir)) {
+            List<String> subjects = IntStream.range(0, 6).mapToObj(i -> "endpoint-service-store-" + i + "-value").toList();
+            Schema schema = SchemaBuilder.record("Store").namespace("io.imagelib.test").fields().requiredString("x").endRecord();
+            long start = System.nanoTime();
+            try (ExecutorService services = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<List<Integer>>> perService = IntStream.range(0, 5).mapToObj(service -> services.submit(() -> {
+                    RestSchemaRegistry client = new RestSchemaRegistry(registry.ccompatUrl());
+                    return subjects.stream().map(subject -> client.register(subject, schema)).toList();
+                })).toList();
+                List<Integer> first = perService.getFirst().get(30, TimeUnit.SECONDS);
+                for (Future<List<Integer>> ids : perService) {
+                    assertThat(ids.get(30, TimeUnit.SECONDS)).as("ids each service got, by subject").isEqualTo(first);
+                }
+            }
+            System.out.printf("5 clients x %d new subjects at once: all registered in %d ms%n", subjects.size(),
+                    (System.nanoTime() - start) / 1_000_000);
         }
     }
 

@@ -50,12 +50,16 @@ public record KafkaAccess(String bootstrapServers, String registryUrl) {
         }
     }
 
-    /** ilctl's consumers: no auto-commit, no topic auto-creation, bounded waits for metadata. */
+    /**
+     * ilctl's consumers: no auto-commit, no topic auto-creation, bounded waits for metadata, and only committed
+     * records (role-service writes host-roles in transactions; an aborted record was never a role).
+     */
     public static Properties consumerProperties(String bootstrapServers, String clientId) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // A mistyped topic name must not create a topic on brokers that auto-create.
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) METADATA_TIMEOUT.toMillis());

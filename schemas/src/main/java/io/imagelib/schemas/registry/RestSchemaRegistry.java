@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
@@ -49,11 +50,30 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+        JsonNode answer;
+        try {
+            answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+        } catch (SchemaRegistryException e) {
+            if (e.httpStatus() != 409) {
+                throw e;
+            }
+            // Apicurio answers the loser of two concurrent first registrations of a subject 409: the schema is then
+            // registered, so look its id up. A real incompatibility (Confluent's 409) is not found and stays an error.
+            answer = lookUp(subject, schema).orElseThrow(() -> e);
+        }
         int id = answer.path("id").asInt();
         idsBySubjectAndSchema.put(cacheKey, id);
         schemasById.putIfAbsent(id, schema);
         return id;
+    }
+
+    /** {@code POST /subjects/{subject}}: the version of {@code subject} with exactly this schema, if there is one. */
+    private Optional<JsonNode> lookUp(String subject, Schema schema) {
+        try {
+            return Optional.of(call("POST", "/subjects/" + encode(subject), schemaBody(schema)));
+        } catch (SchemaNotFoundException notRegistered) {
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -34,6 +34,7 @@ class RestSchemaRegistryTest {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger nextId = new AtomicInteger(40);
     private volatile boolean refuseRegistration;
+    private volatile Integer registeredByARacingClient;
     private RestSchemaRegistry client;
 
     @BeforeEach
@@ -91,6 +92,15 @@ class RestSchemaRegistryTest {
     }
 
     @Test
+    void aRegistrationThatLostARaceGetsTheIdTheWinnerRegistered() {
+        refuseRegistration = true;
+        registeredByARacingClient = 17;
+
+        assertThat(client.register("imagelib.host-health-value", HostHealth.getClassSchema())).isEqualTo(17);
+        assertThat(requests).last().isEqualTo("POST /apis/ccompat/v7/subjects/imagelib.host-health-value AVRO");
+    }
+
+    @Test
     void anUnreachableRegistryIsReportedAsSuch() {
         server.stop(0);
         assertThatThrownBy(() -> client.getSchemaById(1))
@@ -120,6 +130,9 @@ class RestSchemaRegistryTest {
             int id = nextId.incrementAndGet();
             schemas.put(id, request.path("schema").asText());
             reply(exchange, 200, "{\"id\":" + id + "}");
+        } else if (path.contains("/subjects/") && method.equals("POST") && registeredByARacingClient != null) {
+            requests.add(method + " " + path + " " + JSON.readTree(body).path("schemaType").asText());
+            reply(exchange, 200, "{\"id\":" + registeredByARacingClient + ",\"version\":1}");
         } else if (path.contains("/schemas/ids/")) {
             requests.add(method + " " + path);
             String schema = schemas.get(Integer.parseInt(path.substring(path.lastIndexOf('/') + 1)));
