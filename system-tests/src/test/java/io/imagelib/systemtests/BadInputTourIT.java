@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.imagelib.schemas.registry.RestSchemaRegistry;
 import io.imagelib.schemas.topics.Topics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.specific.SpecificData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,7 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The bad-input tour: malformed JSON, oversized bodies, unknown enum values, invalid and internal URLs, path
  * traversal in ids, crafted Host/forwarding headers and poison Kafka records, sent to every service of a running
  * stack (real jars, real broker, real registry). Every HTTP answer must be a 4xx application/problem+json naming the
- * problem, every poison record must land on its topic's DLT parked by each service that reads the topic, nothing may
+ * problem, every undecodable record must land on its topic's DLT parked by each service that reads the topic (a record
+ * of an unknown schema id is held until the registry knows it, then judged), nothing may
  * be published for a refused request, no request may reach an address that is not a registered host, and every
  * service must still run and work at the end. The tour's table is written to target/bad-input-tour.md.
  */
@@ -56,6 +63,13 @@ class BadInputTourIT {
             Topics.ENDPOINT_COMMAND_RESULTS_NAME, Set.of("endpoint-service"),
             Topics.ADMIN_ENDPOINT_NAME, Set.of("endpoint-service", "image-router-service"),
             Topics.REGION_ENDPOINTS_NAME, Set.of("endpoint-service"));
+    /**
+     * Topics given a record of an unknown schema id, and their readers: a Spring listener (the monitor) and the state
+     * readers and Streams app that read host-health.
+     */
+    static final Map<String, Set<String>> HELD_READERS = Map.of(
+            Topics.HOST_OBSERVATIONS_NAME, READERS.get(Topics.HOST_OBSERVATIONS_NAME),
+            Topics.HOST_HEALTH_NAME, READERS.get(Topics.HOST_HEALTH_NAME));
 
     static ServiceStack stack;
     static HttpServer glanceHost;
@@ -221,34 +235,79 @@ class BadInputTourIT {
 
     @Test
     @Order(4)
-    void everyReaderOfATopicParksItsPoisonOnTheTopicsDeadLetterTopic() {
+    void everyReaderOfATopicParksUndecodableBytesOnTheTopicsDeadLetterTopic() {
         RawRecords raw = new RawRecords(stack.bootstrapServers());
-        // Not Confluent-framed at all, and framed but naming a schema id the registry does not know.
-        byte[] notAvro = "not avro".getBytes(StandardCharsets.UTF_8);
-        byte[] unknownSchema = {0, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 2, 'x'};
+        Map<String, Integer> ids = registeredIds();
         for (String topic : READERS.keySet()) {
-            raw.produce(topic, "tour-poison-not-avro", notAvro);
-            raw.produce(topic, "tour-poison-unknown-schema", unknownSchema);
+            // Not Confluent-framed at all, and framed with the topic's own schema id but cut before its first field.
+            raw.produce(topic, "tour-poison-not-avro", "not avro".getBytes(StandardCharsets.UTF_8));
+            raw.produce(topic, "tour-poison-truncated", framed(ids.get(topic + "-value")));
         }
         for (var entry : READERS.entrySet()) {
             String dlt = entry.getKey() + "-dlt";
             Set<String> expected = entry.getValue().stream()
-                    .flatMap(service -> Set.of(service + "|tour-poison-not-avro", service + "|tour-poison-unknown-schema").stream())
+                    .flatMap(service -> Set.of(service + "|tour-poison-not-avro", service + "|tour-poison-truncated").stream())
                     .collect(Collectors.toSet());
             List<RawRecords.Raw> parked = raw.readUntil(dlt, read -> parkers(read).containsAll(expected), WAIT);
             assertThat(parkers(parked)).as("(service|key) pairs parked on %s", dlt).containsAll(expected);
             report.add("| " + String.join(", ", entry.getValue()) + " | poison records on " + entry.getKey()
-                    + " (not Avro; unknown schema id) | parked on " + dlt + " | header imagelib_dlt_parked_by |");
+                    + " (not Avro; truncated) | parked on " + dlt + " | header imagelib_dlt_parked_by |");
+        }
+    }
+
+    /**
+     * A record naming a schema id the registry does not know is healthy as far as anyone can tell (the registry lost
+     * it), so its readers hold it, report not ready and park nothing; once the registry knows the id they judge it.
+     * The ids used are the next ones the registry hands out, so registering a schema of each topic's type (as
+     * restoring a lost schema would) makes them known: then the records, cut before their first field, are
+     * undecodable and parked, and the readers read on.
+     */
+    @Test
+    @Order(5)
+    void aRecordNamingAnUnknownSchemaIdIsHeldUntilTheRegistryKnowsItThenJudged() {
+        RawRecords raw = new RawRecords(stack.bootstrapServers());
+        int nextId = registeredIds().values().stream().mapToInt(Integer::intValue).max().orElseThrow() + 1;
+        Map<String, Integer> heldIds = new LinkedHashMap<>();
+        for (String topic : HELD_READERS.keySet()) {
+            heldIds.put(topic, nextId + heldIds.size());
+            raw.produce(topic, "tour-held-unknown-schema", framed(heldIds.get(topic)));
+        }
+        Set<String> holders = HELD_READERS.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
+        for (String service : holders) {
+            assertThat(awaitReadiness(service, 503)).as("%s readiness while it holds a record of an unknown schema id", service)
+                    .isEqualTo(503);
+        }
+        for (String topic : HELD_READERS.keySet()) {
+            assertThat(parkers(raw.readUntil(topic + "-dlt", read -> false, Duration.ofSeconds(2))))
+                    .as("records parked on %s-dlt while the id is unknown", topic)
+                    .noneMatch(pair -> pair.endsWith("|tour-held-unknown-schema"));
+        }
+
+        RestSchemaRegistry registry = new RestSchemaRegistry(stack.registryUrl());
+        for (var held : heldIds.entrySet()) {
+            Schema current = SpecificData.get().getSchema(Topics.byName(held.getKey()).orElseThrow().valueType());
+            assertThat(registry.register(held.getKey() + "-value", sameTypeAnotherShape(current)))
+                    .as("id of the new version of %s (another registration came in between?)", current.getFullName())
+                    .isEqualTo(held.getValue());
+        }
+        for (var entry : HELD_READERS.entrySet()) {
+            Set<String> expected = entry.getValue().stream().map(service -> service + "|tour-held-unknown-schema")
+                    .collect(Collectors.toSet());
+            String dlt = entry.getKey() + "-dlt";
+            assertThat(parkers(raw.readUntil(dlt, read -> parkers(read).containsAll(expected), WAIT)))
+                    .as("(service|key) pairs parked on %s once the id is known", dlt).containsAll(expected);
+            report.add("| " + String.join(", ", entry.getValue()) + " | record on " + entry.getKey()
+                    + " naming an unknown schema id | held, readiness 503; parked on " + dlt + " once the id is known and"
+                    + " the bytes do not decode | header imagelib_dlt_parked_by |");
         }
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void afterTheTourEveryServiceRunsIsReadyAndStillWorks() throws Exception {
         for (String service : ServiceStack.SERVICES) {
             assertThat(stack.isRunning(service)).as("%s still running", service).isTrue();
-            assertThat(send(service, "GET", "/actuator/health/readiness", "", (byte[]) null).status()).as("%s ready", service)
-                    .isEqualTo(200);
+            assertThat(awaitReadiness(service, 200)).as("%s ready", service).isEqualTo(200);
         }
         RawHttp.Response late = send("role-service", "PUT", rolePath(TOUR_REGION, "tour-late") + "?probe=false",
                 BEARER + JSON, roleBody(glanceUrl(), "LOCAL"));
@@ -287,6 +346,34 @@ class BadInputTourIT {
 
     private static RawHttp.Response send(String service, String method, String target, String headers, byte[] body) {
         return RawHttp.send(stack.url(service), method, target, headers, body);
+    }
+
+    /** The registry's id of each subject (the topic catalogue's and the Streams app's). */
+    private static Map<String, Integer> registeredIds() {
+        return RegistrySchemas.read(stack.registryUrl()).stream()
+                .collect(Collectors.toMap(RegistrySchemas.Registered::subject, RegistrySchemas.Registered::id));
+    }
+
+    /** Confluent framing (magic 0, the 4-byte id) with no Avro body: what a record cut after its header looks like. */
+    private static byte[] framed(int schemaId) {
+        return ByteBuffer.allocate(5).put((byte) 0).putInt(schemaId).array();
+    }
+
+    /** A schema of the same record type (full name) as {@code schema}: the topic's type as the id-reuse guard sees it. */
+    private static Schema sameTypeAnotherShape(Schema schema) {
+        return SchemaBuilder.record(schema.getName()).namespace(schema.getNamespace()).fields()
+                .requiredString("onlyInThisVersion").endRecord();
+    }
+
+    /** Polls a service's readiness until it answers {@code wanted} or {@link #WAIT} passes; the last status either way. */
+    private static int awaitReadiness(String service, int wanted) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        int status = send(service, "GET", "/actuator/health/readiness", "", (byte[]) null).status();
+        while (status != wanted && System.nanoTime() < deadline) {
+            GlanceHosts.sleep(Duration.ofMillis(200));
+            status = send(service, "GET", "/actuator/health/readiness", "", (byte[]) null).status();
+        }
+        return status;
     }
 
     private static Set<String> parkers(List<RawRecords.Raw> parked) {

@@ -7,6 +7,7 @@ import io.imagelib.endpoint.web.EndpointCatalog;
 import io.imagelib.schemas.topics.Topics;
 import io.imagelib.support.endpoint.AdminEndpointWatcher;
 import io.imagelib.support.kafka.CompactedTopicReader;
+import io.imagelib.support.kafka.DeadLetterPublisher;
 import io.imagelib.support.kafka.ImagelibKafkaProperties;
 import io.imagelib.support.kafka.StateReaderFactory;
 import org.springframework.context.annotation.Bean;
@@ -36,8 +37,9 @@ public class CatalogConfiguration {
 
     @Bean
     ElectionCommands electionCommands(KafkaTemplate<String, Object> template, ConsumerFactory<String, Object> consumers,
-                                      ImagelibKafkaProperties kafka) {
-        return new ElectionCommands(template.getProducerFactory(), consumers, kafka.instanceId());
+                                      ImagelibKafkaProperties kafka, DeadLetterPublisher deadLetters) {
+        return new ElectionCommands(template.getProducerFactory(), consumers, kafka.instanceId(),
+                deadLetters.recoverer(template));
     }
 
     @Bean

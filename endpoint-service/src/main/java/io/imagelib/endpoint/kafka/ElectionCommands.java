@@ -2,23 +2,31 @@ package io.imagelib.endpoint.kafka;
 
 import io.imagelib.avro.EndpointCommand;
 import io.imagelib.avro.EndpointCommandResult;
+import io.imagelib.schemas.serde.DecodeFailure;
 import io.imagelib.schemas.topics.Topics;
 import io.imagelib.support.kafka.CatchUp;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.requestreply.KafkaReplyTimeoutException;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 import org.springframework.kafka.support.TopicPartitionOffset;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
  * Operator commands answered by the election, over Spring Kafka's {@link ReplyingKafkaTemplate}. The election answers
@@ -30,12 +38,34 @@ import org.springframework.kafka.support.TopicPartitionOffset;
  */
 public final class ElectionCommands implements SmartLifecycle, DisposableBean, CatchUp {
 
+    private static final LogAccessor LOG = new LogAccessor(ElectionCommands.class);
+
     private final ReplyingKafkaTemplate<String, Object, Object> replies;
 
+    /** @param poison parks undecodable results on the results topic's DLT (the template itself would only log them) */
     public ElectionCommands(ProducerFactory<String, Object> producers, ConsumerFactory<String, Object> consumers,
-                            String instanceId) {
-        this.replies = new ReplyingKafkaTemplate<>(producers, everyResultsPartitionFromTheEnd(consumers, instanceId));
+                            String instanceId, ConsumerRecordRecoverer poison) {
+        this.replies = new ReplyingKafkaTemplate<>(producers, everyResultsPartitionFromTheEnd(consumers, instanceId)) {
+            @Override
+            public void onMessage(List<ConsumerRecord<String, Object>> results) {
+                super.onMessage(results.stream().filter(result -> !parkedIfUndecodable(result, poison)).toList());
+            }
+        };
         this.replies.setSharedReplyTopic(true);
+    }
+
+    /** Registry faults are not poison: such a result goes on to the template, which fails the waiting command. */
+    private static boolean parkedIfUndecodable(ConsumerRecord<String, Object> result, ConsumerRecordRecoverer poison) {
+        Header header = result.headers().lastHeader(SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER);
+        if (header == null) {
+            return false;
+        }
+        DeserializationException failure = SerializationUtils.byteArrayToDeserializationException(LOG, header);
+        if (failure == null || !DecodeFailure.classify(failure).isPoison()) {
+            return false;
+        }
+        poison.accept(result, failure);
+        return true;
     }
 
     private static KafkaMessageListenerContainer<String, Object> everyResultsPartitionFromTheEnd(

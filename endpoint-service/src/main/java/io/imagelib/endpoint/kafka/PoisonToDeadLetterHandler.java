@@ -59,6 +59,8 @@ public final class PoisonToDeadLetterHandler implements DeserializationException
         }
         log.warn("Parked undecodable record {}-{}@{} on {}-dlt: {}", record.topic(), record.partition(),
                 record.offset(), record.topic(), exception.getMessage());
+        // It may have been held for the registry first: judged now, the partition reads on.
+        blocked.delivered(applicationId, record.topic(), record.partition());
         return DeserializationHandlerResponse.CONTINUE;
     }
 

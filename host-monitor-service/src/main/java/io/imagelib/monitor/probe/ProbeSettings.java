@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * @param interval           time between rounds of one host
  * @param connectTimeout     TCP connect timeout
- * @param readTimeout        whole-exchange deadline of the shallow check (JDK HttpClient request timeout)
+ * @param readTimeout        whole-exchange deadline of the shallow check; the socket probe raises it per host to follow
+ *                           the host's recent answers ({@code ReadAllowance}), never above {@code deepTimeout}
  * @param deepTimeout        whole-exchange deadline of the deep check (it touches the database)
  * @param hysteresis         rise / fall / drainAfter / deepEvery
  * @param maxInFlight        probes in flight across all hosts (bounds sockets and memory)

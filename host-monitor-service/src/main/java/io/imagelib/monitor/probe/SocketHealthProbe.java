@@ -2,6 +2,7 @@ package io.imagelib.monitor.probe;
 
 import io.imagelib.monitor.domain.ProbeOutcome;
 import io.imagelib.monitor.domain.ProbeResult;
+import io.imagelib.monitor.domain.ReadAllowance;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,7 +22,9 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The two Glance checks as plain HTTP/1.1 GETs on a virtual thread per round, over a kept-alive socket per host.
@@ -39,6 +42,7 @@ public final class SocketHealthProbe implements HealthProbe {
     private final Clock clock;
     private final HealthProbe tlsFallback;
     private final Map<String, Queue<Connection>> idleConnections = new ConcurrentHashMap<>();
+    private final Map<String, ReadAllowance> allowances = new ConcurrentHashMap<>();
 
     public SocketHealthProbe(ProbeSettings settings, Clock clock, HealthProbe tlsFallback) {
         this.settings = settings;
@@ -58,6 +62,7 @@ public final class SocketHealthProbe implements HealthProbe {
 
     @Override
     public void release(HostTarget target) {
+        allowances.remove(target.hostId());
         Queue<Connection> idle = idleConnections.remove(target.hostId());
         if (idle != null) {
             idle.forEach(connection -> closeQuietly(connection.socket()));
@@ -70,7 +75,7 @@ public final class SocketHealthProbe implements HealthProbe {
         long t0 = System.nanoTime();
         ProbeOutcome outcome;
         try {
-            Answer shallow = exchange(target, settings.healthcheckPath(), Map.of(), t0 + settings.readTimeout().toNanos());
+            Answer shallow = shallowCheck(target, t0);
             outcome = HttpHealthProbe.classifyShallow(shallow.status(), shallow.body());
             if (outcome == ProbeOutcome.OK && deep) {
                 outcome = deepCheck(target);
@@ -85,6 +90,38 @@ public final class SocketHealthProbe implements HealthProbe {
         boolean answered = outcome != ProbeOutcome.REFUSED && outcome != ProbeOutcome.TIMEOUT && outcome != ProbeOutcome.IO_ERROR;
         long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0);
         return new ProbeResult(outcome, startedAt, clock.instant(), answered ? micros : -1, deep);
+    }
+
+    /**
+     * The healthcheck, judged lost after the host's {@link ReadAllowance}. The exchange itself may go on up to the
+     * deep check's deadline on its own virtual thread: an answer that comes after the verdict still teaches the
+     * allowance, so a host that turned slow (not dead) is judged by its new pace from the next round on, while a host
+     * that does not answer at all is judged at the configured read timeout as before.
+     */
+    private Answer shallowCheck(HostTarget target, long t0) throws IOException {
+        ReadAllowance allowance = allowances.computeIfAbsent(target.hostId(),
+                host -> new ReadAllowance(settings.readTimeout(), settings.deepTimeout()));
+        long allowed = allowance.nanos();
+        var exchange = new CompletableFuture<Answer>();
+        Thread.startVirtualThread(() -> {
+            try {
+                Answer answer = exchange(target, settings.healthcheckPath(), Map.of(), t0 + settings.deepTimeout().toNanos());
+                allowance.answeredIn(System.nanoTime() - t0);
+                exchange.complete(answer);
+            } catch (IOException | RuntimeException e) {
+                exchange.completeExceptionally(e);
+            }
+        });
+        try {
+            return exchange.get(Math.max(0, t0 + allowed - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new SocketTimeoutException("no answer within " + TimeUnit.NANOSECONDS.toMillis(allowed) + " ms");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     private ProbeOutcome deepCheck(HostTarget target) {

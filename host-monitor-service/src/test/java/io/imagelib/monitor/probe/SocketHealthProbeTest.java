@@ -66,6 +66,16 @@ class SocketHealthProbeTest {
         }
     }
 
+    /** A script's answer sent after {@code delay}: a slow or, past the probe's deadlines, a silent host. */
+    private static String after(Duration delay, String answer) {
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return answer;
+    }
+
     @AfterEach
     void stop() throws IOException {
         server.close();
@@ -120,14 +130,7 @@ class SocketHealthProbeTest {
 
     @Test
     void noAnswerIsATimeoutAndAClosedPortIsRefused() throws Exception {
-        HostTarget silent = serve(request -> {
-            try {
-                Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return "";
-        });
+        HostTarget silent = serve(request -> after(Duration.ofSeconds(2), ""));
         ProbeResult hung = probe(silent, false);
         assertThat(hung.outcome()).isEqualTo(ProbeOutcome.TIMEOUT);
         assertThat(hung.latencyMicros()).isEqualTo(-1);
@@ -139,6 +142,28 @@ class SocketHealthProbeTest {
         }
         var gone = new HostTarget("h2", "SJC", URI.create("http://127.0.0.1:" + closedPort));
         assertThat(probe(gone, false).outcome()).isEqualTo(ProbeOutcome.REFUSED);
+    }
+
+    /**
+     * The healthcheck turns slow (600 ms, over the 400 ms read timeout): the first round is a timeout, but its late
+     * answer teaches the host's allowance, so the next rounds are OK. Before the allowance every round was a timeout,
+     * and two in a row made a busy Glance host DOWN.
+     */
+    @Test
+    void aHostThatTurnedSlowIsATimeoutOnceThenJudgedByItsNewPace() throws Exception {
+        HostTarget slow = serve(request -> after(Duration.ofMillis(600), "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"));
+        var probe = new SocketHealthProbe(SETTINGS, Clock.systemUTC(), null);
+
+        ProbeResult first = probe.probe(slow, false).get(5, TimeUnit.SECONDS);
+        assertThat(first.outcome()).isEqualTo(ProbeOutcome.TIMEOUT);
+        assertThat(Duration.between(first.startedAt(), first.finishedAt())).isLessThan(Duration.ofMillis(600));
+        Thread.sleep(400); // the late answer arrives
+
+        for (int round = 0; round < 3; round++) {
+            ProbeResult next = probe.probe(slow, false).get(5, TimeUnit.SECONDS);
+            assertThat(next.outcome()).as("round %d after the late answer", round + 2).isEqualTo(ProbeOutcome.OK);
+            assertThat(next.latencyMicros()).isGreaterThanOrEqualTo(600_000);
+        }
     }
 
     @Test

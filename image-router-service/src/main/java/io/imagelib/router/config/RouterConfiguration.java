@@ -26,13 +26,14 @@ import org.springframework.kafka.core.KafkaTemplate;
 public class RouterConfiguration {
 
     /**
-     * The live snapshot; each swap cuts reads in flight to lost hosts, logs panic mode changes and keeps a pair of
+     * The live snapshot; each swap cuts reads in flight to lost hosts (a DOWN host's once they stall), logs panic mode changes and keeps a pair of
      * gauges per region (UP hosts, panic mode) for the region alerts.
      */
     @Bean
-    LiveHosts liveHosts(InFlightReads inFlightReads, MeterRegistry registry) {
+    LiveHosts liveHosts(InFlightReads inFlightReads, MeterRegistry registry, RouterProperties properties) {
         LiveHosts hosts = new LiveHosts();
-        hosts.onChange(new LiveSetChanges(inFlightReads, registry));
+        hosts.onChange(new LiveSetChanges(inFlightReads, registry, hosts::snapshot, properties.stalledRead(),
+                properties.downloadIdleTimeout()));
         hosts.onChange(new RegionGauges(hosts, registry));
         return hosts;
     }

@@ -18,6 +18,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxResumes        how often one download may be resumed on another host
  * @param downloadIdleTimeout a download whose upstream sends nothing for this long is resumed on another host
  * @param maxCreateBody     largest image-create JSON body; it is held in memory so a create can be replayed
+ * @param stalledRead       a read to a host the monitor calls DOWN is cut once it has received nothing for this long;
+ *                          reads still receiving data go on (docs/image-router-service.md, "Hung hosts")
  */
 @ConfigurationProperties("imagelib.router")
 public record RouterProperties(
@@ -29,7 +31,8 @@ public record RouterProperties(
         @DefaultValue("5s") Duration readResponseTimeout,
         @DefaultValue("3") int maxResumes,
         @DefaultValue("5s") Duration downloadIdleTimeout,
-        @DefaultValue("1MB") DataSize maxCreateBody) {
+        @DefaultValue("1MB") DataSize maxCreateBody,
+        @DefaultValue("1s") Duration stalledRead) {
 
     public UpstreamTimeouts timeouts() {
         return new UpstreamTimeouts(readResponseTimeout, responseTimeout, downloadIdleTimeout);

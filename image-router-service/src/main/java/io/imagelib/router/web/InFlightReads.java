@@ -3,6 +3,7 @@ package io.imagelib.router.web;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +35,23 @@ public final class InFlightReads {
         return flights.size();
     }
 
+    /**
+     * Cuts the reads in flight to the host that have received nothing for {@code quiet}: a hung host's. Reads still
+     * receiving data go on, since their bytes prove the host serves them (a monitor starved of CPU calls busy hosts
+     * DOWN); returns how many were cut.
+     */
+    public int abortStalled(String hostId, Duration quiet) {
+        long now = System.nanoTime();
+        int cut = 0;
+        for (Flight flight : byHost.getOrDefault(hostId, Set.of())) {
+            if (!flight.aborted && now - flight.lastProgressNanos >= quiet.toNanos()) {
+                flight.abort();
+                cut++;
+            }
+        }
+        return cut;
+    }
+
     /** Reads registered now, for tests and the health page. */
     int count(String hostId) {
         return byHost.getOrDefault(hostId, Set.of()).size();
@@ -44,6 +62,8 @@ public final class InFlightReads {
         private final String hostId;
         private final List<AutoCloseable> cuts = new CopyOnWriteArrayList<>();
         private volatile boolean aborted;
+        /** When the read last received data (or was opened). */
+        private volatile long lastProgressNanos = System.nanoTime();
 
         private Flight(String hostId) {
             this.hostId = hostId;
@@ -72,7 +92,9 @@ public final class InFlightReads {
                 @Override
                 public int read() throws IOException {
                     try {
-                        return super.read();
+                        int read = super.read();
+                        progressed(read < 0 ? read : 1);
+                        return read;
                     } catch (IOException e) {
                         throw because(e);
                     }
@@ -81,7 +103,7 @@ public final class InFlightReads {
                 @Override
                 public int read(byte[] buffer, int offset, int length) throws IOException {
                     try {
-                        return super.read(buffer, offset, length);
+                        return progressed(super.read(buffer, offset, length));
                     } catch (IOException e) {
                         throw because(e);
                     }
@@ -96,6 +118,13 @@ public final class InFlightReads {
                     }
                 }
             };
+        }
+
+        private int progressed(int read) {
+            if (read > 0) {
+                lastProgressNanos = System.nanoTime();
+            }
+            return read;
         }
 
         /** The failure as the caller should see it: {@link Aborted} if the cut caused it. */

@@ -6,17 +6,21 @@ import io.imagelib.router.domain.Health;
 import io.imagelib.router.domain.LiveHosts;
 import io.imagelib.router.domain.Registration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class LiveSetChangesTest {
 
+    private static final Duration STALLED = Duration.ofMillis(300);
     private final InFlightReads reads = new InFlightReads();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final LiveHosts live = new LiveHosts();
 
     LiveSetChangesTest() {
-        live.onChange(new LiveSetChanges(reads, meters));
+        live.onChange(new LiveSetChanges(reads, meters, live::snapshot, STALLED, Duration.ofSeconds(2)));
         for (String id : new String[] {"h1", "h2"}) {
             Registration host = new Registration(id, "SJC", URI.create("http://" + id), URI.create("http://" + id));
             live.apply(s -> s.withRegistration(id, host).withHealth(id, Health.UP));
@@ -24,13 +28,47 @@ class LiveSetChangesTest {
     }
 
     @Test
-    void aDownRecordCutsTheReadsInFlightToThatHostOnly() {
+    void aDownRecordCutsTheStalledReadsInFlightToThatHostOnly() throws Exception {
         InFlightReads.Flight toH1 = reads.open("h1");
         InFlightReads.Flight toH2 = reads.open("h2");
+        Thread.sleep(STALLED.toMillis());
         live.apply(s -> s.withHealth("h1", Health.DOWN));
         assertThat(toH1.aborted()).isTrue();
         assertThat(toH2.aborted()).isFalse();
         assertThat(meters.counter("imagelib.router.inflight.cut", "region", "SJC", "host", "h1").count()).isEqualTo(1);
+    }
+
+    /**
+     * A starved monitor calls a busy host DOWN: its reads that are still receiving data go on; one that stops receiving
+     * is cut once it has been quiet for the stalled-read time, while the host is still DOWN.
+     */
+    @Test
+    void aReadStillReceivingDataGoesOnAndIsCutOnceItStalls() throws Exception {
+        InFlightReads.Flight streaming = reads.open("h1");
+        InputStream body = streaming.guard(new ByteArrayInputStream(new byte[64]));
+        live.apply(s -> s.withHealth("h1", Health.DOWN));
+        for (int i = 0; i < 5; i++) {
+            assertThat(body.read()).isNotNegative();
+            Thread.sleep(STALLED.toMillis() / 3);
+        }
+        assertThat(streaming.aborted()).as("receiving data %d ms after the DOWN", STALLED.toMillis() * 5 / 3).isFalse();
+
+        long stalled = System.nanoTime();
+        while (!streaming.aborted() && System.nanoTime() - stalled < Duration.ofSeconds(2).toNanos()) {
+            Thread.sleep(20);
+        }
+        assertThat(streaming.aborted()).as("cut after it stopped receiving").isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - stalled))
+                .isBetween(STALLED, STALLED.plus(LiveSetChanges.WATCH_STEP).plus(Duration.ofMillis(200)));
+    }
+
+    @Test
+    void aHostBackUpIsNoLongerWatched() throws Exception {
+        InFlightReads.Flight toH1 = reads.open("h1");
+        live.apply(s -> s.withHealth("h1", Health.DOWN));
+        live.apply(s -> s.withHealth("h1", Health.UP));
+        Thread.sleep(STALLED.toMillis() + 2 * LiveSetChanges.WATCH_STEP.toMillis());
+        assertThat(toH1.aborted()).as("quiet, but its host is UP again").isFalse();
     }
 
     @Test

@@ -214,6 +214,8 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Sma
             log.warn("Undecodable record {}-{}@{} sent to {}: {}", record.topic(), record.partition(), record.offset(),
                     topic.deadLetterTopic(), failure.getMessage());
             deadLetters.publish(topic.deadLetterTopic(), record, failure);
+            // It may have been held for the registry first: judged now, the partition reads on.
+            blocked.delivered(CONSUMER, record.topic(), record.partition());
             return true;
         }
         blocked.delivered(CONSUMER, record.topic(), record.partition());

@@ -28,6 +28,12 @@ final class ListenerBlockage implements RetryListener, RecordInterceptor<Object,
     private static final BackOff NO_RETRIES = new FixedBackOff(0, 0);
 
     private final BlockedConsumers blocked;
+    /**
+     * The last failure of the record being retried on this consumer thread. Spring keeps the back-off chosen at a
+     * record's first failure while its exception type stays the same (both are DeserializationExceptions), so a held
+     * record that turns out undecodable once the registry knows its id must end the hold itself.
+     */
+    private final ThreadLocal<DecodeFailure> lastFailure = new ThreadLocal<>();
 
     ListenerBlockage(BlockedConsumers blocked) {
         this.blocked = blocked;
@@ -52,12 +58,14 @@ final class ListenerBlockage implements RetryListener, RecordInterceptor<Object,
 
     private BackOffExecution untilItGoesThrough() {
         AtomicInteger attempts = new AtomicInteger();
-        return () -> blocked.backoff().delay(attempts.incrementAndGet()).toMillis();
+        return () -> lastFailure.get() == DecodeFailure.POISON ? BackOffExecution.STOP
+                : blocked.backoff().delay(attempts.incrementAndGet()).toMillis();
     }
 
     @Override
     public void failedDelivery(ConsumerRecord<?, ?> record, Exception failure, int deliveryAttempt) {
         DecodeFailure cause = DecodeFailure.classify(failure);
+        lastFailure.set(cause);
         if (!cause.isPoison()) {
             blocked.failed(consumer(), record.topic(), record.partition(), record.offset(), cause, failure);
         }
@@ -65,6 +73,8 @@ final class ListenerBlockage implements RetryListener, RecordInterceptor<Object,
 
     @Override
     public void recovered(ConsumerRecord<?, ?> record, Exception failure) {
+        // A record held for the registry may end up parked: the hold is over either way.
+        blocked.delivered(consumer(), record.topic(), record.partition());
         log.warn("Parked {}-{}@{} on {}-dlt", record.topic(), record.partition(), record.offset(), record.topic(), failure);
     }
 

@@ -7,16 +7,21 @@ import io.imagelib.avro.HostHealth;
 import io.imagelib.avro.HostRole;
 import io.imagelib.schemas.registry.SchemaRegistries;
 import io.imagelib.schemas.registry.SchemaRegistry;
+import io.imagelib.schemas.serde.AvroWireFormat;
 import io.imagelib.schemas.topics.TopicSpec;
 import io.imagelib.schemas.topics.Topics;
 import io.imagelib.testing.KafkaTestBroker;
 import io.imagelib.testing.WireFrames;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -85,6 +90,7 @@ class RegistryFaultsIT {
 
     @Test
     void recordsWhoseSchemaIdTheRegistryForgotAreHeldThenDeliveredOnceItKnowsThemAgain() {
+        long healthParkedBefore = deadLetters(Topics.HOST_HEALTH);
         int roleId = nextUnknownId();
         kafka.typed().produceRaw(Topics.HOST_ROLES_NAME, "h1", WireFrames.framedAsLaterVersion(roleId, ServiceSupportKafkaIT.role("h1")));
         kafka.typed().produceRaw(Topics.HOST_HEALTH_NAME, "h1", WireFrames.framedAsLaterVersion(roleId + 1, ServiceSupportKafkaIT.health("h1")));
@@ -102,7 +108,7 @@ class RegistryFaultsIT {
         assertThat(app.roles).isEmpty();
         assertThat(app.health).isEmpty();
         assertThat(deadLetters(Topics.HOST_ROLES)).isZero();
-        assertThat(deadLetters(Topics.HOST_HEALTH)).isZero();
+        assertThat(deadLetters(Topics.HOST_HEALTH)).isEqualTo(healthParkedBefore);
 
         // the registry is given its schemas again, in the original order
         assertThat(registry.register(Topics.HOST_ROLES.valueSubject(), WireFrames.laterVersion(HostRole.getClassSchema())))
@@ -118,7 +124,36 @@ class RegistryFaultsIT {
         assertThat(blockedGauge(Topics.HOST_ROLES_NAME, READER)).isZero();
         assertThat(blockedGauge(Topics.HOST_HEALTH_NAME, LISTENER_GROUP)).isZero();
         assertThat(deadLetters(Topics.HOST_ROLES)).isZero();
-        assertThat(deadLetters(Topics.HOST_HEALTH)).isZero();
+        assertThat(deadLetters(Topics.HOST_HEALTH)).isEqualTo(healthParkedBefore);
+    }
+
+    /**
+     * A record held for an unknown id, cut after its header: once the registry knows the id the bytes do not decode,
+     * so the listener parks it and its hold ends. Before, the listener kept the back-off of the first failure (the
+     * same exception type) and held the record, with readiness DOWN, for good.
+     */
+    @Test
+    void aHeldRecordThatTurnsOutUndecodableOnceItsIdIsKnownIsParkedAndTheHoldEnds() {
+        long parkedBefore = deadLetters(Topics.HOST_HEALTH);
+        int id = registry.register("id-probe-" + UUID.randomUUID() + "-value",
+                SchemaBuilder.record("IdProbe").namespace("io.imagelib.test").fields().requiredInt("x").endRecord()) + 1;
+        kafka.typed().produceRaw(Topics.HOST_HEALTH_NAME, "cut", ByteBuffer.allocate(AvroWireFormat.HEADER_SIZE)
+                .put((byte) 0).putInt(id).array());
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(blockedGauge(Topics.HOST_HEALTH_NAME, LISTENER_GROUP)).isEqualTo(1.0));
+        assertThat(deadLetters(Topics.HOST_HEALTH)).isEqualTo(parkedBefore);
+
+        Schema judged = SchemaBuilder.record(HostHealth.getClassSchema().getName())
+                .namespace(HostHealth.getClassSchema().getNamespace()).fields()
+                .requiredString("onlyInThisVersion").endRecord();
+        assertThat(registry.register("held-then-judged-value", judged)).isEqualTo(id);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(deadLetters(Topics.HOST_HEALTH)).isEqualTo(parkedBefore + 1);
+            assertThat(blockedGauge(Topics.HOST_HEALTH_NAME, LISTENER_GROUP)).isZero();
+            assertThat(kafkaConsumersHealth().health().getStatus()).isEqualTo(Status.UP);
+        });
     }
 
     /** The catalogue's schemas hold the first ids (whoever registers them first, in this order): the next is free. */
