@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.imagelib.schemas.registry.RestSchemaRegistry;
+import io.imagelib.schemas.serde.AvroWireFormat;
 import io.imagelib.schemas.topics.Topics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -356,7 +356,9 @@ class BadInputTourIT {
 
     /** Confluent framing (magic 0, the 4-byte id) with no Avro body: what a record cut after its header looks like. */
     private static byte[] framed(int schemaId) {
-        return ByteBuffer.allocate(5).put((byte) 0).putInt(schemaId).array();
+        byte[] frame = new byte[AvroWireFormat.HEADER_SIZE];
+        AvroWireFormat.writeHeader(frame, schemaId);
+        return frame;
     }
 
     /** A schema of the same record type (full name) as {@code schema}: the topic's type as the id-reuse guard sees it. */

@@ -26,8 +26,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 public class RouterConfiguration {
 
     /**
-     * The live snapshot; each swap cuts reads in flight to lost hosts (a DOWN host's once they stall), logs panic mode changes and keeps a pair of
-     * gauges per region (UP hosts, panic mode) for the region alerts.
+     * The live snapshot; each swap cuts reads in flight to lost hosts (a DOWN host's once they stall), logs panic mode
+     * changes and keeps a pair of gauges per region (UP hosts, panic mode) for the region alerts.
      */
     @Bean
     LiveHosts liveHosts(InFlightReads inFlightReads, MeterRegistry registry, RouterProperties properties) {

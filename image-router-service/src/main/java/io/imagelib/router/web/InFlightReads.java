@@ -30,9 +30,7 @@ public final class InFlightReads {
 
     /** Cuts every read in flight to the host; returns how many. */
     public int abort(String hostId) {
-        Set<Flight> flights = byHost.getOrDefault(hostId, Set.of());
-        flights.forEach(Flight::abort);
-        return flights.size();
+        return abortStalled(hostId, Duration.ZERO);
     }
 
     /**

@@ -13,7 +13,6 @@ import io.imagelib.schemas.topics.Topics;
 import io.imagelib.testing.KafkaTestBroker;
 import io.imagelib.testing.WireFrames;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -137,8 +136,9 @@ class RegistryFaultsIT {
         long parkedBefore = deadLetters(Topics.HOST_HEALTH);
         int id = registry.register("id-probe-" + UUID.randomUUID() + "-value",
                 SchemaBuilder.record("IdProbe").namespace("io.imagelib.test").fields().requiredInt("x").endRecord()) + 1;
-        kafka.typed().produceRaw(Topics.HOST_HEALTH_NAME, "cut", ByteBuffer.allocate(AvroWireFormat.HEADER_SIZE)
-                .put((byte) 0).putInt(id).array());
+        byte[] headerOnly = new byte[AvroWireFormat.HEADER_SIZE];
+        AvroWireFormat.writeHeader(headerOnly, id);
+        kafka.typed().produceRaw(Topics.HOST_HEALTH_NAME, "cut", headerOnly);
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(blockedGauge(Topics.HOST_HEALTH_NAME, LISTENER_GROUP)).isEqualTo(1.0));
