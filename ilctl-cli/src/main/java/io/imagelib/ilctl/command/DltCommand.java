@@ -53,6 +53,9 @@ public final class DltCommand {
                     "  ilctl dlt list host-health -f json | jq -r '.[] | .Exception + \": \" + .Message'"})
     static final class ListParked implements Callable<Integer> {
 
+        @Spec
+        CommandSpec commandSpec;
+
         @Mixin
         KafkaOptions kafkaOptions;
 
@@ -69,6 +72,10 @@ public final class DltCommand {
             List<ParkedRecord> parked = new DeadLetters(kafkaOptions.bootstrap).list(spec);
             Function<ParkedRecord, String> decode = decoder(spec, kafkaOptions.registry);
             formatOptions.print(new Table(COLUMNS, parked.stream().map(record -> row(record, decode)).toList()));
+            if (parked.isEmpty()) {
+                // On stderr: an empty table prints nothing on stdout, which scripts rely on; a person wants to know.
+                commandSpec.commandLine().getErr().println("0 records parked on " + spec.deadLetterTopic() + ".");
+            }
             return ExitCode.OK;
         }
     }

@@ -107,6 +107,14 @@ class DltCommandIT {
     }
 
     @Test
+    void anEmptyDeadLetterTopicSaysSoOnStderrAndPrintsNothingOnStdout() {
+        IlctlRun list = ilctl("dlt", "list", "endpoint-command-results");
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out()).isEmpty();
+        assertThat(list.err()).contains("0 records parked on " + Topics.ENDPOINT_COMMAND_RESULTS.deadLetterTopic());
+    }
+
+    @Test
     void anUnknownTopicIsAUsageErrorNamingTheCatalogue() {
         IlctlRun run = ilctl("dlt", "list", "host-healht");
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);

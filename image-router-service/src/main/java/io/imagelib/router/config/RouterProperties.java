@@ -1,5 +1,6 @@
 package io.imagelib.router.config;
 
+import io.imagelib.router.domain.ReadRounds;
 import io.imagelib.router.domain.UpstreamTimeouts;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -20,6 +21,11 @@ import org.springframework.util.unit.DataSize;
  * @param maxCreateBody     largest image-create JSON body; it is held in memory so a create can be replayed
  * @param stalledRead       a read to a host the monitor calls DOWN is cut once it has received nothing for this long;
  *                          reads still receiving data go on (docs/image-router-service.md, "Hung hosts")
+ * @param readPlans         how many plans a read (or a download's resume) may go through when every planned host
+ *                          failed, the first included: each new plan is the live set as it is then
+ * @param readReplanPause   the wait before a read plans again, so that a host the monitor called DOWN for a moment
+ *                          can come back
+ * @param readBudget        no new plan starts once a read has been on its way this long
  */
 @ConfigurationProperties("imagelib.router")
 public record RouterProperties(
@@ -32,10 +38,17 @@ public record RouterProperties(
         @DefaultValue("3") int maxResumes,
         @DefaultValue("5s") Duration downloadIdleTimeout,
         @DefaultValue("1MB") DataSize maxCreateBody,
-        @DefaultValue("1s") Duration stalledRead) {
+        @DefaultValue("1s") Duration stalledRead,
+        @DefaultValue("3") int readPlans,
+        @DefaultValue("250ms") Duration readReplanPause,
+        @DefaultValue("10s") Duration readBudget) {
 
     public UpstreamTimeouts timeouts() {
         return new UpstreamTimeouts(readResponseTimeout, responseTimeout, downloadIdleTimeout);
+    }
+
+    public ReadRounds readRounds() {
+        return new ReadRounds(readPlans, readReplanPause, readBudget);
     }
 
     public enum WriteUrl {

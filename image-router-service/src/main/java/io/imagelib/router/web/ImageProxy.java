@@ -9,6 +9,7 @@ import io.imagelib.router.domain.InvalidTarget;
 import io.imagelib.router.domain.LiveHosts;
 import io.imagelib.router.domain.ProxyTarget;
 import io.imagelib.router.domain.Quarantine;
+import io.imagelib.router.domain.ReadRounds;
 import io.imagelib.router.domain.Registration;
 import io.imagelib.router.domain.ResumeWindow;
 import io.imagelib.router.domain.RetryPolicy;
@@ -35,6 +36,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +82,7 @@ public final class ImageProxy {
     private final ImageDataClient imageData;
     private final InFlightReads inFlight;
     private final UpstreamTimeouts timeouts;
+    private final ReadRounds readRounds;
     private final RouterProperties properties;
     private final ProxyMetrics metrics;
     private final Function<Registration, URI> writeUrl;
@@ -91,6 +94,7 @@ public final class ImageProxy {
         this.hosts = hosts;
         this.inFlight = inFlight;
         this.timeouts = properties.timeouts();
+        this.readRounds = properties.readRounds();
         this.quarantine = quarantine;
         this.failures = failures;
         this.client = client;
@@ -124,13 +128,9 @@ public final class ImageProxy {
 
     private void forward(ProxyTarget target, RequestBody body, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        Route route = plan(target);
-        List<Upstream> plan = route.hosts();
-        if (route.panic()) {
-            metrics.panic(target.region(), target.operation());
-            response.setHeader(PANIC_HEADER, "true");
-        }
-        if (plan.isEmpty()) {
+        long began = System.nanoTime();
+        Route route = plan(target, response);
+        if (route.isEmpty()) {
             problem(response, HttpStatus.SERVICE_UNAVAILABLE, "no-healthy-host", "No image-library host available",
                     "Region " + target.region() + " has no registered image-library host that is UP. Check the host roles and the host monitor.");
             return;
@@ -139,72 +139,111 @@ public final class ImageProxy {
         boolean clientImageId = createdId.isPresent();
         boolean mayHaveCreated = false;
         List<String> tried = new ArrayList<>();
-        for (int i = 0; i < plan.size(); i++) {
-            Upstream host = plan.get(i);
-            boolean lastChance = i == plan.size() - 1;
-            tried.add(host.hostId());
-            long started = System.nanoTime();
-            Failure failure;
-            UpstreamResponse answer = null;
-            try {
-                answer = send(host, target, request, request.getMethod(), body, null);
-                failure = null;
-            } catch (HttpConnectTimeoutException | ConnectException refused) {
-                failure = failed(host, target, HostFailures.Kind.CONNECTION_REFUSED, started, Failure.REFUSED);
-            } catch (HttpTimeoutException timeout) {
-                failure = failed(host, target, HostFailures.Kind.TIMEOUT, started, Failure.LOST_AFTER_SEND);
-            } catch (InterruptedIOException | InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new IOException("Interrupted while forwarding", interrupted);
-            } catch (InFlightReads.Aborted cut) {
-                metrics.attempt(host, target.operation(), "aborted", started);
-                failure = Failure.LOST_AFTER_SEND;
-            } catch (IOException lost) {
-                failure = failed(host, target, HostFailures.Kind.RESET, started, Failure.LOST_AFTER_SEND);
-            }
-            metrics.bytes(host, "upload", body.bytesSent());
-            if (answer != null && answer.status() == 503) {
-                metrics.attempt(host, target.operation(), "503", started);
-                failures.observed(host, HostFailures.Kind.HTTP_5XX, "503 on " + target.operation());
-                quarantine.add(host.hostId(), System.currentTimeMillis());
-                if (lastChance || !RetryPolicy.mayRetry(target.operation(), Failure.UNAVAILABLE, body.replayable(), clientImageId)) {
+        for (int round = 1; ; round++) {
+            List<Upstream> plan = route.hosts();
+            for (int i = 0; i < plan.size(); i++) {
+                Upstream host = plan.get(i);
+                boolean lastChance = i == plan.size() - 1 && !mayPlanAgain(target, round, began);
+                tried.add(host.hostId());
+                long started = System.nanoTime();
+                Failure failure;
+                UpstreamResponse answer = null;
+                try {
+                    answer = send(host, target, request, request.getMethod(), body, null);
+                    failure = null;
+                } catch (HttpConnectTimeoutException | ConnectException refused) {
+                    failure = failed(host, target, HostFailures.Kind.CONNECTION_REFUSED, started, Failure.REFUSED);
+                } catch (HttpTimeoutException timeout) {
+                    failure = failed(host, target, HostFailures.Kind.TIMEOUT, started, Failure.LOST_AFTER_SEND);
+                } catch (InterruptedIOException | InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("Interrupted while forwarding", interrupted);
+                } catch (InFlightReads.Aborted cut) {
+                    metrics.attempt(host, target.operation(), "aborted", started);
+                    failure = Failure.LOST_AFTER_SEND;
+                } catch (IOException lost) {
+                    failure = failed(host, target, HostFailures.Kind.RESET, started, Failure.LOST_AFTER_SEND);
+                }
+                metrics.bytes(host, "upload", body.bytesSent());
+                if (answer != null && answer.status() == 503) {
+                    metrics.attempt(host, target.operation(), "503", started);
+                    failures.observed(host, HostFailures.Kind.HTTP_5XX, "503 on " + target.operation());
+                    quarantine.add(host.hostId(), System.currentTimeMillis());
+                    if (lastChance || !RetryPolicy.mayRetry(target.operation(), Failure.UNAVAILABLE, body.replayable(), clientImageId)) {
+                        relay(target, request, response, host, answer);
+                        return;
+                    }
+                    answer.body().close();
+                    failure = Failure.UNAVAILABLE;
+                }
+                if (failure == null) {
+                    metrics.attempt(host, target.operation(), ProxyMetrics.statusOutcome(answer.status()), started);
+                    if (mayHaveCreated && clientImageId && answer.status() == 409) {
+                        answer.body().close();
+                        answerWithExisting(target, createdId.get(), request, response, host);
+                        return;
+                    }
                     relay(target, request, response, host, answer);
                     return;
                 }
-                answer.body().close();
-                failure = Failure.UNAVAILABLE;
-            }
-            if (failure == null) {
-                metrics.attempt(host, target.operation(), ProxyMetrics.statusOutcome(answer.status()), started);
-                if (mayHaveCreated && clientImageId && answer.status() == 409) {
-                    answer.body().close();
-                    answerWithExisting(target, createdId.get(), request, response, host);
+                if (!RetryPolicy.mayRetry(target.operation(), failure, body.replayable(), clientImageId)) {
+                    if (target.operation() == ImageOperation.UPLOAD && failure == Failure.LOST_AFTER_SEND) {
+                        afterInterruptedUpload(target, host, request, response);
+                        return;
+                    }
+                    problem(response, HttpStatus.BAD_GATEWAY, "upstream-failed", "Image-library host failed",
+                            "Host " + host.hostId() + " failed (" + failure + ") and this " + target.operation()
+                                    + " request is not safe to send again; check the image state before retrying.");
                     return;
                 }
-                relay(target, request, response, host, answer);
-                return;
+                mayHaveCreated |= failure != Failure.REFUSED;
+                metrics.retry(target.region(), target.operation(), failure.name().toLowerCase());
             }
-            if (!RetryPolicy.mayRetry(target.operation(), failure, body.replayable(), clientImageId)) {
-                if (target.operation() == ImageOperation.UPLOAD && failure == Failure.LOST_AFTER_SEND) {
-                    afterInterruptedUpload(target, host, request, response);
-                    return;
-                }
-                problem(response, HttpStatus.BAD_GATEWAY, "upstream-failed", "Image-library host failed",
-                        "Host " + host.hostId() + " failed (" + failure + ") and this " + target.operation()
-                                + " request is not safe to send again; check the image state before retrying.");
-                return;
+            if (!mayPlanAgain(target, round, began)) {
+                break;
             }
-            mayHaveCreated |= failure != Failure.REFUSED;
-            metrics.retry(target.region(), target.operation(), failure.name().toLowerCase());
+            pauseBeforeReplanning();
+            Route next = plan(target, response);
+            if (next.isEmpty()) {
+                break;
+            }
+            metrics.replan(target.region(), target.operation());
+            route = next;
         }
+        String where = "Tried hosts " + tried + " of region " + target.region() + " over "
+                + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms";
         if (route.panic()) {
             problem(response, HttpStatus.SERVICE_UNAVAILABLE, "no-healthy-host", "No image-library host available",
-                    "Region " + target.region() + " has no host the monitor reports UP; the router tried its registered hosts "
-                            + tried + " anyway (panic mode) and none could take the request.");
+                    "Region " + target.region() + " has no host the monitor reports UP. " + where
+                            + " anyway (panic mode); none could take the request.");
             return;
         }
         problem(response, HttpStatus.BAD_GATEWAY, "upstream-unavailable", "No image-library host answered",
-                "Tried hosts " + tried + " of region " + target.region() + "; none could take the request.");
+                where + "; none could take the request.");
+    }
+
+    /** A read whose planned hosts all failed plans again ({@link ReadRounds}); other requests have one plan. */
+    private boolean mayPlanAgain(ProxyTarget target, int roundsDone, long beganNanos) {
+        return target.operation().isRead() && readRounds.anotherRound(roundsDone, Duration.ofNanos(System.nanoTime() - beganNanos));
+    }
+
+    private void pauseBeforeReplanning() throws IOException {
+        try {
+            Thread.sleep(readRounds.pause());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while waiting to plan a read again", interrupted);
+        }
+    }
+
+    /** The route for a request answered to {@code response}, marked there when it was chosen in panic mode. */
+    private Route plan(ProxyTarget target, HttpServletResponse response) {
+        Route route = plan(target);
+        if (route.panic()) {
+            metrics.panic(target.region(), target.operation());
+            response.setHeader(PANIC_HEADER, "true");
+        }
+        return route;
     }
 
     private Route plan(ProxyTarget target) {
@@ -546,41 +585,62 @@ public final class ImageProxy {
             close(in);
         }
 
+        /**
+         * The rest of the body from another host. The first plan leaves out the host that broke; later plans
+         * ({@link ReadRounds}) take the live set as it is then, which may have that host back.
+         */
         private Resumed resume(Upstream broken) throws IOException {
-            for (Upstream candidate : plan(target).hosts()) {
-                if (candidate.hostId().equals(broken.hostId())) {
-                    continue;
-                }
-                long started = System.nanoTime();
-                try {
-                    UpstreamResponse answer = send(candidate, target, request, request.getMethod(), RequestBody.NONE,
-                            window.rangeAfter(delivered));
-                    metrics.attempt(candidate, target.operation(), ProxyMetrics.statusOutcome(answer.status()), started);
-                    String resumedChecksum = answer.header("Content-MD5");
-                    if (window.resumedBy(answer.status(), answer.header("Content-Range"), delivered)
-                            && (checksum == null || resumedChecksum == null || Objects.equals(checksum, resumedChecksum))) {
-                        metrics.resume(candidate, "resumed");
-                        log.info("Resumed {} at byte {} on host {} (region {}) after host {} broke",
-                                target.upstreamPath(), delivered, candidate.hostId(), candidate.region(), broken.hostId());
-                        return new Resumed(candidate, answer.body());
+            long began = System.nanoTime();
+            for (int round = 1; ; round++) {
+                for (Upstream candidate : plan(target).hosts()) {
+                    if (round == 1 && candidate.hostId().equals(broken.hostId())) {
+                        continue;
                     }
-                    metrics.resume(candidate, "mismatch");
-                    close(answer.body());
-                } catch (HttpConnectTimeoutException | ConnectException refused) {
-                    failed(candidate, target, HostFailures.Kind.CONNECTION_REFUSED, started, Failure.REFUSED);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("Interrupted while resuming", interrupted);
-                } catch (InFlightReads.Aborted cut) {
-                    metrics.attempt(candidate, target.operation(), "aborted", started);
-                } catch (HttpTimeoutException timeout) {
-                    failed(candidate, target, HostFailures.Kind.TIMEOUT, started, Failure.LOST_AFTER_SEND);
-                } catch (IOException lost) {
-                    failed(candidate, target, HostFailures.Kind.RESET, started, Failure.LOST_AFTER_SEND);
+                    Optional<Resumed> resumed = resumeOn(candidate, broken);
+                    if (resumed.isPresent()) {
+                        return resumed.get();
+                    }
                 }
+                if (!mayPlanAgain(target, round, began)) {
+                    break;
+                }
+                pauseBeforeReplanning();
+                metrics.replan(target.region(), target.operation());
             }
             metrics.resume(broken, "no-host");
-            throw new IOException("No healthy host could resume " + target.upstreamPath() + " at byte " + delivered);
+            throw new IOException("No healthy host could resume " + target.upstreamPath() + " at byte " + delivered
+                    + " within " + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms");
+        }
+
+        private Optional<Resumed> resumeOn(Upstream candidate, Upstream broken) throws IOException {
+            long started = System.nanoTime();
+            try {
+                UpstreamResponse answer = send(candidate, target, request, request.getMethod(), RequestBody.NONE,
+                        window.rangeAfter(delivered));
+                metrics.attempt(candidate, target.operation(), ProxyMetrics.statusOutcome(answer.status()), started);
+                String resumedChecksum = answer.header("Content-MD5");
+                if (window.resumedBy(answer.status(), answer.header("Content-Range"), delivered)
+                        && (checksum == null || resumedChecksum == null || Objects.equals(checksum, resumedChecksum))) {
+                    metrics.resume(candidate, "resumed");
+                    log.info("Resumed {} at byte {} on host {} (region {}) after host {} broke",
+                            target.upstreamPath(), delivered, candidate.hostId(), candidate.region(), broken.hostId());
+                    return Optional.of(new Resumed(candidate, answer.body()));
+                }
+                metrics.resume(candidate, "mismatch");
+                close(answer.body());
+            } catch (HttpConnectTimeoutException | ConnectException refused) {
+                failed(candidate, target, HostFailures.Kind.CONNECTION_REFUSED, started, Failure.REFUSED);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while resuming", interrupted);
+            } catch (InFlightReads.Aborted cut) {
+                metrics.attempt(candidate, target.operation(), "aborted", started);
+            } catch (HttpTimeoutException timeout) {
+                failed(candidate, target, HostFailures.Kind.TIMEOUT, started, Failure.LOST_AFTER_SEND);
+            } catch (IOException lost) {
+                failed(candidate, target, HostFailures.Kind.RESET, started, Failure.LOST_AFTER_SEND);
+            }
+            return Optional.empty();
         }
     }
 

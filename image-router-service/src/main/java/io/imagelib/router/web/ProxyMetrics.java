@@ -38,6 +38,11 @@ final class ProxyMetrics {
         registry.counter("imagelib.router.retries", "region", region, "operation", name(operation), "reason", reason).increment();
     }
 
+    /** A read whose every planned host failed plans again from the live set as it is now. */
+    void replan(String region, ImageOperation operation) {
+        registry.counter("imagelib.router.read.replans", "region", region, "operation", name(operation)).increment();
+    }
+
     void resume(Upstream onto, String outcome) {
         registry.counter("imagelib.router.resumes", "region", onto.region(), "host", onto.hostId(), "outcome", outcome).increment();
     }

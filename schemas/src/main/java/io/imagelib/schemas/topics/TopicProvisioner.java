@@ -28,7 +28,8 @@ public final class TopicProvisioner {
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
     private static final long TIMEOUT_SECONDS = 30;
-    private static final int METADATA_ATTEMPTS = 25;
+    /** How long a topic created a moment ago may stay unknown: at start-up under load it took over 5 s once. */
+    private static final long METADATA_SETTLE_NANOS = TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
 
     private final Admin admin;
 
@@ -91,12 +92,13 @@ public final class TopicProvisioner {
 
     /** A topic created a moment ago may not be described yet by every broker: retry that case only, briefly. */
     private void verifyOnceMetadataSettles(List<Wanted> wanted) {
-        for (int attempt = 1; ; attempt++) {
+        long deadline = System.nanoTime() + METADATA_SETTLE_NANOS;
+        while (true) {
             try {
                 verify(wanted);
                 return;
             } catch (IllegalStateException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == METADATA_ATTEMPTS) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
                     throw e;
                 }
                 try {
