@@ -137,13 +137,13 @@ class KafkaBrokerFaultIT {
         // steps seen in this JVM from the nanoTime; one machine, one clock.
         GlanceHosts.report("broker fault chain (ms after the kill): broker %d fenced %s, admin-endpoint leader moved %s, "
                         + "DOWN decided %s, DOWN record seen %s, admin decided %s, new admin %s (epoch %d -> %d) seen %d, upload ok %d; "
-                        + "downloads %d, failed %d; other brokers fenced: %s",
+                        + "downloads %d, failed %d %s; other brokers fenced: %s",
                 killedBroker, fenced.map(at -> ms(faultWall, at)).orElse("(not in the logs)"),
                 moved < 0 ? "(not seen)" : Long.toString((moved - fault) / 1_000_000),
                 down.map(d -> ms(faultWall, ((HostHealth) d.value()).getObservedAt())).orElse("(none)"),
                 down.map(d -> Long.toString((d.receivedNanos() - fault) / 1_000_000)).orElse("(none)"),
                 ms(faultWall, elected.getChangedAt()), elected.getHostId(), before.getEpoch(), elected.getEpoch(),
-                toNewAdmin.toMillis(), toUpload.toMillis(), result.total(), result.failed(),
+                toNewAdmin.toMillis(), toUpload.toMillis(), result.total(), result.failed(), result.sampleErrors(),
                 fencings.stream().filter(f -> f.brokerId() != killedBroker).toList());
 
         assertThat(elected.getEpoch()).isGreaterThan(before.getEpoch());

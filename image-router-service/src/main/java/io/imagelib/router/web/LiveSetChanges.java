@@ -67,13 +67,20 @@ public final class LiveSetChanges implements BiConsumer<HostSnapshot, HostSnapsh
         left.forEach(region -> log.warn("Region {} left panic mode: {} hosts UP", region, after.healthy(region).size()));
     }
 
-    /** Bounded: ends when the host is no longer DOWN or after {@code watchFor}. */
+    /**
+     * Bounded: ends when the host is no longer DOWN or after {@code watchFor}. Cuts nothing while the region is in
+     * panic mode (every host DOWN): a cut read could only move to another host the monitor calls DOWN, and under load
+     * the hosts are busy, not dead (a system test under CPU stress lost downloads to cuts repeated every step).
+     */
     private void watchWhileDown(String hostId, String region) {
         long end = System.nanoTime() + watchFor.toNanos();
         try {
             while (System.nanoTime() < end && current.get().health(hostId) == Health.DOWN) {
                 Thread.sleep(WATCH_STEP);
-                counted(hostId, region, "DOWN", inFlight.abortStalled(hostId, stalledRead));
+                HostSnapshot now = current.get();
+                if (now.health(hostId) == Health.DOWN && !now.inPanic(region)) {
+                    counted(hostId, region, "DOWN", inFlight.abortStalled(hostId, stalledRead));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

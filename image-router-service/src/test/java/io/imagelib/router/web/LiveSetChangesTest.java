@@ -94,6 +94,22 @@ class LiveSetChangesTest {
     }
 
     @Test
+    void aHostStillDownIsNotWatchedForStalledReadsOnceTheRegionIsInPanic() throws Exception {
+        live.apply(s -> s.withHealth("h1", Health.DOWN));
+        InFlightReads.Flight toH1 = reads.open("h1");
+        live.apply(s -> s.withHealth("h2", Health.DOWN));
+        Thread.sleep(STALLED.toMillis() + 2 * LiveSetChanges.WATCH_STEP.toMillis());
+        assertThat(toH1.aborted()).as("quiet on a DOWN host, but every host of the region is DOWN").isFalse();
+
+        live.apply(s -> s.withHealth("h2", Health.UP));
+        long panicEnded = System.nanoTime();
+        while (!toH1.aborted() && System.nanoTime() - panicEnded < Duration.ofSeconds(1).toNanos()) {
+            Thread.sleep(20);
+        }
+        assertThat(toH1.aborted()).as("cut once a host is UP to take it, while h1 is still DOWN").isTrue();
+    }
+
+    @Test
     void enteringPanicIsCountedOncePerEntry() {
         live.apply(s -> s.withHealth("h1", Health.DOWN));
         live.apply(s -> s.withHealth("h2", Health.DOWN));
