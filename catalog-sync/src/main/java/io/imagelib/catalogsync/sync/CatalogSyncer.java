@@ -1,6 +1,6 @@
 package io.imagelib.catalogsync.sync;
 
-import io.imagelib.avro.AdminEndpoint;
+import io.imagelib.catalogsync.domain.AdminDecision;
 import io.imagelib.catalogsync.domain.Backoff;
 import io.imagelib.catalogsync.domain.CatalogAction;
 import io.imagelib.catalogsync.domain.CatalogEndpoint;
@@ -54,15 +54,15 @@ public final class CatalogSyncer implements SmartLifecycle {
     }
 
     /** Watcher callback (reader thread): record the newest decision and queue an attempt; never blocks. */
-    public void want(AdminEndpoint endpoint) {
-        if (endpoint.getUrl() == null) {
+    public void want(AdminDecision decision) {
+        var wanted = decision.desired();
+        if (wanted.isEmpty()) {
             // No healthy host / never had an admin: nothing better to point at, keep what the catalog says.
             log.info("region {} epoch {} has no admin URL ({}); catalog left as is",
-                    endpoint.getRegion(), endpoint.getEpoch(), endpoint.getReason());
+                    decision.region(), decision.epoch(), decision.reason());
             return;
         }
-        var desired = new DesiredAdmin(endpoint.getRegion(), endpoint.getHostId(), endpoint.getUrl(),
-                endpoint.getEpoch(), endpoint.getChangedAt());
+        DesiredAdmin desired = wanted.get();
         var before = ledger.getAndUpdate(current -> current.want(desired));
         boolean newer = before.region(desired.region())
                 .map(region -> region.desired().epoch() < desired.epoch())
@@ -71,7 +71,7 @@ public final class CatalogSyncer implements SmartLifecycle {
             return;
         }
         log.info("region {} epoch {}: admin is {} at {} ({}); syncing the catalog", desired.region(), desired.epoch(),
-                desired.hostId(), desired.url(), endpoint.getReason());
+                desired.hostId(), desired.url(), decision.reason());
         submit(() -> attempt(desired.region(), desired.epoch(), true), Duration.ZERO);
     }
 
