@@ -15,6 +15,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.apache.kafka..",
                     "java.net..", "io.imagelib.avro..", "io.micrometer..");
 
+    /** The generated Avro types stop at the Kafka edge (and the wiring that plugs it in). */
+    @ArchTest
+    static final ArchRule avroStaysAtTheKafkaEdge = noClasses().that()
+            .resideOutsideOfPackages("..catalogsync.kafka..", "..catalogsync.config..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.imagelib.avro..", "org.apache.avro..");
+
     @ArchTest
     static final ArchRule keystoneClientKnowsNothingOfKafkaOrSpring = noClasses().that()
             .resideInAPackage("..catalogsync.keystone..")

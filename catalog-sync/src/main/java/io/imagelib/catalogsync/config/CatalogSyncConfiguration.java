@@ -1,6 +1,7 @@
 package io.imagelib.catalogsync.config;
 
 import io.imagelib.catalogsync.domain.Backoff;
+import io.imagelib.catalogsync.kafka.AdminEndpointRecords;
 import io.imagelib.catalogsync.keystone.HttpKeystoneCatalog;
 import io.imagelib.catalogsync.keystone.KeystoneCatalog;
 import io.imagelib.catalogsync.keystone.KeystoneHttp;
@@ -22,7 +23,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
 
-/** Wires watcher -> syncer -> Keystone; the only place that knows all three. */
+/**
+ * Wires watcher -> syncer -> Keystone, mapping the Avro record to a decision at the Kafka edge; the only place that
+ * knows all three.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CatalogSyncProperties.class)
 public class CatalogSyncConfiguration {
@@ -82,7 +86,8 @@ public class CatalogSyncConfiguration {
 
     @Bean
     AdminEndpointWatcher adminEndpointWatcher(StateReaderFactory readers, CatalogSyncer syncer) {
-        return new AdminEndpointWatcher(readers).onChange(syncer::want);
+        return new AdminEndpointWatcher(readers)
+                .onChange(endpoint -> syncer.want(AdminEndpointRecords.decision(endpoint)));
     }
 
     @Bean

@@ -1,6 +1,6 @@
 package io.imagelib.catalogsync.sync;
 
-import io.imagelib.avro.AdminEndpoint;
+import io.imagelib.catalogsync.domain.AdminDecision;
 import io.imagelib.catalogsync.domain.Backoff;
 import io.imagelib.catalogsync.domain.CatalogAction;
 import io.imagelib.catalogsync.domain.CatalogEndpoint;
@@ -10,18 +10,15 @@ import io.imagelib.catalogsync.domain.RegionSync;
 import io.imagelib.catalogsync.domain.SyncLedger;
 import io.imagelib.catalogsync.keystone.KeystoneCatalog;
 import io.imagelib.catalogsync.keystone.KeystoneException;
+import io.imagelib.support.lifecycle.ScheduledLifecycle;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Applies the fenced latest admin of every region to Keystone. All Keystone work runs on ONE thread, so two
@@ -29,7 +26,7 @@ import org.springframework.context.SmartLifecycle;
  * n+1's attempt GETs and PATCHes, and any queued or delayed attempt for n is dropped when it sees n+1 in the ledger.
  * That ordering is what keeps an older decision from landing after a newer one.
  */
-public final class CatalogSyncer implements SmartLifecycle {
+public final class CatalogSyncer extends ScheduledLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(CatalogSyncer.class);
 
@@ -43,10 +40,10 @@ public final class CatalogSyncer implements SmartLifecycle {
     private final SyncMetrics metrics;
     private final Clock clock;
     private final AtomicReference<SyncLedger> ledger = new AtomicReference<>(SyncLedger.EMPTY);
-    private volatile ScheduledExecutorService executor;
     private String serviceId;
 
     public CatalogSyncer(KeystoneCatalog keystone, Settings settings, SyncMetrics metrics, Clock clock) {
+        super("catalog-sync");
         this.keystone = keystone;
         this.settings = settings;
         this.metrics = metrics;
@@ -54,15 +51,15 @@ public final class CatalogSyncer implements SmartLifecycle {
     }
 
     /** Watcher callback (reader thread): record the newest decision and queue an attempt; never blocks. */
-    public void want(AdminEndpoint endpoint) {
-        if (endpoint.getUrl() == null) {
+    public void want(AdminDecision decision) {
+        var wanted = decision.desired();
+        if (wanted.isEmpty()) {
             // No healthy host / never had an admin: nothing better to point at, keep what the catalog says.
             log.info("region {} epoch {} has no admin URL ({}); catalog left as is",
-                    endpoint.getRegion(), endpoint.getEpoch(), endpoint.getReason());
+                    decision.region(), decision.epoch(), decision.reason());
             return;
         }
-        var desired = new DesiredAdmin(endpoint.getRegion(), endpoint.getHostId(), endpoint.getUrl(),
-                endpoint.getEpoch(), endpoint.getChangedAt());
+        DesiredAdmin desired = wanted.get();
         var before = ledger.getAndUpdate(current -> current.want(desired));
         boolean newer = before.region(desired.region())
                 .map(region -> region.desired().epoch() < desired.epoch())
@@ -71,8 +68,8 @@ public final class CatalogSyncer implements SmartLifecycle {
             return;
         }
         log.info("region {} epoch {}: admin is {} at {} ({}); syncing the catalog", desired.region(), desired.epoch(),
-                desired.hostId(), desired.url(), endpoint.getReason());
-        submit(() -> attempt(desired.region(), desired.epoch(), true), Duration.ZERO);
+                desired.hostId(), desired.url(), decision.reason());
+        schedule(() -> attempt(desired.region(), desired.epoch(), true), Duration.ZERO);
     }
 
     public SyncLedger ledger() {
@@ -149,7 +146,7 @@ public final class CatalogSyncer implements SmartLifecycle {
         Duration delay = settings.backoff().delay(Math.max(1, failures));
         log.warn("region {} epoch {}: {} ({}); retry {} in {} ms", region, epoch, message, reason, failures,
                 delay.toMillis());
-        submit(() -> attempt(region, epoch, true), delay);
+        schedule(() -> attempt(region, epoch, true), delay);
     }
 
     /** Re-checks regions that are in sync, which also repairs hand edits of the catalog (drift). */
@@ -159,36 +156,12 @@ public final class CatalogSyncer implements SmartLifecycle {
                 .forEach(region -> attempt(region.desired().region(), region.desired().epoch(), false));
     }
 
-    private void submit(Runnable task, Duration delay) {
-        var running = executor;
-        if (running != null && !running.isShutdown()) {
-            running.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
     @Override
-    public synchronized void start() {
-        if (executor == null) {
-            executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("catalog-sync").daemon().factory());
-            long every = settings.resyncInterval().toMillis();
-            executor.scheduleWithFixedDelay(this::resync, every, every, TimeUnit.MILLISECONDS);
-            // When used without Spring the watcher may have delivered before start: give those their attempt.
-            ledger.get().regions().values().forEach(region ->
-                    submit(() -> attempt(region.desired().region(), region.desired().epoch(), true), Duration.ZERO));
-        }
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (executor != null) {
-            executor.shutdownNow();
-            executor = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return executor != null;
+    protected void onStart() {
+        repeatEvery(settings.resyncInterval(), this::resync);
+        // When used without Spring the watcher may have delivered before start: give those their attempt.
+        ledger.get().regions().values().forEach(region ->
+                schedule(() -> attempt(region.desired().region(), region.desired().epoch(), true), Duration.ZERO));
     }
 
     /** Starts before the watcher (default phase {@code Integer.MAX_VALUE}) so the first changes find a thread. */

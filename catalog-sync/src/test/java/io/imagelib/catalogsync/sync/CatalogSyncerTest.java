@@ -3,8 +3,7 @@ package io.imagelib.catalogsync.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.imagelib.avro.AdminChangeReason;
-import io.imagelib.avro.AdminEndpoint;
+import io.imagelib.catalogsync.domain.AdminDecision;
 import io.imagelib.catalogsync.domain.Backoff;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -123,8 +122,7 @@ class CatalogSyncerTest {
     @Test
     void aDecisionWithoutUrlLeavesTheCatalogAsItIs() {
         syncer.start();
-        syncer.want(AdminEndpoint.newBuilder().setRegion("SJC").setEpoch(1)
-                .setReason(AdminChangeReason.NO_HEALTHY_HOST).setChangedAt(Instant.now()).build());
+        syncer.want(new AdminDecision("SJC", null, null, 1, "NO_HEALTHY_HOST", Instant.now()));
         assertThat(syncer.ledger().region("SJC")).isEmpty();
         assertThat(catalog.url("e-admin")).isEqualTo("https://10.0.0.1:9494");
     }
@@ -146,12 +144,11 @@ class CatalogSyncerTest {
         return counter == null ? 0 : counter.count();
     }
 
-    private static AdminEndpoint admin(long epoch, String url) {
+    private static AdminDecision admin(long epoch, String url) {
         return admin("SJC", epoch, url);
     }
 
-    private static AdminEndpoint admin(String region, long epoch, String url) {
-        return AdminEndpoint.newBuilder().setRegion(region).setHostId("h" + epoch).setUrl(url).setEpoch(epoch)
-                .setReason(AdminChangeReason.FAILOVER).setChangedAt(Instant.now()).build();
+    private static AdminDecision admin(String region, long epoch, String url) {
+        return new AdminDecision(region, "h" + epoch, url, epoch, "FAILOVER", Instant.now());
     }
 }

@@ -2,15 +2,12 @@ package io.imagelib.monitor.kafka;
 
 import io.imagelib.monitor.config.MonitorProperties;
 import io.imagelib.monitor.probe.HostProber;
+import io.imagelib.support.lifecycle.ScheduledLifecycle;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,7 +18,7 @@ import org.springframework.stereotype.Component;
  * on a missing broker must not hold up the probes.
  */
 @Component
-class HealthRepublisher implements SmartLifecycle {
+class HealthRepublisher extends ScheduledLifecycle {
 
     static final String REPUBLISHES = "imagelib.monitor.republishes";
     private static final Logger log = LoggerFactory.getLogger(HealthRepublisher.class);
@@ -29,9 +26,9 @@ class HealthRepublisher implements SmartLifecycle {
     private final HostProber prober;
     private final Duration every;
     private final Counter republishes;
-    private volatile ScheduledExecutorService executor;
 
     HealthRepublisher(HostProber prober, MonitorProperties properties, MeterRegistry meters) {
+        super("health-republisher");
         this.prober = prober;
         this.every = properties.republishEvery();
         this.republishes = Counter.builder(REPUBLISHES).description("host health states sent again unchanged")
@@ -50,23 +47,7 @@ class HealthRepublisher implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (executor == null) {
-            executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("health-republisher").daemon().factory());
-            executor.scheduleWithFixedDelay(this::republish, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (executor != null) {
-            executor.shutdownNow();
-            executor = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return executor != null;
+    protected void onStart() {
+        repeatEvery(every, this::republish);
     }
 }
