@@ -25,7 +25,8 @@ import org.springframework.util.unit.DataSize;
  *                          failed, the first included: each new plan is the live set as it is then
  * @param readReplanPause   the wait before a read plans again, so that a host the monitor called DOWN for a moment
  *                          can come back
- * @param readBudget        no new plan starts once a read has been on its way this long
+ * @param readBudget        no new plan starts once a read has been on its way this long: well under the 30 s the
+ *                          most impatient clients we know wait for response headers
  */
 @ConfigurationProperties("imagelib.router")
 public record RouterProperties(
@@ -39,9 +40,9 @@ public record RouterProperties(
         @DefaultValue("5s") Duration downloadIdleTimeout,
         @DefaultValue("1MB") DataSize maxCreateBody,
         @DefaultValue("1s") Duration stalledRead,
-        @DefaultValue("3") int readPlans,
+        @DefaultValue("4") int readPlans,
         @DefaultValue("250ms") Duration readReplanPause,
-        @DefaultValue("10s") Duration readBudget) {
+        @DefaultValue("20s") Duration readBudget) {
 
     public UpstreamTimeouts timeouts() {
         return new UpstreamTimeouts(readResponseTimeout, responseTimeout, downloadIdleTimeout);
