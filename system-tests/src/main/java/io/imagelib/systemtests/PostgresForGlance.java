@@ -54,11 +54,14 @@ public final class PostgresForGlance implements AutoCloseable {
         Path data = dir.resolve("data");
         asPostgres(bin.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust", "-U", OS_USER, "-E", "UTF8");
         appendAsPostgres(data.resolve("pg_hba.conf"), "host all all " + TestNetwork.SUBNET_PREFIX + "0/24 trust\n");
-        // A throwaway test database: durability off makes db_sync and image writes fast.
+        // A throwaway test database: durability off makes db_sync and image writes fast. Each glance-api may hold
+        // 5 + 50 connections (oslo.db's max_pool_size + max_overflow): with the load on two of three hosts, PostgreSQL's
+        // default 100 ran out ("too many clients already") and Glance answered downloads 500.
         appendAsPostgres(data.resolve("postgresql.conf"), String.join("\n",
                 "listen_addresses = '127.0.0.1," + listenAddress + "'",
                 "port = " + port,
                 "unix_socket_directories = '" + dir + "'",
+                "max_connections = 300",
                 "fsync = off", "synchronous_commit = off", "full_page_writes = off", ""));
         Shell.Result started = Shell.exec(Duration.ofSeconds(60), "runuser", "-u", OS_USER, "--", bin.resolve("pg_ctl").toString(),
                 "-D", data.toString(), "-l", dir.resolve("postgres.log").toString(), "-w", "start");

@@ -182,6 +182,9 @@ final class GlanceDatabase {
                     "unix_socket_directories = ''",
                     "# A development stack: a crash may lose the last commits, never corrupts the database",
                     "synchronous_commit = off",
+                    "# Each glance-api may hold 5 + 50 connections (oslo.db's max_pool_size + max_overflow); the default 100",
+                    "# ran out under load in the system tests (\"too many clients already\", Glance answered 500)",
+                    "max_connections = 300",
                     ""), StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot configure " + data.resolve("postgresql.conf"), e);

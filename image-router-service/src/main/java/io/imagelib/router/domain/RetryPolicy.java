@@ -12,13 +12,23 @@ public final class RetryPolicy {
     public enum Failure {
         /** The connection was refused or could not be made: the request never reached Glance. */
         REFUSED,
-        /** Glance answered 503: it did not process the request. */
+        /** Glance answered 503 (it did not process the request), or any 5xx to a read ({@link #hostFailed}). */
         UNAVAILABLE,
         /** The connection broke or timed out after the request was sent, with no answer. */
         LOST_AFTER_SEND
     }
 
     private RetryPolicy() {
+    }
+
+    /**
+     * Whether an answer with this status counts as the host failing the request rather than as Glance's answer to
+     * it. A 503 means Glance did not process the request, whatever it was. Any other 5xx to a read (500, 502, 504)
+     * is taken as the host's failure too: a read changes nothing, and a host whose database connections ran out
+     * answers 500 while the others serve ("too many clients already" in a system test under load).
+     */
+    public static boolean hostFailed(ImageOperation operation, int status) {
+        return status == 503 || (operation.isRead() && status >= 500 && status <= 599);
     }
 
     /**

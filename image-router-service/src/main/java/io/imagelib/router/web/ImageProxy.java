@@ -165,9 +165,9 @@ public final class ImageProxy {
                     failure = failed(host, target, HostFailures.Kind.RESET, started, Failure.LOST_AFTER_SEND);
                 }
                 metrics.bytes(host, "upload", body.bytesSent());
-                if (answer != null && answer.status() == 503) {
-                    metrics.attempt(host, target.operation(), "503", started);
-                    failures.observed(host, HostFailures.Kind.HTTP_5XX, "503 on " + target.operation());
+                if (answer != null && RetryPolicy.hostFailed(target.operation(), answer.status())) {
+                    metrics.attempt(host, target.operation(), ProxyMetrics.statusOutcome(answer.status()), started);
+                    failures.observed(host, HostFailures.Kind.HTTP_5XX, answer.status() + " on " + target.operation());
                     quarantine.add(host.hostId(), System.currentTimeMillis());
                     if (lastChance || !RetryPolicy.mayRetry(target.operation(), Failure.UNAVAILABLE, body.replayable(), clientImageId)) {
                         relay(target, request, response, host, answer);

@@ -11,6 +11,17 @@ import org.junit.jupiter.api.Test;
 class RetryPolicyTest {
 
     @Test
+    void a503IsTheHostFailingForEveryRequestAndAny5xxForAReadOnly() {
+        for (ImageOperation op : ImageOperation.values()) {
+            assertThat(RetryPolicy.hostFailed(op, 503)).as(op.name()).isTrue();
+            assertThat(RetryPolicy.hostFailed(op, 500)).as(op.name()).isEqualTo(op.isRead());
+            assertThat(RetryPolicy.hostFailed(op, 504)).as(op.name()).isEqualTo(op.isRead());
+            assertThat(RetryPolicy.hostFailed(op, 404)).as(op.name()).isFalse();
+            assertThat(RetryPolicy.hostFailed(op, 200)).as(op.name()).isFalse();
+        }
+    }
+
+    @Test
     void aRefusedConnectionNeverReachedGlanceSoAnythingReplayableGoesOn() {
         for (ImageOperation op : ImageOperation.values()) {
             assertThat(mayRetry(op, REFUSED, true, false)).as(op.name()).isTrue();
