@@ -19,7 +19,9 @@ public record EndpointServiceProperties(
     /**
      * @param applicationId     Streams application id (consumer group, prefix of internal topics)
      * @param stateDir          where RocksDB stores live; keep it on a persistent volume to avoid changelog restores
+     *                          (default in application.yml: one directory per instance id and port)
      * @param replicationFactor of the internal topics (changelogs, repartition): 3 in production, 1 on a single broker
+     *                          (default in application.yml: 1)
      * @param standbyReplicas   warm copies of the stores on other instances, for fast task failover
      * @param commitInterval    how often the EOS transaction commits; a published change is visible to read_committed
      *                          subscribers only after the commit, so this bounds failover latency (EOS default 100 ms)
@@ -29,8 +31,8 @@ public record EndpointServiceProperties(
      */
     public record Streams(
             @DefaultValue("endpoint-service") String applicationId,
-            @DefaultValue("streams-state") Path stateDir,
-            @DefaultValue("3") int replicationFactor,
+            Path stateDir,
+            int replicationFactor,
             @DefaultValue("0") int standbyReplicas,
             @DefaultValue("10ms") Duration commitInterval,
             @DefaultValue("6s") Duration sessionTimeout,
