@@ -139,9 +139,6 @@ public final class ServiceStack implements AutoCloseable {
             env.put("IMAGELIB_STREAMS_REPLICATION", Integer.toString(options.kafkaNodes()));
             env.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
             env.put("IMAGELIB_KAFKA_SCHEMA_REGISTRY_URL", registry.ccompatUrl());
-            // The short names some services' application.yml read (endpoint-service); the Spring names win anyway.
-            env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-            env.put("SCHEMA_REGISTRY_URL", registry.ccompatUrl());
             // Requests naming no region, and the router's /actuator/health/upstreams count, are about our region.
             env.put("IMAGELIB_ROUTER_DEFAULT_REGION", Scenarios.REGION);
             env.put("SERVER_ADDRESS", "127.0.0.1");
