@@ -143,7 +143,6 @@ public final class ImageProxy {
             List<Upstream> plan = route.hosts();
             for (int i = 0; i < plan.size(); i++) {
                 Upstream host = plan.get(i);
-                boolean lastChance = i == plan.size() - 1 && !mayPlanAgain(target, round, began);
                 tried.add(host.hostId());
                 long started = System.nanoTime();
                 Failure failure;
@@ -169,6 +168,8 @@ public final class ImageProxy {
                     metrics.attempt(host, target.operation(), ProxyMetrics.statusOutcome(answer.status()), started);
                     failures.observed(host, HostFailures.Kind.HTTP_5XX, answer.status() + " on " + target.operation());
                     quarantine.add(host.hostId(), System.currentTimeMillis());
+                    // Decided after the answer: the budget may have run out while this host took its time.
+                    boolean lastChance = i == plan.size() - 1 && !mayPlanAgain(target, round, began);
                     if (lastChance || !RetryPolicy.mayRetry(target.operation(), Failure.UNAVAILABLE, body.replayable(), clientImageId)) {
                         relay(target, request, response, host, answer);
                         return;
