@@ -9,6 +9,7 @@ import io.imagelib.deploy.local.KafkaNode;
 import io.imagelib.schemas.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -59,9 +60,10 @@ class KafkaBrokerFaultIT {
      */
     static final Duration FENCED_BOUND_CONTROLLER_TOO = FENCED_BOUND.plusSeconds(3);
     /**
-     * Not the issue's 2 s goal, which a broker loss cannot meet (fencing alone takes 2.5-3 s; docs/system-tests.md):
-     * measured 8.1-11.2 s at load 10-35 (the survivors took 1.4-5 s to apply the new leaders), 13.0 s before
-     * the tuning on an idle machine. Headroom x1.8 for CI at load 40+.
+     * Not issue 19's 5 s p99 goal, which the rounds report (Round.summary) and docs/benchmarks/2026-12-07-broker-loss.md
+     * compares: a CI machine at load 40+ is not where to assert it. With 62 partitions instead of 245 measured 6.2-7.6 s
+     * (dead broker only) and 9.9-19.6 s (dead broker also the active controller) at load 12-32; before, 8.1-11.2 s
+     * at load 10-35 and 28 s at load 41 (controller too).
      */
     static final Duration NEW_ADMIN_BOUND = Duration.ofSeconds(20);
     /**
@@ -86,10 +88,65 @@ class KafkaBrokerFaultIT {
         }
     }
 
+    /**
+     * Kill rounds of test 1: one in CI; more for a percentile (issue 19's goal is a p99), e.g.
+     * {@code -Dimagelib.systemtests.broker-fault.rounds=10}. Each round starts from three in-sync brokers and three
+     * healthy Glance hosts and kills the broker leading the admin-endpoint partition with the admin host.
+     */
+    static final int ROUNDS = Integer.getInteger("imagelib.systemtests.broker-fault.rounds", 1);
+
     @Test
     @Order(1)
     void aBrokerAndTheAdminHostKilledTogetherStillFailOverWithNoFailedDownload() throws Exception {
-        allBrokersUp();
+        List<Round> rounds = new ArrayList<>();
+        List<AssertionError> failed = new ArrayList<>();
+        for (int round = 1; round <= ROUNDS; round++) {
+            allBrokersUp();
+            if (killedAdmin != null) {
+                long restored = System.nanoTime();
+                BED.glance().restore(killedAdmin);
+                services.events().await(Topics.HOST_HEALTH, restored, Scenarios.status(killedAdmin, HealthStatus.UP),
+                        FAILOVER_WAIT);
+            }
+            try {
+                killBrokerAndAdminTogether(round, rounds);
+            } catch (AssertionError e) { // the next rounds still measure; every failure is thrown at the end
+                GlanceHosts.report("broker fault round %d failed: %s", round, e.getMessage());
+                failed.add(e);
+            }
+            GlanceHosts.report("broker fault rounds so far: %s", Round.summary(rounds));
+        }
+        if (!failed.isEmpty()) {
+            failed.stream().skip(1).forEach(failed.getFirst()::addSuppressed);
+            throw failed.getFirst();
+        }
+    }
+
+    /** One round's kill -> new admin, and whether the dead broker was also the active controller (slower fencing). */
+    record Round(long toNewAdminMillis, boolean controllerToo) {
+
+        /** Nearest-rank percentiles; with fewer than 100 rounds the p99 is the maximum. */
+        static String summary(List<Round> rounds) {
+            return "kill -> new admin (ms) " + rounds.stream().map(r -> r.toNewAdminMillis() + (r.controllerToo() ? "c" : "")).toList()
+                    + " (c: the dead broker was also the active controller); all " + percentiles(rounds)
+                    + "; broker only " + percentiles(rounds.stream().filter(r -> !r.controllerToo()).toList());
+        }
+
+        private static String percentiles(List<Round> rounds) {
+            if (rounds.isEmpty()) {
+                return "n=0";
+            }
+            long[] sorted = rounds.stream().mapToLong(Round::toNewAdminMillis).sorted().toArray();
+            return "n=" + sorted.length + " p50 " + rank(sorted, 0.50) + " p99 " + rank(sorted, 0.99) + " max " + sorted[sorted.length - 1];
+        }
+
+        private static long rank(long[] sorted, double p) {
+            return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
+        }
+    }
+
+    /** One kill of both; adds the round to {@code rounds} once measured, then asserts its bounds. */
+    private void killBrokerAndAdminTogether(int round, List<Round> rounds) throws Exception {
         ServiceStack stack = services.stack;
         EventLog events = services.events();
         AdminEndpoint before = services.admin();
@@ -99,7 +156,7 @@ class KafkaBrokerFaultIT {
             // The broker leading the region's admin-endpoint partition: the one the failover has to write through.
             killedBroker = replicas.leaderFor(Topics.ADMIN_ENDPOINT_NAME, Scenarios.REGION);
             quorumLeader = replicas.quorumLeader();
-            GlanceHosts.report("broker fault: killing broker %d, leader of %d catalogue partitions%s", killedBroker,
+            GlanceHosts.report("broker fault round %d: killing broker %d, leader of %d catalogue partitions%s", round, killedBroker,
                     replicas.partitionsLedBy(ServicesUnderTest.CATALOGUE, killedBroker),
                     killedBroker == quorumLeader ? " and the active controller" : " (active controller: " + quorumLeader + ")");
         }
@@ -135,16 +192,18 @@ class KafkaBrokerFaultIT {
         Duration toUpload = Duration.ofNanos(uploaded - fault);
         // The chain, each step from the kill: wall-clock steps (broker log, records' own timestamps) from faultWall,
         // steps seen in this JVM from the nanoTime; one machine, one clock.
-        GlanceHosts.report("broker fault chain (ms after the kill): broker %d fenced %s, admin-endpoint leader moved %s, "
+        GlanceHosts.report("broker fault chain, round %d (ms after the kill): broker %d fenced %s, admin-endpoint leader moved %s, "
                         + "DOWN decided %s, DOWN record seen %s, admin decided %s, new admin %s (epoch %d -> %d) seen %d, upload ok %d; "
                         + "downloads %d, failed %d %s; other brokers fenced: %s",
-                killedBroker, fenced.map(at -> ms(faultWall, at)).orElse("(not in the logs)"),
+                round, killedBroker, fenced.map(at -> ms(faultWall, at)).orElse("(not in the logs)"),
                 moved < 0 ? "(not seen)" : Long.toString((moved - fault) / 1_000_000),
                 down.map(d -> ms(faultWall, ((HostHealth) d.value()).getObservedAt())).orElse("(none)"),
                 down.map(d -> Long.toString((d.receivedNanos() - fault) / 1_000_000)).orElse("(none)"),
                 ms(faultWall, elected.getChangedAt()), elected.getHostId(), before.getEpoch(), elected.getEpoch(),
                 toNewAdmin.toMillis(), toUpload.toMillis(), result.total(), result.failed(), result.sampleErrors(),
                 fencings.stream().filter(f -> f.brokerId() != killedBroker).toList());
+
+        rounds.add(new Round(toNewAdmin.toMillis(), killedBroker == quorumLeader));
 
         assertThat(elected.getEpoch()).isGreaterThan(before.getEpoch());
         assertThat(fencings).as("live brokers fenced (session timeout too short for this machine: flapping)")
