@@ -47,6 +47,18 @@ public final class KafkaCluster implements AutoCloseable {
             "broker.session.timeout.ms", "3000",
             "broker.heartbeat.interval.ms", "500");
 
+    /**
+     * Partitions of Kafka's own coordinator topics, instead of 50 each. A dead broker's every partition (all of them
+     * at replication factor 3 on three nodes) changes leader or ISR on both survivors before an acks=all write through
+     * them completes, and these two were 100 of the ~245: fewer means the survivors apply the failover sooner. Six
+     * each spreads the group and transaction coordinators over three brokers for our handful of consumer groups and
+     * transactional ids. Only a new cluster takes them (a broker uses an existing topic's count); the same values
+     * are in deploy/compose, and docs/operations.md says why.
+     */
+    public static final Map<String, String> COORDINATOR_TOPICS = Map.of(
+            "offsets.topic.num.partitions", "6",
+            "transaction.state.log.num.partitions", "6");
+
     private final Path dir;
     private final String clusterId;
     private final List<KafkaNode> nodes;
@@ -192,6 +204,7 @@ public final class KafkaCluster implements AutoCloseable {
         // Consumers in tests and on laptops should not wait 3 s for more members.
         p.put("group.initial.rebalance.delay.ms", "0");
         p.putAll(BROKER_FENCING);
+        p.putAll(COORDINATOR_TOPICS);
         return p;
     }
 

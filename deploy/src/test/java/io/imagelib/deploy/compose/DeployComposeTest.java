@@ -178,6 +178,8 @@ class DeployComposeTest {
             String nodeName = "kafka-" + node;
             KafkaCluster.BROKER_FENCING.forEach((key, value) -> assertThat(env).as(nodeName)
                     .containsEntry("KAFKA_" + key.toUpperCase(Locale.ROOT).replace('.', '_'), Integer.valueOf(value)));
+            KafkaCluster.COORDINATOR_TOPICS.forEach((key, value) -> assertThat(env).as(nodeName)
+                    .containsEntry("KAFKA_" + key.toUpperCase(Locale.ROOT).replace('.', '_'), Integer.valueOf(value)));
         }
         assertThat(dotEnv.get("KAFKA_CLUSTER_ID")).matches("[A-Za-z0-9_-]{22}");
         for (String name : instances()) {

@@ -41,6 +41,17 @@ class KafkaClusterConfigTest {
     }
 
     @Test
+    void kafkasOwnGroupAndTransactionTopicsAreSmallOnOneNodeAndOnThree() {
+        var single = List.of(THREE.get(0));
+
+        for (var props : List.of(KafkaCluster.serverProperties(THREE.get(2), THREE, Path.of("/data")),
+                KafkaCluster.serverProperties(single.get(0), single, Path.of("/data")))) {
+            assertThat(Integer.parseInt(props.get("offsets.topic.num.partitions"))).as("Kafka's default 50").isLessThanOrEqualTo(6);
+            assertThat(Integer.parseInt(props.get("transaction.state.log.num.partitions"))).as("Kafka's default 50").isLessThanOrEqualTo(6);
+        }
+    }
+
+    @Test
     void aSingleNodeReplicatesInternalTopicsOnce() {
         var single = List.of(new KafkaNode.Spec(1, 9092, 19092));
 
