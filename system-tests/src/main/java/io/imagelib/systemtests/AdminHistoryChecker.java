@@ -23,7 +23,7 @@ import java.util.Objects;
  * </ol>
  *
  * <p><b>"At decision time", precisely.</b> The two topics have no common offset order (host-roles is keyed by
- * hostId over 12 partitions, admin-endpoint by region), so the only common axis is time: the decision instant
+ * hostId over several partitions, admin-endpoint by region), so the only common axis is time: the decision instant
  * {@code D} is the record's {@code changedAt} (the endpoint-service's clock when it decided) and a role event's
  * instant is its Kafka record timestamp (CreateTime, stamped by the role-service's producer on send). In the system
  * tests both are the same machine's clock. The endpoint-service decides on the host-roles records it has consumed,

@@ -32,6 +32,8 @@ class TopicProvisionerIT {
                     "imagelib.endpoint-commands", "imagelib.endpoint-commands-dlt");
             var roles = admin.describeTopics(List.of("imagelib.host-roles")).allTopicNames().get().get("imagelib.host-roles");
             assertThat(roles.partitions()).hasSize(Topics.HOST_ROLES.partitions());
+            var rolesDlt = admin.describeTopics(List.of("imagelib.host-roles-dlt")).allTopicNames().get().get("imagelib.host-roles-dlt");
+            assertThat(rolesDlt.partitions()).hasSize(TopicSpec.DLT_PARTITIONS);
             assertThat(config(admin, "imagelib.host-roles", "cleanup.policy")).isEqualTo("compact");
             assertThat(config(admin, "imagelib.host-roles-dlt", "cleanup.policy")).isEqualTo("delete");
             assertThat(config(admin, "imagelib.endpoint-commands", "cleanup.policy")).isEqualTo("delete");
@@ -50,9 +52,25 @@ class TopicProvisionerIT {
 
             assertThatThrownBy(() -> new TopicProvisioner(admin).provision(List.of(Topics.ADMIN_ENDPOINT)))
                     .isInstanceOf(TopicConflictException.class)
-                    .hasMessageContaining("imagelib.admin-endpoint: has 2 partitions, the catalogue says 6")
+                    .hasMessageContaining("imagelib.admin-endpoint: has 2 partitions, the catalogue says " + Topics.ADMIN_ENDPOINT.partitions())
+                    .hasMessageContaining("docs/decisions/partition-sizing.md")
                     .hasMessageContaining("imagelib.admin-endpoint: cleanup.policy=delete, the catalogue says compact")
                     .satisfies(e -> assertThat(((TopicConflictException) e).conflicts()).hasSize(2));
+        }
+    }
+
+    @Test
+    void acceptsADeadLetterTopicOfAnyPartitionCountButNoOtherCountForItsKeyedTopic() throws Exception {
+        try (Admin admin = kafka.admin()) {
+            // As an older catalogue made them: the DLT as large as its topic.
+            admin.createTopics(List.of(new NewTopic(Topics.ENDPOINT_COMMAND_RESULTS.deadLetterTopic(), 6, (short) 1)
+                    .configs(Map.of("cleanup.policy", "delete")))).all().get();
+
+            assertThat(new TopicProvisioner(admin).provision(List.of(Topics.ENDPOINT_COMMAND_RESULTS)))
+                    .containsExactly(Topics.ENDPOINT_COMMAND_RESULTS_NAME);
+            var dlt = admin.describeTopics(List.of(Topics.ENDPOINT_COMMAND_RESULTS.deadLetterTopic())).allTopicNames().get()
+                    .get(Topics.ENDPOINT_COMMAND_RESULTS.deadLetterTopic());
+            assertThat(dlt.partitions()).as("an existing DLT keeps its count").hasSize(6);
         }
     }
 

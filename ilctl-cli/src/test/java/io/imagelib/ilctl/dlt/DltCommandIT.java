@@ -56,7 +56,7 @@ class DltCommandIT {
             producer.send(parkedAsText(good, "org.apache.kafka.common.errors.SerializationException", "Schema id 1 not found")).get();
             producer.send(parkedAsText(old, "java.lang.IllegalStateException", "bug in a listener")).get();
             // Spring's own recoverer writes partition and offset as binary.
-            var garbage = new ProducerRecord<byte[], byte[]>(HEALTH_DLT, good.partition(), "h-bad".getBytes(StandardCharsets.UTF_8),
+            var garbage = new ProducerRecord<byte[], byte[]>(HEALTH_DLT, null, "h-bad".getBytes(StandardCharsets.UTF_8),
                     new byte[] {1, 2, 3, (byte) 0xff});
             garbage.headers().add(ParkedRecord.ORIGINAL_TOPIC, Topics.HOST_HEALTH_NAME.getBytes(StandardCharsets.UTF_8))
                     .add(ParkedRecord.ORIGINAL_PARTITION, ByteBuffer.allocate(4).putInt(good.partition()).array())
@@ -127,9 +127,12 @@ class DltCommandIT {
         return IlctlRun.of(all.toArray(String[]::new));
     }
 
-    /** As service-support's DeadLetterPublisher parks: same partition, text headers, the record's own headers kept. */
+    /**
+     * As service-support's DeadLetterPublisher parks: the DLT partition of the key (a DLT has fewer partitions than its
+     * topic, so replay must take the original partition from the header), text headers, the record's own headers kept.
+     */
     private static ProducerRecord<byte[], byte[]> parkedAsText(ConsumerRecord<byte[], byte[]> original, String exception, String message) {
-        var parked = new ProducerRecord<>(HEALTH_DLT, original.partition(), original.key(), original.value());
+        var parked = new ProducerRecord<>(HEALTH_DLT, null, original.key(), original.value());
         parked.headers().add("traceparent", "00-abc-def-01".getBytes(StandardCharsets.UTF_8))
                 .add(ParkedRecord.ORIGINAL_TOPIC, original.topic().getBytes(StandardCharsets.UTF_8))
                 .add(ParkedRecord.ORIGINAL_PARTITION, Integer.toString(original.partition()).getBytes(StandardCharsets.UTF_8))

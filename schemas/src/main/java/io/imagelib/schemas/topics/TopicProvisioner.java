@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the catalogue's topics (and their dead-letter topics) when missing and refuses to start when an existing
  * topic disagrees with the catalogue: a compacted state topic turned into delete, or a keyed topic with another
- * partition count, would silently lose or misroute state. Replication is capped to the cluster size so one
- * catalogue serves a one-broker laptop and a three-broker production cluster.
+ * partition count, would silently lose or misroute state. A dead-letter topic may have any partition count (records
+ * are parked by key). Replication is capped to the cluster size so one catalogue serves a one-broker laptop and a
+ * three-broker production cluster. Partition counts are never changed here: docs/decisions/partition-sizing.md.
  */
 public final class TopicProvisioner {
 
@@ -37,8 +38,13 @@ public final class TopicProvisioner {
         this.admin = admin;
     }
 
-    /** A topic as it must exist on this cluster. */
-    public record Wanted(String name, int partitions, short replicationFactor, Map<String, String> configs) {
+    /**
+     * A topic as it must exist on this cluster.
+     *
+     * @param keyed whether its partition count is part of the contract (records are read and routed by partition); an
+     *              existing topic that is not keyed may have another count
+     */
+    public record Wanted(String name, int partitions, boolean keyed, short replicationFactor, Map<String, String> configs) {
     }
 
     /** Ensures every catalogue topic and its DLT exist as specified; returns the names it created. */
@@ -48,8 +54,8 @@ public final class TopicProvisioner {
         for (TopicSpec<?, ?> spec : specs) {
             short rf = (short) Math.min(spec.replicationFactor(), brokers);
             int minIsr = Math.min(spec.minInsyncReplicas(), rf);
-            wanted.add(new Wanted(spec.name(), spec.partitions(), rf, spec.configs(minIsr)));
-            wanted.add(new Wanted(spec.deadLetterTopic(), spec.partitions(), rf,
+            wanted.add(new Wanted(spec.name(), spec.partitions(), true, rf, spec.configs(minIsr)));
+            wanted.add(new Wanted(spec.deadLetterTopic(), TopicSpec.DLT_PARTITIONS, false, rf,
                     Map.of("cleanup.policy", CleanupPolicy.DELETE.configValue(), "min.insync.replicas", Integer.toString(minIsr))));
         }
         return ensure(wanted);
@@ -60,7 +66,7 @@ public final class TopicProvisioner {
         int brokers = call(admin.describeCluster().nodes()).size();
         short rf = (short) Math.min(lease.replicationFactor(), brokers);
         int minIsr = Math.min(lease.minInsyncReplicas(), rf);
-        return ensure(List.of(new Wanted(lease.name(), LeaseTopic.PARTITIONS, rf, Map.of(
+        return ensure(List.of(new Wanted(lease.name(), LeaseTopic.PARTITIONS, true, rf, Map.of(
                 "cleanup.policy", CleanupPolicy.DELETE.configValue(), "min.insync.replicas", Integer.toString(minIsr)))));
     }
 
@@ -122,9 +128,15 @@ public final class TopicProvisioner {
         for (Wanted w : wanted) {
             TopicDescription d = descriptions.get(w.name());
             int partitions = d.partitions().size();
-            if (partitions != w.partitions()) {
+            if (partitions != w.partitions() && w.keyed()) {
                 conflicts.add(w.name() + ": has " + partitions + " partitions, the catalogue says " + w.partitions()
-                        + " (keys would move partition; recreate the topic or change the catalogue)");
+                        + " (keys would move partition, so no service changes a topic's count. Topics made before the"
+                        + " catalogue was right-sized, 12 partitions per hostId topic and 6 per region topic, must be"
+                        + " recreated: on a local stack `./ilctl down && rm -rf .imagelib/kafka .imagelib/registry/data .imagelib/state`,"
+                        + " then `./ilctl up`; elsewhere see docs/decisions/partition-sizing.md)");
+            } else if (partitions != w.partitions()) {
+                log.info("Topic {} keeps its {} partitions (a new one gets {}): its records are not read by partition",
+                        w.name(), partitions, w.partitions());
             }
             int replicas = d.partitions().get(0).replicas().size();
             if (replicas < w.replicationFactor()) {

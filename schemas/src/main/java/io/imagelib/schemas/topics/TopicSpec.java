@@ -27,6 +27,11 @@ public record TopicSpec<K, V extends SpecificRecord>(
 
     public static final String PREFIX = "imagelib.";
     public static final String DLT_SUFFIX = "-dlt";
+    /**
+     * Partitions of a new dead-letter topic. Poison records are rare and nobody consumes a DLT by partition: they are
+     * parked by key (the original partition travels in a header) and an existing DLT keeps whatever count it has.
+     */
+    public static final int DLT_PARTITIONS = 1;
 
     public TopicSpec {
         if (!name.startsWith(PREFIX)) {
@@ -37,7 +42,7 @@ public record TopicSpec<K, V extends SpecificRecord>(
         }
     }
 
-    /** Topic that poison records of this topic go to (same partition count: the recoverer keeps the partition). */
+    /** Topic that poison records of this topic go to ({@link #DLT_PARTITIONS}; records land by key, not by source partition). */
     public String deadLetterTopic() {
         return name + DLT_SUFFIX;
     }

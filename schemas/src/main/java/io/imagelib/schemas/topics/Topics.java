@@ -27,9 +27,14 @@ public final class Topics {
 
     private static final short RF = 3;
     private static final int MIN_ISR = 2;
-    /** Host-keyed topics get more partitions: host-monitor instances split hosts by partition. */
-    private static final int HOST_PARTITIONS = 12;
-    private static final int REGION_PARTITIONS = 6;
+    /**
+     * Sized for what they hold, tens to hundreds of hosts per region and a handful of regions, because every
+     * partition is work for the surviving brokers when one dies (docs/decisions/partition-sizing.md; 12 and 6 before).
+     * Host-keyed topics get more: host-monitor instances split hosts by host-roles partition. A topic keeps the count
+     * it was created with: the provisioner refuses a keyed topic whose count differs from this catalogue.
+     */
+    private static final int HOST_PARTITIONS = 6;
+    private static final int REGION_PARTITIONS = 3;
 
     /** Which hosts hold the image-library role (tombstone = role removed). */
     public static final TopicSpec<String, HostRole> HOST_ROLES = new TopicSpec<>(

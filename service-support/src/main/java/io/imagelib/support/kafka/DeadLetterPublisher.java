@@ -1,5 +1,6 @@
 package io.imagelib.support.kafka;
 
+import io.imagelib.schemas.topics.TopicSpec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,11 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.support.KafkaHeaders;
 
 /**
- * Publishes raw records to dead-letter topics with the same partition and the headers Spring Kafka's
- * DeadLetterPublishingRecoverer uses, so a DLT looks the same whoever parked the record. Every parked record also
+ * Publishes raw records to dead-letter topics with the headers Spring Kafka's DeadLetterPublishingRecoverer uses, so a
+ * DLT looks the same whoever parked the record. Records land on the DLT partition of their key (the producer's
+ * partitioner), not on their source partition: a DLT has fewer partitions than its topic
+ * ({@link io.imagelib.schemas.topics.TopicSpec#DLT_PARTITIONS}), and the source partition is in the
+ * {@code kafka_dlt-original-partition} header, which {@code ilctl dlt replay} uses. Every parked record also
  * says which service instance parked it ({@value #PARKED_BY_HEADER}): several services read the same topic, and an
  * operator looking at a DLT in Kafka UI needs to know whose reader choked.
  */
@@ -45,7 +49,7 @@ public final class DeadLetterPublisher {
     }
 
     public void publish(String deadLetterTopic, ConsumerRecord<byte[], byte[]> record, Exception cause) {
-        var out = new ProducerRecord<Object, byte[]>(deadLetterTopic, record.partition(), record.key(), record.value());
+        var out = new ProducerRecord<Object, byte[]>(deadLetterTopic, null, record.key(), record.value());
         out.headers().add(KafkaHeaders.DLT_ORIGINAL_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
         out.headers().add(KafkaHeaders.DLT_ORIGINAL_PARTITION, Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
         out.headers().add(KafkaHeaders.DLT_ORIGINAL_OFFSET, Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
@@ -64,16 +68,17 @@ public final class DeadLetterPublisher {
     }
 
     /**
-     * Spring's recoverer parking on the same {@code <topic>-dlt} partition with the same parked-by header: raw
-     * records (deserialization failures) through this publisher's byte template, records that were decoded but
-     * failed in a listener through {@code decodedRecords}.
+     * Spring's recoverer parking on {@code <topic>-dlt} by key (partition -1: Spring leaves the partition to the
+     * producer; its default resolver keeps the source partition, which a smaller DLT does not have) with the same
+     * parked-by header: raw records (deserialization failures) through this publisher's byte template, records that
+     * were decoded but failed in a listener through {@code decodedRecords}.
      */
     public DeadLetterPublishingRecoverer recoverer(KafkaOperations<?, ?> decodedRecords) {
         Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
         templates.put(byte[].class, bytes);
         templates.put(Object.class, decodedRecords);
         var recoverer = new DeadLetterPublishingRecoverer(templates,
-                (record, failure) -> new TopicPartition(record.topic() + "-dlt", record.partition())) {
+                (record, failure) -> new TopicPartition(record.topic() + TopicSpec.DLT_SUFFIX, -1)) {
             @Override
             public void accept(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer, Exception failure) {
                 super.accept(record, consumer, failure);
