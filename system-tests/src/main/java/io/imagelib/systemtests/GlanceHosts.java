@@ -1,5 +1,6 @@
 package io.imagelib.systemtests;
 
+import io.imagelib.deploy.local.GlanceConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * N real {@code glance-api} processes (Debian's script, system python3, {@code workers = 0}), each in its own
@@ -25,7 +27,6 @@ public final class GlanceHosts implements AutoCloseable {
     public static final int PORT = 9292;
     // Only a start-up wait: at load average 40 on this machine glance-api took just over 60 s to import and bind.
     static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("imagelib.systemtests.glance-start-seconds", 60));
-    private static final String GLANCE_API = "/usr/bin/glance-api";
 
     /** One Glance host: where it listens, its namespace, its drain switch, and its current process. */
     public static final class Host {
@@ -80,15 +81,15 @@ public final class GlanceHosts implements AutoCloseable {
      * per host on {@code network} (indexes 1..count) and starts every host, waiting until each answers /healthcheck.
      */
     public static GlanceHosts start(Path root, TestNetwork network, PostgresForGlance db, int count) {
-        if (!Files.isExecutable(Path.of(GLANCE_API))) {
-            throw new IllegalStateException(GLANCE_API + " is missing; run system-tests/run.sh (installs glance-api)");
+        if (!Files.isExecutable(GlanceConfig.GLANCE_API)) {
+            throw new IllegalStateException(GlanceConfig.GLANCE_API + " is missing; run system-tests/run.sh (installs glance-api)");
         }
         try {
             Path dataDir = Files.createDirectories(root.resolve("shared/images"));
             Path staging = Files.createDirectories(root.resolve("shared/staging"));
             Path locks = Files.createDirectories(root.resolve("locks"));
             Path commonConf = root.resolve("glance-common.conf");
-            Files.writeString(commonConf, GlanceConfig.common(db.glanceConnectionUrl(), dataDir, staging, locks));
+            Files.writeString(commonConf, GlanceConfig.common(db.glanceConnectionUrl(), dataDir, staging, locks, Optional.empty()));
             long syncStart = System.nanoTime();
             Shell.exec(Duration.ofMinutes(3), "glance-manage", "--config-file", commonConf.toString(), "db_sync").orThrow();
             report("glance-manage db_sync took %d ms", (System.nanoTime() - syncStart) / 1_000_000);
@@ -96,7 +97,7 @@ public final class GlanceHosts implements AutoCloseable {
             for (int i = 1; i <= count; i++) {
                 Path dir = Files.createDirectories(root.resolve("host-" + i));
                 Host host = new Host("glance-" + i, network.addHost(i), dir);
-                Files.writeString(dir.resolve("paste.ini"), GlanceConfig.paste(PORT, host.disableFile));
+                Files.writeString(dir.resolve("paste.ini"), GlanceConfig.paste(false, Map.of(PORT, host.disableFile)));
                 Files.writeString(dir.resolve("host.conf"), GlanceConfig.host(host.address(), PORT, dir.resolve("paste.ini")));
                 hosts.add(host);
             }
@@ -168,7 +169,7 @@ public final class GlanceHosts implements AutoCloseable {
 
     /** Starts the host's glance-api in its namespace; `ip netns exec` execs, so the process is glance-api itself. */
     private void launch(Host host) {
-        List<String> command = TestNetwork.inNamespace(host.net, List.of(GLANCE_API,
+        List<String> command = TestNetwork.inNamespace(host.net, List.of(GlanceConfig.GLANCE_API.toString(),
                 "--config-file", commonConf.toString(),
                 "--config-file", host.dir.resolve("host.conf").toString()));
         host.process = Processes.start(command, host.log(), Map.of());

@@ -1,5 +1,6 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.GlanceConfig;
 import io.imagelib.ilctl.IlctlException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -8,7 +9,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -151,20 +151,8 @@ final class Keystone {
         }
     }
 
-    /** Lines for RealGlance's common.conf: glance-api validates every token against this Keystone. */
-    static List<String> authtokenSection(StackConfig config, StackLayout layout) {
-        List<String> lines = new ArrayList<>();
-        lines.add("[keystone_authtoken]");
-        lines.add("www_authenticate_uri = " + url(config) + "/v3");
-        lines.add("auth_url = " + url(config) + "/v3");
-        lines.add("auth_type = password");
-        lines.add("username = " + GLANCE_USER);
-        lines.add("password = " + password(layout, GLANCE_USER));
-        lines.add("project_name = " + SERVICE_PROJECT);
-        lines.add("user_domain_name = Default");
-        lines.add("project_domain_name = Default");
-        lines.add("region_name = " + config.region());
-        lines.add("# No memcached: each host caches validated tokens in its own process.");
-        return lines;
+    /** How RealGlance's hosts validate every token: against this Keystone, as the glance service user. */
+    static GlanceConfig.Authtoken authtoken(StackConfig config, StackLayout layout) {
+        return new GlanceConfig.Authtoken(url(config), GLANCE_USER, password(layout, GLANCE_USER), SERVICE_PROJECT, config.region());
     }
 }

@@ -1,5 +1,6 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.PostgresCluster;
 import io.imagelib.ilctl.IlctlRun;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ record StackUnderTest(Path dir, StackConfig config) {
 
     /** Skips the calling class, saying why, where real Glance cannot run: not root, a package or a module missing. */
     static void assumeRealGlanceCanRun(String testClass) {
-        assume(testClass, RealGlance.runningAsRoot(), "not root: the private PostgreSQL cluster runs as the postgres user through setpriv");
+        assume(testClass, PostgresCluster.runningAsRoot(), "not root: the private PostgreSQL cluster runs as the postgres user through setpriv");
         assume(testClass, RealGlance.missingPackages().isEmpty(), "missing " + RealGlance.missingPackages()
                 + " (./ilctl up --install-glance as root, or system-tests/run.sh, installs them)");
         Project project = Project.locate();
