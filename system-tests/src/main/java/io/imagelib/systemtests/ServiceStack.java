@@ -3,21 +3,19 @@ package io.imagelib.systemtests;
 import io.imagelib.deploy.local.ApicurioRegistryProcess;
 import io.imagelib.deploy.local.KafkaCluster;
 import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.ServiceModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Our services as a user runs them: {@code java -jar <module>/target/<module>-*.jar} processes, on a local KRaft
@@ -25,8 +23,8 @@ import java.util.stream.Stream;
  */
 public final class ServiceStack implements AutoCloseable {
 
-    public static final List<String> SERVICES = List.of("role-service", "endpoint-service", "host-monitor-service",
-            "image-router-service");
+    /** Every service but catalog-sync, which a scenario with a Keystone starts ({@link #startModule}). */
+    public static final List<String> SERVICES = ServiceModule.of(false).stream().map(ServiceModule::module).toList();
     /** Bearer token the role-service accepts for mutations in this stack (test-only). */
     public static final String ADMIN_TOKEN = "system-tests-admin-token";
     // Only a start-up wait: at load average 40+ on this machine a service took 100-110 s to start.
@@ -93,26 +91,9 @@ public final class ServiceStack implements AutoCloseable {
         this.env = env;
     }
 
-    /** The executable jar of a module built on this branch: the repackaged one, not *-plain.jar. */
-    public static Optional<Path> jar(Path projectRoot, String module) {
-        Path target = projectRoot.resolve(module).resolve("target");
-        if (!Files.isDirectory(target)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> files = Files.list(target)) {
-            return files.filter(f -> {
-                String n = f.getFileName().toString();
-                return n.startsWith(module + "-") && n.endsWith(".jar") && !n.endsWith("-plain.jar")
-                        && !n.endsWith("-sources.jar") && !n.endsWith("-tests.jar");
-            }).findFirst();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + target, e);
-        }
-    }
-
     /** Services whose jar is not built here; the scenarios that need them are skipped with this list. */
     public static List<String> missingJars(Path projectRoot) {
-        return SERVICES.stream().filter(s -> jar(projectRoot, s).isEmpty()).toList();
+        return SERVICES.stream().filter(s -> ServiceModule.executableJar(projectRoot, s).isEmpty()).toList();
     }
 
     /**
@@ -147,7 +128,7 @@ public final class ServiceStack implements AutoCloseable {
             env.put("IMAGELIB_SECURITY_TOKENS_0_ROLES_0", "admin");
             Map<String, Service> services = new LinkedHashMap<>();
             for (String name : SERVICES) {
-                Path jar = jar(projectRoot, name).orElseThrow(() -> new IllegalStateException(name + " jar not built"));
+                Path jar = ServiceModule.executableJar(projectRoot, name).orElseThrow(() -> new IllegalStateException(name + " jar not built"));
                 services.put(name, new Service(name, jar, LocalResources.freePort(), dir.resolve(name + ".log")));
             }
             stack = new ServiceStack(kafka, registry, dir.resolve("registry"), services, env);
@@ -398,7 +379,7 @@ public final class ServiceStack implements AutoCloseable {
      * it with the others. Returns its base URL.
      */
     public URI startModule(Path projectRoot, String module, Path log, Map<String, String> extraEnv) {
-        Path moduleJar = jar(projectRoot, module).orElseThrow(() -> new IllegalStateException(module + " jar not built"));
+        Path moduleJar = ServiceModule.executableJar(projectRoot, module).orElseThrow(() -> new IllegalStateException(module + " jar not built"));
         Service service = new Service(module, moduleJar, LocalResources.freePort(), log);
         Map<String, String> before = new LinkedHashMap<>(env);
         // launch() reads the stack environment; the module's own settings are in it only while it launches.

@@ -6,6 +6,7 @@ import io.imagelib.deploy.local.KafkaCluster;
 import io.imagelib.deploy.local.KafkaDistribution;
 import io.imagelib.deploy.local.KafkaNode;
 import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.ilctl.IlctlException;
 import io.imagelib.ilctl.http.RoleRequest;
 import io.imagelib.ilctl.http.ServiceClient;
@@ -69,7 +70,7 @@ public final class LocalStack {
         String token = token();
         List<ServiceModule> services = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        for (ServiceModule service : ServiceModule.of(config.glance())) {
+        for (ServiceModule service : ServiceModule.of(config.glance() == StackConfig.GlanceMode.real)) {
             if (project.hasModule(service.module())) {
                 services.add(service);
             } else {
@@ -355,7 +356,7 @@ public final class LocalStack {
         if (config.glance() == StackConfig.GlanceMode.real) {
             rows.add(processStatus(Keystone.NAME, "Keystone", Keystone.url(config).toString(), Keystone.url(config) + "/v3"));
         }
-        for (ServiceModule service : ServiceModule.of(config.glance())) {
+        for (ServiceModule service : ServiceModule.of(config.glance() == StackConfig.GlanceMode.real)) {
             if (!project.hasModule(service.module())) {
                 rows.add(new ComponentStatus(service.module(), "service", null, config.serviceUrl(service), "missing", "module not in this checkout"));
                 continue;

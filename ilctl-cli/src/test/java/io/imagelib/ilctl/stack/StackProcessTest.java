@@ -2,6 +2,7 @@ package io.imagelib.ilctl.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imagelib.deploy.local.ServiceModule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package io.imagelib.ilctl.stack;
 
 import io.imagelib.deploy.local.PostgresCluster;
+import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.ilctl.IlctlRun;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ record StackUnderTest(Path dir, StackConfig config) {
         assume(testClass, RealGlance.missingPackages().isEmpty(), "missing " + RealGlance.missingPackages()
                 + " (./ilctl up --install-glance as root, or system-tests/run.sh, installs them)");
         Project project = Project.locate();
-        for (ServiceModule service : ServiceModule.of(StackConfig.GlanceMode.real)) {
+        for (ServiceModule service : ServiceModule.of(true)) {
             assume(testClass, project.hasModule(service.module()), service.module() + " is not in this checkout");
         }
     }
