@@ -1,6 +1,7 @@
 package io.imagelib.ilctl.stack;
 
 import io.imagelib.deploy.local.GlanceConfig;
+import io.imagelib.deploy.local.KeystoneAdmin;
 import io.imagelib.ilctl.IlctlException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -84,8 +85,9 @@ final class Keystone {
         admin.endpoint(serviceId, config.region(), "public", routerUrl, true);
         admin.endpoint(serviceId, config.region(), "internal", routerUrl, true);
         admin.endpoint(serviceId, config.region(), "admin", firstAdminUrl, false);
-        admin.serviceUser(GLANCE_USER, password(layout, GLANCE_USER), SERVICE_PROJECT);
-        admin.serviceUser(CATALOG_SYNC_USER, password(layout, CATALOG_SYNC_USER), SERVICE_PROJECT);
+        // The stack keeps its passwords: a reset would only revoke the tokens the running hosts hold.
+        admin.serviceUser(GLANCE_USER, password(layout, GLANCE_USER), SERVICE_PROJECT, false);
+        admin.serviceUser(CATALOG_SYNC_USER, password(layout, CATALOG_SYNC_USER), SERVICE_PROJECT, false);
         return serviceId;
     }
 

@@ -5,6 +5,7 @@ import io.imagelib.deploy.local.ApicurioRegistryProcess;
 import io.imagelib.deploy.local.KafkaCluster;
 import io.imagelib.deploy.local.KafkaDistribution;
 import io.imagelib.deploy.local.KafkaNode;
+import io.imagelib.deploy.local.KeystoneAdmin;
 import io.imagelib.deploy.local.Lifetime;
 import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.ilctl.IlctlException;
@@ -114,7 +115,13 @@ public final class LocalStack {
     private <T> T step(String name, Supplier<T> action) {
         say("==> %s", name);
         long started = System.nanoTime();
-        T result = action.get();
+        T result;
+        try {
+            result = action.get();
+        } catch (IllegalStateException | UncheckedIOException e) {
+            // The deploy library's failures (a command's exit code, Keystone's answer) already say what went wrong.
+            throw IlctlException.stack(name + " failed: " + e.getMessage());
+        }
         say("    (%s)", HumanDuration.of(Duration.ofNanos(System.nanoTime() - started)));
         return result;
     }
