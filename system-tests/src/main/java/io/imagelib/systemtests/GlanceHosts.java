@@ -1,6 +1,8 @@
 package io.imagelib.systemtests;
 
 import io.imagelib.deploy.local.GlanceConfig;
+import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.StackProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -34,13 +36,14 @@ public final class GlanceHosts implements AutoCloseable {
         private final TestNetwork.Host net;
         private final Path dir;
         private final Path disableFile;
-        private Process process;
+        private final StackProcess process;
 
         Host(String id, TestNetwork.Host net, Path dir) {
             this.id = id;
             this.net = net;
             this.dir = dir;
             this.disableFile = dir.resolve("healthcheck-disable");
+            this.process = new StackProcess(id, dir.resolve("glance-api.pid"), dir.resolve("glance-api.log"));
         }
 
         public String id() {
@@ -56,11 +59,16 @@ public final class GlanceHosts implements AutoCloseable {
         }
 
         public boolean isAlive() {
-            return process != null && process.isAlive();
+            return process.running().isPresent();
         }
 
         Path log() {
-            return dir.resolve("glance-api.log");
+            return process.logFile();
+        }
+
+        /** Its own config file: an argument no other process has. */
+        private Path conf() {
+            return dir.resolve("host.conf");
         }
     }
 
@@ -98,7 +106,7 @@ public final class GlanceHosts implements AutoCloseable {
                 Path dir = Files.createDirectories(root.resolve("host-" + i));
                 Host host = new Host("glance-" + i, network.addHost(i), dir);
                 Files.writeString(dir.resolve("paste.ini"), GlanceConfig.paste(false, Map.of(PORT, host.disableFile)));
-                Files.writeString(dir.resolve("host.conf"), GlanceConfig.host(host.address(), PORT, dir.resolve("paste.ini")));
+                Files.writeString(host.conf(), GlanceConfig.host(host.address(), PORT, dir.resolve("paste.ini")));
                 hosts.add(host);
             }
             GlanceHosts glance = new GlanceHosts(dataDir, commonConf, hosts, new GlanceClient(Duration.ofSeconds(2), Duration.ofSeconds(30)));
@@ -129,7 +137,7 @@ public final class GlanceHosts implements AutoCloseable {
 
     /** SIGKILL: the host vanishes mid-request, its port refuses new connections. */
     public void kill(Host host) {
-        Processes.kill(host.process);
+        host.process.kill();
     }
 
     /** Link down inside the host's namespace: packets vanish, connections neither complete nor reset. */
@@ -171,8 +179,8 @@ public final class GlanceHosts implements AutoCloseable {
     private void launch(Host host) {
         List<String> command = TestNetwork.inNamespace(host.net, List.of(GlanceConfig.GLANCE_API.toString(),
                 "--config-file", commonConf.toString(),
-                "--config-file", host.dir.resolve("host.conf").toString()));
-        host.process = Processes.start(command, host.log(), Map.of());
+                "--config-file", host.conf().toString()));
+        host.process.start(command, host.conf().toString(), Map.of(), host.dir, Lifetime.TIED_TO_THIS_JVM);
     }
 
     /** Waits for 200 on /healthcheck; returns how long the host took. */
@@ -181,7 +189,7 @@ public final class GlanceHosts implements AutoCloseable {
         long deadline = start + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!host.isAlive()) {
-                throw new IllegalStateException(host.id + " exited with " + host.process.exitValue() + "; log tail:\n" + tail(host.log()));
+                throw new IllegalStateException(host.id + " exited; log tail:\n" + tail(host.log()));
             }
             if (client.healthcheck(host.baseUrl()).status() == 200) {
                 return Duration.ofNanos(System.nanoTime() - start);
@@ -193,7 +201,7 @@ public final class GlanceHosts implements AutoCloseable {
 
     @Override
     public void close() {
-        Processes.stopAll(hosts.stream().map(h -> h.process).toList(), Duration.ofSeconds(5));
+        StackProcess.stopAll(hosts.stream().map(h -> h.process).toList(), Duration.ofSeconds(5));
     }
 
     /** Timing lines the docs quote; tests and the benchmark print them. */

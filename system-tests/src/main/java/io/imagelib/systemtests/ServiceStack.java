@@ -4,6 +4,7 @@ import io.imagelib.deploy.local.ApicurioRegistryProcess;
 import io.imagelib.deploy.local.KafkaCluster;
 import io.imagelib.deploy.local.Lifetime;
 import io.imagelib.deploy.local.ServiceModule;
+import io.imagelib.deploy.local.StackProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -30,19 +31,25 @@ public final class ServiceStack implements AutoCloseable {
     // Only a start-up wait: at load average 40+ on this machine a service took 100-110 s to start.
     static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("imagelib.systemtests.ready-timeout-seconds", 300));
 
-    /** One service process: its jar, port, log, and the process while it runs. */
+    /** One service process: its jar, port, log, and its pid file next to the log. */
     public static final class Service {
         private final String name;
         private final Path jar;
         private final int port;
         private final Path log;
-        private Process process;
+        private final StackProcess process;
 
         Service(String name, Path jar, int port, Path log) {
             this.name = name;
             this.jar = jar;
             this.port = port;
             this.log = log;
+            this.process = new StackProcess(name, log.resolveSibling(name + ".pid"), log);
+        }
+
+        /** An argument no other JVM has: the pid file is only believed for this service's process. */
+        private String marker() {
+            return "-Dimagelib.systemtests.pidfile=" + process.pidFile();
         }
 
         public URI url() {
@@ -174,7 +181,7 @@ public final class ServiceStack implements AutoCloseable {
 
     /** kill -9 of one service, as a crash; returns when its PID is gone. */
     public void kill(String service) {
-        Processes.kill(service(service).process);
+        service(service).process.kill();
     }
 
     /** Starts a killed service again with the same jar, port and environment, and waits for its readiness. */
@@ -192,7 +199,7 @@ public final class ServiceStack implements AutoCloseable {
     public void relaunch(String service) {
         Service s = service(service);
         if (isRunning(service)) {
-            throw new IllegalStateException(service + " is still running (PID " + s.process.pid() + ")");
+            throw new IllegalStateException(service + " is still running (PID " + s.process.running().orElseThrow().pid() + ")");
         }
         launch(s);
     }
@@ -241,7 +248,7 @@ public final class ServiceStack implements AutoCloseable {
      * and started again on the same directories and ports, as {@code ilctl up}; returns when every service is ready.
      */
     public void stopAll() {
-        Processes.stopAll(services.values().stream().map(s -> s.process).toList(), Duration.ofSeconds(10));
+        StackProcess.stopAll(services.values().stream().map(s -> s.process).toList(), Duration.ofSeconds(10));
         registry.stop();
         kafka.stop();
     }
@@ -250,7 +257,7 @@ public final class ServiceStack implements AutoCloseable {
     public void startAll() {
         startKafka();
         startRegistry();
-        services.values().stream().filter(s -> !s.process.isAlive()).forEach(this::launch);
+        services.values().stream().filter(s -> s.process.running().isEmpty()).forEach(this::launch);
         services.values().forEach(this::awaitReady);
     }
 
@@ -266,7 +273,7 @@ public final class ServiceStack implements AutoCloseable {
 
     /** Whether the service's process still runs: a bad input must never take a service down. */
     public boolean isRunning(String service) {
-        return service(service).process.isAlive();
+        return service(service).process.running().isPresent();
     }
 
     private Service service(String name) {
@@ -279,20 +286,20 @@ public final class ServiceStack implements AutoCloseable {
 
     private void launch(Service service) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", service.jar.toString()));
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", service.marker(), "-jar", service.jar.toString()));
         Map<String, String> serviceEnv = new LinkedHashMap<>(env);
         serviceEnv.put("SERVER_PORT", String.valueOf(service.port));
         serviceEnv.put("SPRING_APPLICATION_NAME", service.name);
         // Unique per process (consumer groups and observation keys are built from it); not every build defaults it.
         serviceEnv.put("IMAGELIB_KAFKA_INSTANCE_ID", service.name + "-" + service.port);
-        service.process = Processes.start(command, service.log, serviceEnv);
+        service.process.start(command, service.marker(), serviceEnv, service.log.getParent(), Lifetime.TIED_TO_THIS_JVM);
     }
 
     private void awaitReady(Service service) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         URI readiness = service.url().resolve("/actuator/health/readiness");
         while (System.nanoTime() < deadline) {
-            if (!service.process.isAlive()) {
+            if (service.process.running().isEmpty()) {
                 throw new IllegalStateException(service.name + " exited; log tail:\n" + GlanceHosts.tail(service.log));
             }
             try {
@@ -317,9 +324,10 @@ public final class ServiceStack implements AutoCloseable {
      * in between, and its service would then answer our readiness probe. Only a port our process listens on counts.
      */
     private static void requireListening(Service service) {
+        long pid = service.process.running().map(ProcessHandle::pid).orElse(-1L);
         String listeners = Shell.attempt("ss", "-ltnpH", "sport = :" + service.port).output();
-        if (!listeners.contains("pid=" + service.process.pid() + ",")) {
-            throw new IllegalStateException(service.name + " (PID " + service.process.pid() + ") does not own port "
+        if (!listeners.contains("pid=" + pid + ",")) {
+            throw new IllegalStateException(service.name + " (PID " + pid + ") does not own port "
                     + service.port + ", another process answers there: " + listeners.strip());
         }
     }
@@ -365,7 +373,7 @@ public final class ServiceStack implements AutoCloseable {
 
     @Override
     public void close() {
-        Processes.stopAll(services.values().stream().map(s -> s.process).toList(), Duration.ofSeconds(10));
+        StackProcess.stopAll(services.values().stream().map(s -> s.process).toList(), Duration.ofSeconds(10));
         try {
             registry.close();
         } finally {

@@ -1,6 +1,7 @@
 package io.imagelib.ilctl.stack;
 
 import io.imagelib.deploy.local.PostgresCluster;
+import io.imagelib.deploy.local.StackProcess;
 import io.imagelib.ilctl.IlctlException;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -8,6 +8,7 @@ import io.imagelib.deploy.local.KafkaNode;
 import io.imagelib.deploy.local.KeystoneAdmin;
 import io.imagelib.deploy.local.Lifetime;
 import io.imagelib.deploy.local.ServiceModule;
+import io.imagelib.deploy.local.StackProcess;
 import io.imagelib.ilctl.IlctlException;
 import io.imagelib.ilctl.http.RoleRequest;
 import io.imagelib.ilctl.http.ServiceClient;
@@ -228,7 +229,7 @@ public final class LocalStack {
             String marker = layout.jvmMarker(service.module());
             List<String> command = List.of(javaBinary(), "-Xmx384m", "-XX:TieredStopAtLevel=1", marker, "-jar", jar.toString());
             ProcessHandle handle = process.start(command, marker, serviceEnvironment(config, service, bootstrap, registryUrl, token),
-                    layout.dir().resolve("state").resolve(service.module()));
+                    layout.dir().resolve("state").resolve(service.module()), Lifetime.DETACHED);
             say("  %-22s %-40s started (PID %d), log %s", service.module(), config.serviceUrl(service), handle.pid(), process.logFile());
             started.add(service);
         }
