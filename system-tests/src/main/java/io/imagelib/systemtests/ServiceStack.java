@@ -6,7 +6,6 @@ import io.imagelib.deploy.local.Lifetime;
 import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.deploy.local.StackProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

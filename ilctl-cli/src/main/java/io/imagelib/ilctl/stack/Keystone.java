@@ -3,7 +3,6 @@ package io.imagelib.ilctl.stack;
 import io.imagelib.deploy.local.GlanceConfig;
 import io.imagelib.deploy.local.KeystoneAdmin;
 import io.imagelib.deploy.local.StackProcess;
-import io.imagelib.ilctl.IlctlException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
