@@ -1,5 +1,6 @@
 package io.imagelib.systemtests;
 
+import io.imagelib.deploy.local.ServiceModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -23,7 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class CatalogSyncProcess {
 
-    public static final String MODULE = "catalog-sync";
     /**
      * Retry pacing while Keystone is down: capped at 2 s (the default cap is 10 s) so "Keystone back -> catalog
      * converged" measures Keystone and catalog-sync, not where the backoff happened to be when Keystone returned.
@@ -54,7 +54,7 @@ public final class CatalogSyncProcess {
     /** Starts catalog-sync on the stack and waits for its readiness (admin-endpoint read to the end). */
     public static CatalogSyncProcess start(ServiceStack stack, Path projectRoot, Path log, URI keystone,
                                            LocalKeystone.ServiceUser user) {
-        return new CatalogSyncProcess(stack.startModule(projectRoot, MODULE, log, Map.of(
+        return new CatalogSyncProcess(stack.startModule(projectRoot, ServiceModule.CATALOG_SYNC.module(), log, Map.of(
                 "IMAGELIB_CATALOGSYNC_KEYSTONEURL", keystone.toString(),
                 // The variables catalog-sync's application.yml documents for its service user.
                 "KEYSTONE_USERNAME", user.name(),

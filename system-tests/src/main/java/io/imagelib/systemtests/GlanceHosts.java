@@ -1,5 +1,8 @@
 package io.imagelib.systemtests;
 
+import io.imagelib.deploy.local.GlanceConfig;
+import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.StackProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * N real {@code glance-api} processes (Debian's script, system python3, {@code workers = 0}), each in its own
@@ -25,7 +29,6 @@ public final class GlanceHosts implements AutoCloseable {
     public static final int PORT = 9292;
     // Only a start-up wait: at load average 40 on this machine glance-api took just over 60 s to import and bind.
     static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("imagelib.systemtests.glance-start-seconds", 60));
-    private static final String GLANCE_API = "/usr/bin/glance-api";
 
     /** One Glance host: where it listens, its namespace, its drain switch, and its current process. */
     public static final class Host {
@@ -33,13 +36,14 @@ public final class GlanceHosts implements AutoCloseable {
         private final TestNetwork.Host net;
         private final Path dir;
         private final Path disableFile;
-        private Process process;
+        private final StackProcess process;
 
         Host(String id, TestNetwork.Host net, Path dir) {
             this.id = id;
             this.net = net;
             this.dir = dir;
             this.disableFile = dir.resolve("healthcheck-disable");
+            this.process = new StackProcess(id, dir.resolve("glance-api.pid"), dir.resolve("glance-api.log"));
         }
 
         public String id() {
@@ -55,11 +59,16 @@ public final class GlanceHosts implements AutoCloseable {
         }
 
         public boolean isAlive() {
-            return process != null && process.isAlive();
+            return process.running().isPresent();
         }
 
         Path log() {
-            return dir.resolve("glance-api.log");
+            return process.logFile();
+        }
+
+        /** Its own config file: an argument no other process has. */
+        private Path conf() {
+            return dir.resolve("host.conf");
         }
     }
 
@@ -80,15 +89,15 @@ public final class GlanceHosts implements AutoCloseable {
      * per host on {@code network} (indexes 1..count) and starts every host, waiting until each answers /healthcheck.
      */
     public static GlanceHosts start(Path root, TestNetwork network, PostgresForGlance db, int count) {
-        if (!Files.isExecutable(Path.of(GLANCE_API))) {
-            throw new IllegalStateException(GLANCE_API + " is missing; run system-tests/run.sh (installs glance-api)");
+        if (!Files.isExecutable(GlanceConfig.GLANCE_API)) {
+            throw new IllegalStateException(GlanceConfig.GLANCE_API + " is missing; run system-tests/run.sh (installs glance-api)");
         }
         try {
             Path dataDir = Files.createDirectories(root.resolve("shared/images"));
             Path staging = Files.createDirectories(root.resolve("shared/staging"));
             Path locks = Files.createDirectories(root.resolve("locks"));
             Path commonConf = root.resolve("glance-common.conf");
-            Files.writeString(commonConf, GlanceConfig.common(db.glanceConnectionUrl(), dataDir, staging, locks));
+            Files.writeString(commonConf, GlanceConfig.common(db.glanceConnectionUrl(), dataDir, staging, locks, Optional.empty()));
             long syncStart = System.nanoTime();
             Shell.exec(Duration.ofMinutes(3), "glance-manage", "--config-file", commonConf.toString(), "db_sync").orThrow();
             report("glance-manage db_sync took %d ms", (System.nanoTime() - syncStart) / 1_000_000);
@@ -96,8 +105,8 @@ public final class GlanceHosts implements AutoCloseable {
             for (int i = 1; i <= count; i++) {
                 Path dir = Files.createDirectories(root.resolve("host-" + i));
                 Host host = new Host("glance-" + i, network.addHost(i), dir);
-                Files.writeString(dir.resolve("paste.ini"), GlanceConfig.paste(PORT, host.disableFile));
-                Files.writeString(dir.resolve("host.conf"), GlanceConfig.host(host.address(), PORT, dir.resolve("paste.ini")));
+                Files.writeString(dir.resolve("paste.ini"), GlanceConfig.paste(false, Map.of(PORT, host.disableFile)));
+                Files.writeString(host.conf(), GlanceConfig.host(host.address(), PORT, dir.resolve("paste.ini")));
                 hosts.add(host);
             }
             GlanceHosts glance = new GlanceHosts(dataDir, commonConf, hosts, new GlanceClient(Duration.ofSeconds(2), Duration.ofSeconds(30)));
@@ -128,7 +137,7 @@ public final class GlanceHosts implements AutoCloseable {
 
     /** SIGKILL: the host vanishes mid-request, its port refuses new connections. */
     public void kill(Host host) {
-        Processes.kill(host.process);
+        host.process.kill();
     }
 
     /** Link down inside the host's namespace: packets vanish, connections neither complete nor reset. */
@@ -168,10 +177,10 @@ public final class GlanceHosts implements AutoCloseable {
 
     /** Starts the host's glance-api in its namespace; `ip netns exec` execs, so the process is glance-api itself. */
     private void launch(Host host) {
-        List<String> command = TestNetwork.inNamespace(host.net, List.of(GLANCE_API,
+        List<String> command = TestNetwork.inNamespace(host.net, List.of(GlanceConfig.GLANCE_API.toString(),
                 "--config-file", commonConf.toString(),
-                "--config-file", host.dir.resolve("host.conf").toString()));
-        host.process = Processes.start(command, host.log(), Map.of());
+                "--config-file", host.conf().toString()));
+        host.process.start(command, host.conf().toString(), Map.of(), host.dir, Lifetime.TIED_TO_THIS_JVM);
     }
 
     /** Waits for 200 on /healthcheck; returns how long the host took. */
@@ -180,7 +189,7 @@ public final class GlanceHosts implements AutoCloseable {
         long deadline = start + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!host.isAlive()) {
-                throw new IllegalStateException(host.id + " exited with " + host.process.exitValue() + "; log tail:\n" + tail(host.log()));
+                throw new IllegalStateException(host.id + " exited; log tail:\n" + tail(host.log()));
             }
             if (client.healthcheck(host.baseUrl()).status() == 200) {
                 return Duration.ofNanos(System.nanoTime() - start);
@@ -192,7 +201,7 @@ public final class GlanceHosts implements AutoCloseable {
 
     @Override
     public void close() {
-        Processes.stopAll(hosts.stream().map(h -> h.process).toList(), Duration.ofSeconds(5));
+        StackProcess.stopAll(hosts.stream().map(h -> h.process).toList(), Duration.ofSeconds(5));
     }
 
     /** Timing lines the docs quote; tests and the benchmark print them. */

@@ -1,5 +1,7 @@
 package io.imagelib.systemtests;
 
+import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.StackProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -49,9 +51,9 @@ public final class HaproxyBaseline implements AutoCloseable {
 
     private final Path dir;
     private final Map<Setting, Integer> ports;
-    private final Process process;
+    private final StackProcess process;
 
-    private HaproxyBaseline(Path dir, Map<Setting, Integer> ports, Process process) {
+    private HaproxyBaseline(Path dir, Map<Setting, Integer> ports, StackProcess process) {
         this.dir = dir;
         this.ports = ports;
         this.process = process;
@@ -69,7 +71,8 @@ public final class HaproxyBaseline implements AutoCloseable {
             Path cfg = dir.resolve("haproxy.cfg");
             Files.writeString(cfg, config(ports, hosts, dir.resolve("admin.sock")));
             Shell.run(HAPROXY, "-c", "-f", cfg.toString());
-            Process process = Processes.start(List.of(HAPROXY, "-db", "-f", cfg.toString()), dir.resolve("haproxy.log"), Map.of());
+            StackProcess process = new StackProcess("haproxy", dir.resolve("haproxy.pid"), dir.resolve("haproxy.log"));
+            process.start(List.of(HAPROXY, "-db", "-f", cfg.toString()), cfg.toString(), Map.of(), dir, Lifetime.TIED_TO_THIS_JVM);
             HaproxyBaseline haproxy = new HaproxyBaseline(dir, ports, process);
             for (GlanceHosts.Host host : hosts) {
                 for (Setting setting : Setting.values()) {
@@ -158,7 +161,7 @@ public final class HaproxyBaseline implements AutoCloseable {
                 return out.toString(StandardCharsets.UTF_8);
             } catch (IOException e) {
                 // The socket appears a moment after the process starts.
-                if (attempt >= 50 || !process.isAlive()) {
+                if (attempt >= 50 || process.running().isEmpty()) {
                     throw new UncheckedIOException("HAProxy admin socket " + socket + " not answering; log:\n"
                             + GlanceHosts.tail(dir.resolve("haproxy.log")), e);
                 }
@@ -169,6 +172,6 @@ public final class HaproxyBaseline implements AutoCloseable {
 
     @Override
     public void close() {
-        Processes.stopAll(java.util.List.of(process), Duration.ofSeconds(5));
+        process.stop(Duration.ofSeconds(5));
     }
 }

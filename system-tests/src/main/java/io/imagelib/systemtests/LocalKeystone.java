@@ -1,5 +1,6 @@
 package io.imagelib.systemtests;
 
+import io.imagelib.deploy.local.KeystoneAdmin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A real Keystone (Debian packages) on 127.0.0.1, started and stopped by {@code deploy/keystone/keystone-local.sh}
@@ -35,7 +34,6 @@ public final class LocalKeystone implements AutoCloseable {
     /** The Debian python scripts need the system python3, not a pyenv/venv one earlier on PATH. */
     private static final String SYSTEM_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(3);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** The service user catalog-sync logs in as (project-scoped admin on project {@code service}). */
     public record ServiceUser(String name, String password, String project) {
@@ -45,10 +43,10 @@ public final class LocalKeystone implements AutoCloseable {
     private final Path dir;
     private final Map<String, String> cliEnv;
     private final URI url;
-    // HTTP/1.1 pinned (no h2c upgrade offer), one kept-alive connection to uwsgi's router: docs/keystone.md.
+    // HTTP/1.1 pinned (no h2c upgrade offer) for the liveness probe: docs/keystone.md.
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
-    private String adminToken;
+    private final KeystoneAdmin admin;
     // One request per catalog read: the single Keystone worker also serves catalog-sync while we watch.
     private volatile String imageServiceId;
 
@@ -57,6 +55,7 @@ public final class LocalKeystone implements AutoCloseable {
         this.dir = dir;
         this.cliEnv = cliEnv;
         this.url = URI.create(cliEnv.get("OS_AUTH_URL").replaceFirst("/v3$", ""));
+        this.admin = KeystoneAdmin.login(url, cliEnv.get("OS_USERNAME"), cliEnv.get("OS_PASSWORD"), cliEnv.get("OS_PROJECT_NAME"));
     }
 
     /** What is missing on this machine to run a real Keystone; empty when it can run. */
@@ -152,41 +151,14 @@ public final class LocalKeystone implements AutoCloseable {
      * {@code service} for catalog-sync. Returns that user.
      */
     public ServiceUser catalogFor(String region, String adminUrl, String publicUrl) {
-        String serviceId = first(get("/v3/services?type=image").path("services"))
-                .orElseGet(() -> post("/v3/services", Map.of("service", Map.of("type", "image", "name", "glance"))).path("service"))
-                .path("id").asString();
-        imageServiceId = serviceId;
-        for (String iface : List.of("admin", "public", "internal")) {
-            String wanted = iface.equals("admin") ? adminUrl : publicUrl;
-            List<JsonNode> found = new ArrayList<>();
-            get("/v3/endpoints?service_id=" + serviceId + "&interface=" + iface + "&region_id=" + region)
-                    .path("endpoints").forEach(found::add);
-            if (found.isEmpty()) {
-                post("/v3/endpoints", Map.of("endpoint", Map.of("service_id", serviceId, "interface", iface,
-                        "region_id", region, "url", wanted)));
-                continue;
-            }
-            send("PATCH", "/v3/endpoints/" + found.getFirst().path("id").asString(), Map.of("endpoint", Map.of("url", wanted)));
-            found.subList(1, found.size()).forEach(e -> send("DELETE", "/v3/endpoints/" + e.path("id").asString(), null));
-        }
-        return serviceUser();
-    }
-
-    private ServiceUser serviceUser() {
-        String projectId = first(get("/v3/projects?name=service").path("projects"))
-                .orElseGet(() -> post("/v3/projects", Map.of("project", Map.of("name", "service", "domain_id", "default"))).path("project"))
-                .path("id").asString();
+        imageServiceId = admin.service("image", "glance");
+        admin.endpoint(imageServiceId, region, "admin", adminUrl, true);
+        admin.endpoint(imageServiceId, region, "public", publicUrl, true);
+        admin.endpoint(imageServiceId, region, "internal", publicUrl, true);
         // A fresh password each run: the user may exist from an earlier run whose password nobody kept.
-        String password = "catalog-sync-" + Long.toHexString(System.nanoTime());
-        Optional<JsonNode> existing = first(get("/v3/users?name=catalog-sync").path("users"));
-        String userId = existing.isPresent()
-                ? send("PATCH", "/v3/users/" + existing.get().path("id").asString(), Map.of("user", Map.of("password", password)))
-                        .path("user").path("id").asString()
-                : post("/v3/users", Map.of("user", Map.of("name", "catalog-sync", "domain_id", "default",
-                        "password", password, "default_project_id", projectId))).path("user").path("id").asString();
-        String roleId = first(get("/v3/roles?name=admin").path("roles")).orElseThrow().path("id").asString();
-        send("PUT", "/v3/projects/" + projectId + "/users/" + userId + "/roles/" + roleId, null);
-        return new ServiceUser("catalog-sync", password, "service");
+        ServiceUser user = new ServiceUser("catalog-sync", "catalog-sync-" + Long.toHexString(System.nanoTime()), "service");
+        admin.serviceUser(user.name(), user.password(), user.project(), true);
+        return user;
     }
 
     /** The URLs of the image service's endpoints of one interface in the region, as Keystone answers right now. */
@@ -194,10 +166,7 @@ public final class LocalKeystone implements AutoCloseable {
         if (imageServiceId == null) {
             throw new IllegalStateException("catalogFor(...) first: it registers the image service");
         }
-        List<String> urls = new ArrayList<>();
-        get("/v3/endpoints?service_id=" + imageServiceId + "&interface=" + iface + "&region_id=" + region)
-                .path("endpoints").forEach(e -> urls.add(e.path("url").asString()));
-        return urls;
+        return admin.endpointUrls(imageServiceId, region, iface);
     }
 
     /** The region's admin URL as Keystone answers now, or empty while it does not answer (down, restarting). */
@@ -215,62 +184,6 @@ public final class LocalKeystone implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("/usr/bin/openstack"));
         command.addAll(List.of(args));
         return Shell.exec(SCRIPT_TIMEOUT, cliEnv, command.toArray(String[]::new)).orThrow().output();
-    }
-
-    private static Optional<JsonNode> first(JsonNode array) {
-        return array.isEmpty() ? Optional.empty() : Optional.of(array.get(0));
-    }
-
-    private JsonNode get(String path) {
-        return send("GET", path, null);
-    }
-
-    private JsonNode post(String path, Object body) {
-        return send("POST", path, body);
-    }
-
-    /** One admin call; a 401 (token expired, or Keystone restarted with other keys) renews the token once. */
-    private JsonNode send(String method, String path, Object body) {
-        HttpResponse<String> response = call(method, path, body, token(false));
-        if (response.statusCode() == 401) {
-            response = call(method, path, body, token(true));
-        }
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + ": " + response.body());
-        }
-        return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-    }
-
-    private HttpResponse<String> call(String method, String path, Object body, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url.resolve(path)).timeout(Duration.ofSeconds(15))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        if (token != null) {
-            request.header("X-Auth-Token", token);
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(method + " " + path + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
-        }
-    }
-
-    private synchronized String token(boolean renew) {
-        if (adminToken == null || renew) {
-            var user = Map.of("name", cliEnv.get("OS_USERNAME"), "domain", Map.of("name", "Default"),
-                    "password", cliEnv.get("OS_PASSWORD"));
-            var scope = Map.of("project", Map.of("name", cliEnv.get("OS_PROJECT_NAME"), "domain", Map.of("name", "Default")));
-            var auth = Map.of("auth", Map.of("identity", Map.of("methods", List.of("password"), "password", Map.of("user", user)),
-                    "scope", scope));
-            HttpResponse<String> response = call("POST", "/v3/auth/tokens", auth, null);
-            adminToken = response.headers().firstValue("X-Subject-Token")
-                    .orElseThrow(() -> new IllegalStateException("No token from Keystone: " + response.statusCode() + " " + response.body()));
-        }
-        return adminToken;
     }
 
     private static Shell.Result runScript(Path script, String... args) {

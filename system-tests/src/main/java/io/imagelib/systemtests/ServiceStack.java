@@ -3,21 +3,19 @@ package io.imagelib.systemtests;
 import io.imagelib.deploy.local.ApicurioRegistryProcess;
 import io.imagelib.deploy.local.KafkaCluster;
 import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.ServiceModule;
+import io.imagelib.deploy.local.StackProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Our services as a user runs them: {@code java -jar <module>/target/<module>-*.jar} processes, on a local KRaft
@@ -25,26 +23,32 @@ import java.util.stream.Stream;
  */
 public final class ServiceStack implements AutoCloseable {
 
-    public static final List<String> SERVICES = List.of("role-service", "endpoint-service", "host-monitor-service",
-            "image-router-service");
+    /** Every service but catalog-sync, which a scenario with a Keystone starts ({@link #startModule}). */
+    public static final List<String> SERVICES = ServiceModule.of(false).stream().map(ServiceModule::module).toList();
     /** Bearer token the role-service accepts for mutations in this stack (test-only). */
     public static final String ADMIN_TOKEN = "system-tests-admin-token";
     // Only a start-up wait: at load average 40+ on this machine a service took 100-110 s to start.
     static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("imagelib.systemtests.ready-timeout-seconds", 300));
 
-    /** One service process: its jar, port, log, and the process while it runs. */
+    /** One service process: its jar, port, log, and its pid file next to the log. */
     public static final class Service {
         private final String name;
         private final Path jar;
         private final int port;
         private final Path log;
-        private Process process;
+        private final StackProcess process;
 
         Service(String name, Path jar, int port, Path log) {
             this.name = name;
             this.jar = jar;
             this.port = port;
             this.log = log;
+            this.process = new StackProcess(name, log.resolveSibling(name + ".pid"), log);
+        }
+
+        /** An argument no other JVM has: the pid file is only believed for this service's process. */
+        private String marker() {
+            return "-Dimagelib.systemtests.pidfile=" + process.pidFile();
         }
 
         public URI url() {
@@ -93,26 +97,9 @@ public final class ServiceStack implements AutoCloseable {
         this.env = env;
     }
 
-    /** The executable jar of a module built on this branch: the repackaged one, not *-plain.jar. */
-    public static Optional<Path> jar(Path projectRoot, String module) {
-        Path target = projectRoot.resolve(module).resolve("target");
-        if (!Files.isDirectory(target)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> files = Files.list(target)) {
-            return files.filter(f -> {
-                String n = f.getFileName().toString();
-                return n.startsWith(module + "-") && n.endsWith(".jar") && !n.endsWith("-plain.jar")
-                        && !n.endsWith("-sources.jar") && !n.endsWith("-tests.jar");
-            }).findFirst();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + target, e);
-        }
-    }
-
     /** Services whose jar is not built here; the scenarios that need them are skipped with this list. */
     public static List<String> missingJars(Path projectRoot) {
-        return SERVICES.stream().filter(s -> jar(projectRoot, s).isEmpty()).toList();
+        return SERVICES.stream().filter(s -> ServiceModule.executableJar(projectRoot, s).isEmpty()).toList();
     }
 
     /**
@@ -147,7 +134,7 @@ public final class ServiceStack implements AutoCloseable {
             env.put("IMAGELIB_SECURITY_TOKENS_0_ROLES_0", "admin");
             Map<String, Service> services = new LinkedHashMap<>();
             for (String name : SERVICES) {
-                Path jar = jar(projectRoot, name).orElseThrow(() -> new IllegalStateException(name + " jar not built"));
+                Path jar = ServiceModule.executableJar(projectRoot, name).orElseThrow(() -> new IllegalStateException(name + " jar not built"));
                 services.put(name, new Service(name, jar, LocalResources.freePort(), dir.resolve(name + ".log")));
             }
             stack = new ServiceStack(kafka, registry, dir.resolve("registry"), services, env);
@@ -193,7 +180,7 @@ public final class ServiceStack implements AutoCloseable {
 
     /** kill -9 of one service, as a crash; returns when its PID is gone. */
     public void kill(String service) {
-        Processes.kill(service(service).process);
+        service(service).process.kill();
     }
 
     /** Starts a killed service again with the same jar, port and environment, and waits for its readiness. */
@@ -211,7 +198,7 @@ public final class ServiceStack implements AutoCloseable {
     public void relaunch(String service) {
         Service s = service(service);
         if (isRunning(service)) {
-            throw new IllegalStateException(service + " is still running (PID " + s.process.pid() + ")");
+            throw new IllegalStateException(service + " is still running (PID " + s.process.running().orElseThrow().pid() + ")");
         }
         launch(s);
     }
@@ -260,7 +247,7 @@ public final class ServiceStack implements AutoCloseable {
      * and started again on the same directories and ports, as {@code ilctl up}; returns when every service is ready.
      */
     public void stopAll() {
-        Processes.stopAll(services.values().stream().map(s -> s.process).toList(), Duration.ofSeconds(10));
+        StackProcess.stopAll(services.values().stream().map(s -> s.process).toList(), Duration.ofSeconds(10));
         registry.stop();
         kafka.stop();
     }
@@ -269,7 +256,7 @@ public final class ServiceStack implements AutoCloseable {
     public void startAll() {
         startKafka();
         startRegistry();
-        services.values().stream().filter(s -> !s.process.isAlive()).forEach(this::launch);
+        services.values().stream().filter(s -> s.process.running().isEmpty()).forEach(this::launch);
         services.values().forEach(this::awaitReady);
     }
 
@@ -285,7 +272,7 @@ public final class ServiceStack implements AutoCloseable {
 
     /** Whether the service's process still runs: a bad input must never take a service down. */
     public boolean isRunning(String service) {
-        return service(service).process.isAlive();
+        return service(service).process.running().isPresent();
     }
 
     private Service service(String name) {
@@ -298,20 +285,20 @@ public final class ServiceStack implements AutoCloseable {
 
     private void launch(Service service) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", service.jar.toString()));
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", service.marker(), "-jar", service.jar.toString()));
         Map<String, String> serviceEnv = new LinkedHashMap<>(env);
         serviceEnv.put("SERVER_PORT", String.valueOf(service.port));
         serviceEnv.put("SPRING_APPLICATION_NAME", service.name);
         // Unique per process (consumer groups and observation keys are built from it); not every build defaults it.
         serviceEnv.put("IMAGELIB_KAFKA_INSTANCE_ID", service.name + "-" + service.port);
-        service.process = Processes.start(command, service.log, serviceEnv);
+        service.process.start(command, service.marker(), serviceEnv, service.log.getParent(), Lifetime.TIED_TO_THIS_JVM);
     }
 
     private void awaitReady(Service service) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         URI readiness = service.url().resolve("/actuator/health/readiness");
         while (System.nanoTime() < deadline) {
-            if (!service.process.isAlive()) {
+            if (service.process.running().isEmpty()) {
                 throw new IllegalStateException(service.name + " exited; log tail:\n" + GlanceHosts.tail(service.log));
             }
             try {
@@ -336,9 +323,10 @@ public final class ServiceStack implements AutoCloseable {
      * in between, and its service would then answer our readiness probe. Only a port our process listens on counts.
      */
     private static void requireListening(Service service) {
+        long pid = service.process.running().map(ProcessHandle::pid).orElse(-1L);
         String listeners = Shell.attempt("ss", "-ltnpH", "sport = :" + service.port).output();
-        if (!listeners.contains("pid=" + service.process.pid() + ",")) {
-            throw new IllegalStateException(service.name + " (PID " + service.process.pid() + ") does not own port "
+        if (!listeners.contains("pid=" + pid + ",")) {
+            throw new IllegalStateException(service.name + " (PID " + pid + ") does not own port "
                     + service.port + ", another process answers there: " + listeners.strip());
         }
     }
@@ -384,7 +372,7 @@ public final class ServiceStack implements AutoCloseable {
 
     @Override
     public void close() {
-        Processes.stopAll(services.values().stream().map(s -> s.process).toList(), Duration.ofSeconds(10));
+        StackProcess.stopAll(services.values().stream().map(s -> s.process).toList(), Duration.ofSeconds(10));
         try {
             registry.close();
         } finally {
@@ -398,7 +386,7 @@ public final class ServiceStack implements AutoCloseable {
      * it with the others. Returns its base URL.
      */
     public URI startModule(Path projectRoot, String module, Path log, Map<String, String> extraEnv) {
-        Path moduleJar = jar(projectRoot, module).orElseThrow(() -> new IllegalStateException(module + " jar not built"));
+        Path moduleJar = ServiceModule.executableJar(projectRoot, module).orElseThrow(() -> new IllegalStateException(module + " jar not built"));
         Service service = new Service(module, moduleJar, LocalResources.freePort(), log);
         Map<String, String> before = new LinkedHashMap<>(env);
         // launch() reads the stack environment; the module's own settings are in it only while it launches.

@@ -7,28 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The generated Glance and HAProxy files carry the settings the scenarios depend on. */
+/** The generated HAProxy file carries the settings the scenarios depend on (Glance's: deploy's GlanceConfigTest). */
 class ConfigRenderingTest {
-
-    @Test
-    void glanceHostsShareOneStoreAndDatabaseAndRunOneProcessEach() {
-        String common = GlanceConfig.common("postgresql://postgres@10.203.0.1:5999/glance", Path.of("/d/images"),
-                Path.of("/d/staging"), Path.of("/d/locks"));
-
-        assertThat(common).contains("workers = 0", "transport_url = fake://", "flavor = trusted",
-                "filesystem_store_datadir = /d/images", "node_staging_uri = file:///d/staging",
-                "connection = postgresql://postgres@10.203.0.1:5999/glance");
-    }
-
-    @Test
-    void thePastePipelineHasNoKeystoneAndAPerHostDrainSwitch() {
-        String paste = GlanceConfig.paste(9292, Path.of("/h1/disable"));
-
-        assertThat(paste).contains("[pipeline:glance-api-trusted]",
-                "pipeline = cors healthcheck http_proxy_to_wsgi versionnegotiation osprofiler context rootapp",
-                "backends = disable_by_files_ports", "disable_by_file_paths = 9292:/h1/disable");
-        assertThat(paste).doesNotContain("authtoken");
-    }
 
     @Test
     void haproxyHasBothCheckSettingsOverTheSameServers() {

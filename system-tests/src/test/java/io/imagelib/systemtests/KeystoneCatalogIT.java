@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imagelib.avro.AdminEndpoint;
 import io.imagelib.avro.HealthStatus;
+import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.schemas.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +47,8 @@ class KeystoneCatalogIT {
 
     static Optional<String> missingPrerequisites() {
         List<String> jars = new ArrayList<>(ServiceStack.missingJars(PROJECT_ROOT));
-        if (ServiceStack.jar(PROJECT_ROOT, CatalogSyncProcess.MODULE).isEmpty()) {
-            jars.add(CatalogSyncProcess.MODULE);
+        if (ServiceModule.executableJar(PROJECT_ROOT, ServiceModule.CATALOG_SYNC.module()).isEmpty()) {
+            jars.add(ServiceModule.CATALOG_SYNC.module());
         }
         if (!jars.isEmpty()) {
             return Optional.of("Service jars not built: " + jars + " (expected <module>/target/<module>-*.jar under " + PROJECT_ROOT + ")");

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -42,11 +43,13 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final int port;
-    private final ChildProcess process;
+    private final StackProcess process;
+    private final long pid;
 
-    private ApicurioRegistryProcess(int port, ChildProcess process) {
+    private ApicurioRegistryProcess(int port, StackProcess process, long pid) {
         this.port = port;
         this.process = process;
+        this.pid = pid;
     }
 
     /** From {@value #PROJECT_ROOT_PROPERTY}, else the nearest directory above the working directory holding mvnw and the registry pom. */
@@ -110,7 +113,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
             int exit = build.waitFor();
             if (exit != 0 || !Files.isRegularFile(jar)) {
                 throw new IllegalStateException("Building the registry failed (exit " + exit + ", timeout "
-                        + BUILD_TIMEOUT.toMinutes() + " min); last lines of " + log + ":\n" + ChildProcess.tail(log, 30));
+                        + BUILD_TIMEOUT.toMinutes() + " min); last lines of " + log + ":\n" + ProcessLog.tail(log, 30));
             }
             return jar;
         } catch (IOException e) {
@@ -184,9 +187,9 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
         List<String> command = JavaCommand.of("256m", List.of(marker(home), "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + chosen, "-DREGISTRY_DATASOURCE_URL=" + datasourceUrl(home),
                 "-D" + ONE_REQUEST_AT_A_TIME, "-jar", jar.toString()));
-        ChildProcess process = ChildProcess.start("Apicurio Registry", command, home, home.resolve("registry.log"),
-                home.resolve("registry.pid"), lifetime);
-        ApicurioRegistryProcess registry = new ApicurioRegistryProcess(chosen, process);
+        StackProcess process = process(home);
+        ApicurioRegistryProcess registry = new ApicurioRegistryProcess(chosen, process,
+                process.start(command, marker(home), Map.of(), home, lifetime).pid());
         try {
             registry.awaitReady(readyTimeout);
         } catch (RuntimeException e) {
@@ -199,8 +202,11 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
     /** The registry started earlier from {@code dir}, if it still runs. */
     public static Optional<ApicurioRegistryProcess> find(Path dir) {
         Path home = dir.toAbsolutePath().normalize();
-        return ChildProcess.find("Apicurio Registry", home.resolve("registry.pid"), marker(home), home.resolve("registry.log"))
-                .map(process -> new ApicurioRegistryProcess(readPort(home), process));
+        return process(home).running().map(handle -> new ApicurioRegistryProcess(readPort(home), process(home), handle.pid()));
+    }
+
+    private static StackProcess process(Path home) {
+        return new StackProcess("Apicurio Registry", home.resolve("registry.pid"), home.resolve("registry.log"));
     }
 
     /** A system property nobody reads, so the pid file is only trusted for a JVM started on this directory. */
@@ -222,9 +228,9 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         String lastProblem = "no answer yet";
         while (true) {
-            if (!process.isAlive()) {
+            if (process.running().isEmpty()) {
                 throw new IllegalStateException("Apicurio Registry exited before it answered on " + ccompatUrl()
-                        + "; " + process.diagnosis());
+                        + "; " + ProcessLog.diagnosis(process.logFile()));
             }
             try {
                 HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
@@ -239,8 +245,8 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
                 throw new IllegalStateException("Interrupted while waiting for the registry", e);
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Apicurio Registry (PID " + process.pid() + ") not ready on " + ccompatUrl()
-                        + " within " + timeout.toSeconds() + " s (" + lastProblem + "); " + process.diagnosis());
+                throw new IllegalStateException("Apicurio Registry (PID " + pid + ") not ready on " + ccompatUrl()
+                        + " within " + timeout.toSeconds() + " s (" + lastProblem + "); " + ProcessLog.diagnosis(process.logFile()));
             }
             try {
                 Thread.sleep(POLL.toMillis());
@@ -261,7 +267,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
     }
 
     public long pid() {
-        return process.pid();
+        return pid;
     }
 
     /** SIGTERM, SIGKILL after 20 s; returns when the PID is gone. */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,6 @@ public final class KafkaNode {
     private final Spec spec;
     private final Path dir;
     private final KafkaDistribution distribution;
-    private volatile ChildProcess process;
 
     KafkaNode(Spec spec, Path dir, KafkaDistribution distribution) {
         this.spec = spec;
@@ -79,23 +79,17 @@ public final class KafkaNode {
         return Files.isRegularFile(dataDir().resolve("meta.properties"));
     }
 
-    /** The running process: the one this JVM started, or the one named by the pid file. */
-    private ChildProcess running() {
-        ChildProcess current = process;
-        if (current != null && current.isAlive()) {
-            return current;
-        }
-        process = ChildProcess.find("Kafka node " + nodeId(), pidFile(), serverProperties().toString(), logFile()).orElse(null);
-        return process;
+    /** The broker's process, marked by its server.properties argument. */
+    private StackProcess process() {
+        return new StackProcess("Kafka node " + nodeId(), pidFile(), logFile());
     }
 
     public boolean isRunning() {
-        return running() != null;
+        return process().running().isPresent();
     }
 
     public OptionalLong pid() {
-        ChildProcess current = running();
-        return current == null ? OptionalLong.empty() : OptionalLong.of(current.pid());
+        return process().running().map(h -> OptionalLong.of(h.pid())).orElse(OptionalLong.empty());
     }
 
     void writeConfig(Map<String, String> serverProperties) {
@@ -129,7 +123,7 @@ public final class KafkaNode {
         List<String> args = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-cp", distribution.classpath(), log4jConfig(),
                 "kafka.tools.StorageTool", "format", "--cluster-id", clusterId, "--config", serverProperties().toString()));
         args.addAll(quorumArguments);
-        ChildProcess.runToCompletion("kafka-storage format of node " + nodeId(), JavaCommand.of("256m", args),
+        ProcessLog.runToCompletion("kafka-storage format of node " + nodeId(), JavaCommand.of("256m", args),
                 dir, dir.resolve("format.log"), FORMAT_TIMEOUT);
     }
 
@@ -139,7 +133,7 @@ public final class KafkaNode {
             return;
         }
         List<String> args = List.of("-cp", distribution.classpath(), log4jConfig(), "kafka.Kafka", serverProperties().toString());
-        process = ChildProcess.start("Kafka node " + nodeId(), JavaCommand.of("512m", args), dir, logFile(), pidFile(), lifetime);
+        process().start(JavaCommand.of("512m", args), serverProperties().toString(), Map.of(), dir, lifetime);
     }
 
     /**
@@ -158,10 +152,10 @@ public final class KafkaNode {
         String lastProblem = "no answer yet";
         try (Admin admin = Admin.create(config)) {
             while (true) {
-                ChildProcess current = running();
-                if (current == null) {
+                Optional<ProcessHandle> current = process().running();
+                if (current.isEmpty()) {
                     throw new IllegalStateException("Kafka node " + nodeId() + " exited before it answered on "
-                            + bootstrapServer() + "; " + ChildProcess.diagnosis(logFile()));
+                            + bootstrapServer() + "; " + ProcessLog.diagnosis(logFile()));
                 }
                 try {
                     var cluster = admin.describeCluster();
@@ -180,9 +174,9 @@ public final class KafkaNode {
                     lastProblem = e.getCause() == null ? e.toString() : e.getCause().toString();
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Kafka node " + nodeId() + " (PID " + current.pid() + ") not ready on "
+                    throw new IllegalStateException("Kafka node " + nodeId() + " (PID " + current.get().pid() + ") not ready on "
                             + bootstrapServer() + " within " + timeout.toSeconds() + " s (" + lastProblem + "); "
-                            + current.diagnosis());
+                            + ProcessLog.diagnosis(logFile()));
                 }
                 Thread.sleep(POLL.toMillis());
             }
@@ -194,21 +188,12 @@ public final class KafkaNode {
 
     /** SIGTERM (controlled shutdown), then SIGKILL after {@code grace}. No-op when not running. */
     void stop(Duration grace) {
-        ChildProcess current = running();
-        if (current != null) {
-            current.stop(grace);
-        }
-        process = null;
+        process().stop(grace);
     }
 
     /** SIGKILL: simulates a crashed host. */
     void kill() {
-        ChildProcess current = running();
-        if (current == null) {
-            throw new IllegalStateException("Kafka node " + nodeId() + " is not running");
-        }
-        current.kill();
-        process = null;
+        process().kill();
     }
 
     private String log4jConfig() {

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.imagelib.deploy.local.KafkaCluster;
+import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.schemas.topics.TopicSpec;
 import io.imagelib.schemas.topics.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +39,7 @@ import org.yaml.snakeyaml.Yaml;
 class DeployComposeTest {
 
     /** The service modules; compose runs each as {@code <module>-1} and {@code <module>-2}. */
-    static final List<String> SERVICES = List.of("role-service", "endpoint-service", "host-monitor-service",
-            "image-router-service", "catalog-sync");
+    static final List<String> SERVICES = Arrays.stream(ServiceModule.values()).map(ServiceModule::module).toList();
     static final int INSTANCES = 2;
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}");
 

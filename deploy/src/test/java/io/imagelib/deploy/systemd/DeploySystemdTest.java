@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.imagelib.deploy.compose.RepoRoot;
 import io.imagelib.deploy.compose.SpringPropertyCatalog;
+import io.imagelib.deploy.local.ServiceModule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeploySystemdTest {
 
-    private static final List<String> SERVICES = List.of("role-service", "endpoint-service", "host-monitor-service",
-            "image-router-service", "catalog-sync");
+    private static final List<String> SERVICES = Arrays.stream(ServiceModule.values()).map(ServiceModule::module).toList();
     /** {@code NAME=value}, commented {@code #NAME=value}, or a unit's {@code Environment=NAME=value}. */
     private static final Pattern ASSIGNMENT = Pattern.compile("^(?:#|Environment=)?([A-Z][A-Z0-9_]*)=", Pattern.MULTILINE);
 

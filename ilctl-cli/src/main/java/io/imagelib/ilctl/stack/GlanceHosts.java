@@ -1,5 +1,7 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.StackProcess;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +31,8 @@ final class GlanceHosts {
                 out.printf("  %-22s %-40s %s, already running (PID %d)%n", host.name(), host.url(), host.kind(), running.get().pid());
                 continue;
             }
-            ProcessHandle handle = process.start(launch.command(host), launch.marker(host), Map.of(), layout.glanceDir());
+            ProcessHandle handle = process.start(launch.command(host), launch.marker(host), Map.of(), layout.glanceDir(),
+                    Lifetime.DETACHED);
             out.printf("  %-22s %-40s %s, started (PID %d)%n", host.name(), host.url(), host.kind(), handle.pid());
             started.add(host);
         }

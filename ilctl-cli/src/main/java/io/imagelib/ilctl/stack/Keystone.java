@@ -1,6 +1,8 @@
 package io.imagelib.ilctl.stack;
 
-import io.imagelib.ilctl.IlctlException;
+import io.imagelib.deploy.local.GlanceConfig;
+import io.imagelib.deploy.local.KeystoneAdmin;
+import io.imagelib.deploy.local.StackProcess;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -8,7 +10,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -84,8 +85,9 @@ final class Keystone {
         admin.endpoint(serviceId, config.region(), "public", routerUrl, true);
         admin.endpoint(serviceId, config.region(), "internal", routerUrl, true);
         admin.endpoint(serviceId, config.region(), "admin", firstAdminUrl, false);
-        admin.serviceUser(GLANCE_USER, password(layout, GLANCE_USER), SERVICE_PROJECT);
-        admin.serviceUser(CATALOG_SYNC_USER, password(layout, CATALOG_SYNC_USER), SERVICE_PROJECT);
+        // The stack keeps its passwords: a reset would only revoke the tokens the running hosts hold.
+        admin.serviceUser(GLANCE_USER, password(layout, GLANCE_USER), SERVICE_PROJECT, false);
+        admin.serviceUser(CATALOG_SYNC_USER, password(layout, CATALOG_SYNC_USER), SERVICE_PROJECT, false);
         return serviceId;
     }
 
@@ -151,20 +153,8 @@ final class Keystone {
         }
     }
 
-    /** Lines for RealGlance's common.conf: glance-api validates every token against this Keystone. */
-    static List<String> authtokenSection(StackConfig config, StackLayout layout) {
-        List<String> lines = new ArrayList<>();
-        lines.add("[keystone_authtoken]");
-        lines.add("www_authenticate_uri = " + url(config) + "/v3");
-        lines.add("auth_url = " + url(config) + "/v3");
-        lines.add("auth_type = password");
-        lines.add("username = " + GLANCE_USER);
-        lines.add("password = " + password(layout, GLANCE_USER));
-        lines.add("project_name = " + SERVICE_PROJECT);
-        lines.add("user_domain_name = Default");
-        lines.add("project_domain_name = Default");
-        lines.add("region_name = " + config.region());
-        lines.add("# No memcached: each host caches validated tokens in its own process.");
-        return lines;
+    /** How RealGlance's hosts validate every token: against this Keystone, as the glance service user. */
+    static GlanceConfig.Authtoken authtoken(StackConfig config, StackLayout layout) {
+        return new GlanceConfig.Authtoken(url(config), GLANCE_USER, password(layout, GLANCE_USER), SERVICE_PROJECT, config.region());
     }
 }

@@ -5,7 +5,10 @@ import io.imagelib.deploy.local.ApicurioRegistryProcess;
 import io.imagelib.deploy.local.KafkaCluster;
 import io.imagelib.deploy.local.KafkaDistribution;
 import io.imagelib.deploy.local.KafkaNode;
+import io.imagelib.deploy.local.KeystoneAdmin;
 import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.ServiceModule;
+import io.imagelib.deploy.local.StackProcess;
 import io.imagelib.ilctl.IlctlException;
 import io.imagelib.ilctl.http.RoleRequest;
 import io.imagelib.ilctl.http.ServiceClient;
@@ -69,7 +72,7 @@ public final class LocalStack {
         String token = token();
         List<ServiceModule> services = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        for (ServiceModule service : ServiceModule.of(config.glance())) {
+        for (ServiceModule service : ServiceModule.of(config.glance() == StackConfig.GlanceMode.real)) {
             if (project.hasModule(service.module())) {
                 services.add(service);
             } else {
@@ -113,7 +116,13 @@ public final class LocalStack {
     private <T> T step(String name, Supplier<T> action) {
         say("==> %s", name);
         long started = System.nanoTime();
-        T result = action.get();
+        T result;
+        try {
+            result = action.get();
+        } catch (IllegalStateException | UncheckedIOException e) {
+            // The deploy library's failures (a command's exit code, Keystone's answer) already say what went wrong.
+            throw IlctlException.stack(name + " failed: " + e.getMessage());
+        }
         say("    (%s)", HumanDuration.of(Duration.ofNanos(System.nanoTime() - started)));
         return result;
     }
@@ -220,7 +229,7 @@ public final class LocalStack {
             String marker = layout.jvmMarker(service.module());
             List<String> command = List.of(javaBinary(), "-Xmx384m", "-XX:TieredStopAtLevel=1", marker, "-jar", jar.toString());
             ProcessHandle handle = process.start(command, marker, serviceEnvironment(config, service, bootstrap, registryUrl, token),
-                    layout.dir().resolve("state").resolve(service.module()));
+                    layout.dir().resolve("state").resolve(service.module()), Lifetime.DETACHED);
             say("  %-22s %-40s started (PID %d), log %s", service.module(), config.serviceUrl(service), handle.pid(), process.logFile());
             started.add(service);
         }
@@ -355,7 +364,7 @@ public final class LocalStack {
         if (config.glance() == StackConfig.GlanceMode.real) {
             rows.add(processStatus(Keystone.NAME, "Keystone", Keystone.url(config).toString(), Keystone.url(config) + "/v3"));
         }
-        for (ServiceModule service : ServiceModule.of(config.glance())) {
+        for (ServiceModule service : ServiceModule.of(config.glance() == StackConfig.GlanceMode.real)) {
             if (!project.hasModule(service.module())) {
                 rows.add(new ComponentStatus(service.module(), "service", null, config.serviceUrl(service), "missing", "module not in this checkout"));
                 continue;

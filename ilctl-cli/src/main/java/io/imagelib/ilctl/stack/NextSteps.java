@@ -1,5 +1,6 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.ServiceModule;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.ilctl.IlctlException;
 import java.io.BufferedReader;
 import java.io.File;
@@ -48,21 +49,9 @@ public record Project(Path root) {
         return Files.isRegularFile(root.resolve(module).resolve("pom.xml"));
     }
 
-    /** The module's executable jar ({@code module/target/module-VERSION.jar}), if built. */
+    /** The module's executable jar, if built. */
     public Optional<Path> jar(String module) {
-        Path target = root.resolve(module).resolve("target");
-        if (!Files.isDirectory(target)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> files = Files.list(target)) {
-            return files.filter(f -> {
-                String name = f.getFileName().toString();
-                return name.startsWith(module + "-") && name.endsWith(".jar")
-                        && !name.endsWith("-plain.jar") && !name.endsWith("-sources.jar") && !name.endsWith("-tests.jar");
-            }).findFirst();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + target, e);
-        }
+        return ServiceModule.executableJar(root, module);
     }
 
     /** The broker jars the deploy module copies for the local Kafka. */

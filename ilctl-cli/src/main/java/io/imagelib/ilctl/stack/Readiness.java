@@ -1,5 +1,6 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.StackProcess;
 import io.imagelib.ilctl.IlctlException;
 import io.imagelib.ilctl.output.HumanDuration;
 import java.time.Duration;

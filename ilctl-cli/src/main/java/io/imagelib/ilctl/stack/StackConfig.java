@@ -1,5 +1,6 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.ServiceModule;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.StackProcess;
 import java.nio.file.Path;
 
 /**

@@ -3,6 +3,7 @@ package io.imagelib.ilctl.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.ilctl.IlctlRun;
 import java.io.IOException;
 import java.net.ServerSocket;

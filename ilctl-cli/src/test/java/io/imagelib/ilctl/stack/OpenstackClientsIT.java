@@ -2,6 +2,8 @@ package io.imagelib.ilctl.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imagelib.deploy.local.KeystoneAdmin;
+import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.ilctl.IlctlRun;
 import java.io.File;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.imagelib.ilctl.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.ilctl.IlctlRun;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,6 +2,9 @@ package io.imagelib.ilctl.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.ServiceModule;
+import io.imagelib.deploy.local.StackProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +40,7 @@ class StackProcessTest {
         process = layout.process("host-1");
         String marker = layout.jvmMarker("host-1");
 
-        ProcessHandle started = process.start(sleeper(marker), marker, Map.of(), dir);
+        ProcessHandle started = process.start(sleeper(marker), marker, Map.of(), dir, Lifetime.DETACHED);
 
         assertThat(process.running()).map(ProcessHandle::pid).contains(started.pid());
         assertThat(process.pidFile()).hasContent(started.pid() + "\n" + marker);
@@ -52,7 +55,7 @@ class StackProcessTest {
         StackLayout layout = new StackLayout(dir);
         process = layout.process("host-1");
         String marker = layout.jvmMarker("host-1");
-        ProcessHandle started = process.start(sleeper(marker), marker, Map.of(), dir);
+        ProcessHandle started = process.start(sleeper(marker), marker, Map.of(), dir, Lifetime.DETACHED);
         StackProcess impostor = layout.process("host-10");
         Files.createDirectories(impostor.pidFile().getParent());
         // host-10's pid file names host-1's PID, as after PID reuse: the marker of host-10 is not among its arguments.
@@ -69,7 +72,7 @@ class StackProcessTest {
         StackProcess unmarked = layout.process("x");
 
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-                .isThrownBy(() -> unmarked.start(List.of("sleep", "1"), "-Dilctl.component=x", Map.of(), dir));
+                .isThrownBy(() -> unmarked.start(List.of("sleep", "1"), "-Dilctl.component=x", Map.of(), dir, Lifetime.DETACHED));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.PostgresCluster;
+import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.ilctl.IlctlRun;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,11 +68,11 @@ record StackUnderTest(Path dir, StackConfig config) {
 
     /** Skips the calling class, saying why, where real Glance cannot run: not root, a package or a module missing. */
     static void assumeRealGlanceCanRun(String testClass) {
-        assume(testClass, RealGlance.runningAsRoot(), "not root: the private PostgreSQL cluster runs as the postgres user through setpriv");
+        assume(testClass, PostgresCluster.runningAsRoot(), "not root: the private PostgreSQL cluster runs as the postgres user through setpriv");
         assume(testClass, RealGlance.missingPackages().isEmpty(), "missing " + RealGlance.missingPackages()
                 + " (./ilctl up --install-glance as root, or system-tests/run.sh, installs them)");
         Project project = Project.locate();
-        for (ServiceModule service : ServiceModule.of(StackConfig.GlanceMode.real)) {
+        for (ServiceModule service : ServiceModule.of(true)) {
             assume(testClass, project.hasModule(service.module()), service.module() + " is not in this checkout");
         }
     }

@@ -3,6 +3,8 @@ package io.imagelib.ilctl.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.StackProcess;
 import io.imagelib.ilctl.ExitCode;
 import io.imagelib.ilctl.IlctlException;
 import java.io.PrintWriter;
@@ -30,7 +32,7 @@ class UpRefusalTest {
         new StackConfig(1000, 1, "RegionOne", StackConfig.GlanceMode.simulated).save(layout.stateFile());
         StackProcess host = layout.process("host-1");
         String marker = layout.jvmMarker("host-1");
-        host.start(List.of("bash", "-c", "trap 'exit 0' TERM; sleep 60 & wait", marker), marker, Map.of(), dir);
+        host.start(List.of("bash", "-c", "trap 'exit 0' TERM; sleep 60 & wait", marker), marker, Map.of(), dir, Lifetime.DETACHED);
         LocalStack stack = new LocalStack(new Project(emptyCheckout), layout, new PrintWriter(new StringWriter()));
         StackConfig other = new StackConfig(2000, 1, "RegionOne", StackConfig.GlanceMode.simulated);
         try {

@@ -1,4 +1,4 @@
-package io.imagelib.ilctl.stack;
+package io.imagelib.deploy.local;
 
 import java.io.File;
 import java.io.IOException;
@@ -7,17 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A process of the local stack known by its pid file, which holds the PID and a marker: one argument of its command
+ * A process of a local stack known by its pid file, which holds the PID and a marker: one argument of its command
  * line that is unique to this component of this state directory (a path under it). A PID is only believed while
  * that process still has the marker among its arguments: a PID the kernel recycled for something else is never
- * reported as ours, and never signalled.
+ * reported as ours, and never signalled. The one supervisor of {@code ilctl up} (processes {@link Lifetime#DETACHED
+ * detached}, found again by later ilctl runs) and of the tests (processes {@link Lifetime#TIED_TO_THIS_JVM owned}).
  *
  * @param name    component name, e.g. {@code role-service}
  * @param pidFile where the PID and the marker are kept
@@ -48,26 +52,30 @@ public record StackProcess(String name, Path pidFile, Path logFile) {
     }
 
     /**
-     * Starts {@code command} detached from ilctl: it keeps running after ilctl exits, in its own session so a Ctrl-C
-     * in the terminal that ran {@code up} does not reach it. {@code marker} must be one of its arguments.
+     * Starts {@code command} in {@code workDir}, stdout and stderr appended to the log, and records it. Detached, it
+     * keeps running after this JVM exits, in its own session so a Ctrl-C in the terminal that started it does not
+     * reach it; tied, a shutdown hook kills it with this JVM. {@code marker} must be one of its arguments.
      */
-    public ProcessHandle start(List<String> command, String marker, Map<String, String> environment, Path workDir) {
+    public ProcessHandle start(List<String> command, String marker, Map<String, String> environment, Path workDir, Lifetime lifetime) {
         if (!command.subList(1, command.size()).contains(marker)) {
             throw new IllegalArgumentException("The command of " + name + " must have its marker " + marker + " as an argument");
         }
         try {
-            Files.createDirectories(pidFile.getParent());
             Files.createDirectories(logFile.getParent());
             Files.createDirectories(workDir);
-            ProcessBuilder builder = new ProcessBuilder(detached(command))
+            ProcessBuilder builder = new ProcessBuilder(lifetime == Lifetime.DETACHED ? detached(command) : command)
                     .directory(workDir.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             builder.environment().putAll(environment);
-            Process process = builder.start();
+            ProcessHandle process = builder.start().toHandle();
             record(process.pid(), marker);
-            return process.toHandle();
+            if (lifetime == Lifetime.TIED_TO_THIS_JVM) {
+                // Never removed: after the process ends, the handle (PID and start time) matches nothing.
+                Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop " + name));
+            }
+            return process;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + name + ": " + String.join(" ", command), e);
         }
@@ -101,13 +109,30 @@ public record StackProcess(String name, Path pidFile, Path logFile) {
         ProcessHandle handle = process.get();
         handle.destroy();
         if (!awaitExit(handle, grace)) {
-            handle.destroyForcibly();
-            if (!awaitExit(handle, KILL_WAIT)) {
-                throw new IllegalStateException(name + " (PID " + handle.pid() + ") survived SIGKILL for " + KILL_WAIT.toSeconds() + " s");
-            }
+            killAndAwait(handle);
         }
         forget();
         return true;
+    }
+
+    /** SIGTERM to all at once (they shut down in parallel), SIGKILL to any still running after {@code grace}. */
+    public static void stopAll(Collection<StackProcess> processes, Duration grace) {
+        try (ExecutorService stopping = Executors.newVirtualThreadPerTaskExecutor()) {
+            processes.forEach(process -> stopping.submit(() -> process.stop(grace)));
+        }
+    }
+
+    /** SIGKILL, as a crash or a pulled plug would: no clean shutdown. Returns once the PID is gone. */
+    public void kill() {
+        killAndAwait(running().orElseThrow(() -> new IllegalStateException(name + " is not running")));
+        forget();
+    }
+
+    private void killAndAwait(ProcessHandle handle) {
+        handle.destroyForcibly();
+        if (!awaitExit(handle, KILL_WAIT)) {
+            throw new IllegalStateException(name + " (PID " + handle.pid() + ") survived SIGKILL for " + KILL_WAIT.toSeconds() + " s");
+        }
     }
 
     /** True once the process is gone, false if it still runs after {@code timeout}. */
