@@ -50,7 +50,7 @@ public final class GlanceConfig {
 
                 [paste_deploy]
                 flavor = %s
-                """.formatted(stagingDir, databaseUrl, dataDir, lockDir, flavor(authtoken))
+                """.formatted(stagingDir, databaseUrl, dataDir, lockDir, flavor(authtoken.isPresent()))
                 + authtoken.map(GlanceConfig::authtokenSection).orElse("");
     }
 
@@ -108,14 +108,15 @@ public final class GlanceConfig {
 
                 [filter:http_proxy_to_wsgi]
                 paste.filter_factory = oslo_middleware:HTTPProxyToWSGI.factory
-                """.formatted(keystone ? "keystone" : "trusted", keystone ? "authtoken " : "",
+                """.formatted(flavor(keystone), keystone ? "authtoken " : "",
                 keystone ? "\n[filter:authtoken]\npaste.filter_factory = keystonemiddleware.auth_token:filter_factory\n" : "",
                 disable);
     }
 
-    private static String flavor(Optional<Authtoken> authtoken) {
+    /** The paste pipeline glance-api.conf names and paste.ini defines: one rule for both files. */
+    private static String flavor(boolean keystone) {
         // trusted: keystone-less, the identity comes from X-Identity-Status / X-Roles / X-Project-Id headers.
-        return authtoken.isPresent() ? "keystone" : "trusted";
+        return keystone ? "keystone" : "trusted";
     }
 
     private static String authtokenSection(Authtoken auth) {
