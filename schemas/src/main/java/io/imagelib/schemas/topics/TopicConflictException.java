@@ -7,8 +7,10 @@ public class TopicConflictException extends IllegalStateException {
 
     private final List<String> conflicts;
 
-    public TopicConflictException(List<String> conflicts) {
-        super("Existing topics conflict with the imagelib topic catalogue:\n  - " + String.join("\n  - ", conflicts));
+    /** {@code remedy}: what to do about them, said once after the list (empty: each conflict names its own fix). */
+    public TopicConflictException(List<String> conflicts, String remedy) {
+        super("Existing topics conflict with the imagelib topic catalogue:\n  - " + String.join("\n  - ", conflicts)
+                + (remedy.isEmpty() ? "" : "\n" + remedy));
         this.conflicts = List.copyOf(conflicts);
     }
 

@@ -31,6 +31,10 @@ public final class TopicProvisioner {
     private static final long TIMEOUT_SECONDS = 30;
     /** How long a topic created a moment ago may stay unknown: at start-up under load it took over 5 s once. */
     private static final long METADATA_SETTLE_NANOS = TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    private static final String RECREATE_TOPICS = "To fix the partition counts: topics made before the catalogue was"
+            + " right-sized (12 partitions per hostId topic, 6 per region topic) must be recreated. On a local stack:"
+            + " `./ilctl down && rm -rf .imagelib/kafka .imagelib/registry/data .imagelib/state`, then `./ilctl up`;"
+            + " elsewhere see docs/decisions/partition-sizing.md";
 
     private final Admin admin;
 
@@ -125,15 +129,14 @@ public final class TopicProvisioner {
         configs.forEach((resource, config) -> configsByName.put(resource.name(), config));
 
         List<String> conflicts = new ArrayList<>();
+        boolean recreate = false;
         for (Wanted w : wanted) {
             TopicDescription d = descriptions.get(w.name());
             int partitions = d.partitions().size();
             if (partitions != w.partitions() && w.keyed()) {
                 conflicts.add(w.name() + ": has " + partitions + " partitions, the catalogue says " + w.partitions()
-                        + " (keys would move partition, so no service changes a topic's count. Topics made before the"
-                        + " catalogue was right-sized, 12 partitions per hostId topic and 6 per region topic, must be"
-                        + " recreated: on a local stack `./ilctl down && rm -rf .imagelib/kafka .imagelib/registry/data .imagelib/state`,"
-                        + " then `./ilctl up`; elsewhere see docs/decisions/partition-sizing.md)");
+                        + " (keys would move partition, so no service changes a topic's count)");
+                recreate = true;
             } else if (partitions != w.partitions()) {
                 log.info("Topic {} keeps its {} partitions (a new one gets {}): its records are not read by partition",
                         w.name(), partitions, w.partitions());
@@ -151,7 +154,8 @@ public final class TopicProvisioner {
             }
         }
         if (!conflicts.isEmpty()) {
-            throw new TopicConflictException(conflicts);
+            // The fix for the partition counts is said once, after every topic it applies to.
+            throw new TopicConflictException(conflicts, recreate ? RECREATE_TOPICS : "");
         }
     }
 
