@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +31,7 @@ import java.util.stream.Stream;
 public record StackProcess(String name, Path pidFile, Path logFile) {
 
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    private static final Duration ARGUMENTS_WAIT = Duration.ofSeconds(1);
 
     /** The running process, if the pid file names a live one that still has its marker argument. */
     public Optional<ProcessHandle> running() {
@@ -43,12 +45,30 @@ public record StackProcess(String name, Path pidFile, Path logFile) {
             }
             long pid = Long.parseLong(lines.get(0).strip());
             String marker = lines.get(1);
-            return ProcessHandle.of(pid)
-                    .filter(ProcessHandle::isAlive)
-                    .filter(h -> h.info().arguments().map(args -> Arrays.asList(args).contains(marker)).orElse(false));
+            return ProcessHandle.of(pid).filter(process -> hasArgument(process, marker));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * While a process execs, the kernel shows it with no arguments for a moment (and a zombie has none): an alive PID
+     * without arguments is read again for up to {@link #ARGUMENTS_WAIT} before it is called someone else's. Without
+     * this, a host polled right after its start was once reported as exited.
+     */
+    private static boolean hasArgument(ProcessHandle process, String marker) {
+        long deadline = System.nanoTime() + ARGUMENTS_WAIT.toNanos();
+        while (process.isAlive()) {
+            Optional<String[]> arguments = process.info().arguments();
+            if (arguments.isPresent()) {
+                return Arrays.asList(arguments.get()).contains(marker);
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+        return false;
     }
 
     /**

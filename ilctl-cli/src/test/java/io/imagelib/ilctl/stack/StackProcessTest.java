@@ -66,6 +66,21 @@ class StackProcessTest {
         assertThat(started.isAlive()).as("never signalled").isTrue();
     }
 
+    /** The kernel shows an execing process without arguments for a moment; a poll then must not call it gone. */
+    @Test
+    void aProcessPolledWhileItExecsIsStillRunning() {
+        StackLayout layout = new StackLayout(dir);
+        process = layout.process("host-1");
+        String marker = layout.jvmMarker("host-1");
+        // env execs python3 right after its own exec, as `ip netns exec` execs glance-api: two exec windows to hit.
+        List<String> command = List.of("env", "python3", "-c", "import time; time.sleep(60)", marker);
+        for (int round = 0; round < 200; round++) {
+            ProcessHandle started = process.start(command, marker, Map.of(), dir, Lifetime.TIED_TO_THIS_JVM);
+            assertThat(process.running()).as("round %d", round).map(ProcessHandle::pid).contains(started.pid());
+            process.kill();
+        }
+    }
+
     @Test
     void aCommandWithoutItsMarkerIsRefused() {
         StackLayout layout = new StackLayout(dir);
