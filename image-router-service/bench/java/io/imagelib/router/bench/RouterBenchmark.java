@@ -12,9 +12,12 @@ import io.imagelib.glancesim.SimulatorConfig;
 import io.imagelib.router.DownExclusionProbe;
 import io.imagelib.router.ImageRouterApplication;
 import io.imagelib.router.domain.LiveHosts;
+import io.imagelib.router.web.DataPlane;
 import io.imagelib.schemas.topics.Topics;
 import io.imagelib.testing.KafkaTestBroker;
 import io.imagelib.testing.TypedKafka;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -48,7 +51,7 @@ import org.springframework.core.env.Environment;
 /**
  * Router vs direct, side by side in one run against the same simulated Glance host: download throughput, metadata
  * GET latency (p50/p99) and CPU seconds per GB moved. Not part of verify; run with bench/run.sh.
- * Rounds take direct, routed and a bare TCP relay (the floor of any copying proxy) in turn so that machine load
+ * Rounds take direct, routed, the data plane (splice) and a bare TCP relay (the floor of any copying proxy) in turn so that machine load
  * drifts hit all alike; a NIC-like case (upstream paced at a fixed rate) is measured in addition.
  */
 class RouterBenchmark {
@@ -89,11 +92,14 @@ class RouterBenchmark {
             String imageId = upload(glance.baseUri());
             register(kafka.typed(), REGION, "bench-h1", glance.baseUri());
             register(kafka.typed(), NIC_REGION, "bench-nic", nic.baseUri());
-            try (ConfigurableApplicationContext router = startRouter(kafka, List.of())) {
+            // The data plane (issue 18) listens beside the servlet port of the same router: column "dataplane".
+            try (ConfigurableApplicationContext router = startRouter(kafka, List.of("--imagelib.router.data-plane.enabled=true",
+                    "--imagelib.router.data-plane.port=0", "--imagelib.router.data-plane.address=127.0.0.1"))) {
                 LiveHosts live = router.getBean(LiveHosts.class);
                 URI routed = routerUri(router);
+                URI dataPlane = URI.create("http://127.0.0.1:" + router.getBean(DataPlane.class).port());
                 List<Target> targets = new ArrayList<>(List.of(Target.inJvm("direct", glance.baseUri()),
-                        Target.inJvm("routed", routed)));
+                        Target.inJvm("routed", routed), Target.inJvm("dataplane", dataPlane)));
                 if (!VARIANT.isEmpty()) {
                     targets.add(Target.inJvm("routed-B", routerUri(extras.add(Optional.of(startRouter(kafka, VARIANT))).get())));
                 }
@@ -102,6 +108,9 @@ class RouterBenchmark {
                 spliced.ifPresent(haproxy -> targets.add(new Target("haproxy-splice", haproxy.baseUri(), haproxy::cpuNanos)));
                 copying.ifPresent(haproxy -> targets.add(new Target("haproxy-copy", haproxy.baseUri(), haproxy::cpuNanos)));
                 report(targets, imageId);
+                System.out.printf("data plane bodies copied instead of spliced (imagelib.router.dataplane.copied): %.0f%n",
+                        router.getBean(MeterRegistry.class).find("imagelib.router.dataplane.copied").counters().stream()
+                                .mapToDouble(Counter::count).sum());
                 if (NIC_ROUNDS > 0) {
                     reportNicLike(nic.baseUri(), routed, imageId);
                 }
@@ -196,7 +205,10 @@ class RouterBenchmark {
                 + " CPU s/GB: whole bench JVM plus the proxy process if outside it; own s/GB: that minus direct's)");
         System.out.printf("throughput ratio routed/direct: %.2f (goal >= 0.9)%n", routedMBs / directMBs);
         System.out.printf("router's own CPU per GB (routed - direct): %.2f s/GB%n", cpuPerGbRouted - cpuPerGbDirect);
-        System.out.println("(relay: bare TCP relay, 256 KB byte[] copy loop on socket streams, no HTTP; relay-direct: same on channels with a direct buffer; haproxy-splice: HAProxy " + HaproxyReference.version()
+        System.out.printf("throughput ratio dataplane/direct: %.2f; data plane's own CPU per GB: %.2f s/GB%n",
+                totals[2].mbPerSecond() / directMBs, totals[2].cpuSecondsPerGb() - cpuPerGbDirect);
+        System.out.println("(dataplane: the router's Netty epoll data plane, body spliced upstream socket -> pipe -> client socket;"
+                + " relay: bare TCP relay, 256 KB byte[] copy loop on socket streams, no HTTP; relay-direct: same on channels with a direct buffer; haproxy-splice: HAProxy " + HaproxyReference.version()
                 + " HTTP mode, option splice-response + splice-auto; haproxy-copy: same without splicing)");
         System.out.printf("metadata GET direct : p50 %.3f ms  p99 %.3f ms%n", directLatency.percentile(50), directLatency.percentile(99));
         System.out.printf("metadata GET routed : p50 %.3f ms  p99 %.3f ms%n", routedLatency.percentile(50), routedLatency.percentile(99));
