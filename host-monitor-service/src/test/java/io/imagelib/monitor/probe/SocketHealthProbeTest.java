@@ -28,7 +28,7 @@ class SocketHealthProbeTest {
 
     private static final ProbeSettings SETTINGS = new ProbeSettings(Duration.ofMillis(250), Duration.ofMillis(250),
             Duration.ofMillis(400), Duration.ofSeconds(1), new Hysteresis(2, 2, 1, 8), 100, 2, Duration.ofMillis(100), 500,
-            "/healthcheck", "/v2/images?limit=1", Map.of("X-Roles", "reader"));
+            "/healthcheck", "/v2/images?limit=1", Map.of("X-Roles", "reader"), Duration.ofMillis(500));
 
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
