@@ -93,7 +93,7 @@ if [ -f "$STACK/openrc" ]; then
 fi
 head -c $((IMAGE_MIB * 1024 * 1024)) /dev/urandom > "$OUT/image.raw"
 IMAGE=$(curl -sS -m 60 "${AUTH[@]}" -H 'Content-Type: application/json' -X POST "$ROUTER/v2/images" \
-  -d '{"name":"detector-soak","disk_format":"raw","container_format":"bare"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  -d '{"name":"detector-soak","disk_format":"raw","container_format":"bare"}' | grep -o '"id": *"[^"]*"' | head -1 | cut -d'"' -f4)
 curl -sS -m 300 "${AUTH[@]}" -H 'Content-Type: application/octet-stream' -X PUT --data-binary @"$OUT/image.raw" \
   "$ROUTER/v2/images/$IMAGE/file" || { echo "upload failed" >&2; exit 1; }
 SIZE=$(stat -c %s "$OUT/image.raw"); rm -f "$OUT/image.raw"
@@ -145,7 +145,7 @@ say "stress started; fault-free for ${DURATION}s"
 sleep "$DURATION"
 echo "faults_start_ms $(now_ms)" >> "$OUT/times.txt"
 
-ADMIN=$(tail -1 "$OUT/live-admin-endpoint.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"]["hostId"])')
+ADMIN=$(tail -1 "$OUT/live-admin-endpoint.jsonl" | grep -o '"hostId":"[^"]*"' | head -1 | cut -d'"' -f4)
 VICTIM=""
 for f in "$STACK"/pids/host-*.pid; do
   h=$(basename "$f" .pid); [ "$h" != "$ADMIN" ] && { VICTIM=$h; break; }

@@ -232,6 +232,12 @@ public final class HostProber implements AutoCloseable {
             step.transition().ifPresent(transition -> {
                 log.info("Host {} region {}: {} -> {} ({})", host.target.hostId(), host.target.region(),
                         transition.from(), transition.to(), transition.reason());
+                if (transition.to() == HostStatus.DOWN && result.outcome().inconclusive()) {
+                    // How stale the router's evidence was: what served-grace would have needed to excuse this timeout.
+                    log.info("Host {} region {}: DOWN on timeouts; last seen serving {}", host.target.hostId(),
+                            host.target.region(), host.lastServed.map(at -> Duration.between(at, result.startedAt()).toMillis()
+                                    + " ms before the deciding round started").orElse("never"));
+                }
                 metrics.transitioned(host.target, transition);
                 // Inside the lock: transitions of one host reach the sink in the order they were decided.
                 sink.transition(host.target, transition);

@@ -118,6 +118,16 @@ class SocketHealthProbeTest {
     }
 
     @Test
+    void aDeepCheckThatDoesNotAnswerInTimeIsADeepCheckTimeoutNotAFailure() throws Exception {
+        HostTarget slowDatabase = serve(request -> request.startsWith("GET /healthcheck")
+                ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"
+                : after(Duration.ofSeconds(2), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+        ProbeResult result = probe(slowDatabase, true);
+        assertThat(result.outcome()).isEqualTo(ProbeOutcome.DEEP_CHECK_TIMEOUT);
+        assertThat(result.outcome().inconclusive()).as("a busy host's slow database query, excusable").isTrue();
+    }
+
+    @Test
     void aKeptAliveConnectionTheServerClosedIsRetriedOnAFreshOne() throws Exception {
         HostTarget target = serve(request -> "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK");
         var probe = new SocketHealthProbe(SETTINGS, Clock.systemUTC(), null);
