@@ -138,7 +138,8 @@ sleep "$WARMUP"
 echo "stress_start_ms $(now_ms)" >> "$OUT/times.txt"
 STRESS_PID=""
 if [ "$CPU" -gt 0 ]; then
-  timeout $((STRESS + 900)) stress-ng --cpu "$CPU" --quiet &   # ended after the last fault below
+  # Ended after the last fault below; the safety timeout also covers each kill's restart (up to 300 s under stress).
+  timeout $((STRESS + KILLS * 320 + 300)) stress-ng --cpu "$CPU" --quiet &
   STRESS_PID=$!
 fi
 say "stress started; fault-free for ${DURATION}s"
