@@ -1,7 +1,6 @@
 package io.imagelib.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
@@ -13,6 +12,7 @@ import io.imagelib.avro.HostRole;
 import io.imagelib.avro.ObservationKind;
 import io.imagelib.avro.StorageBackend;
 import io.imagelib.avro.StorageType;
+import io.imagelib.glancesim.Faults;
 import io.imagelib.glancesim.GlanceSimulator;
 import io.imagelib.glancesim.SimulatorConfig;
 import io.imagelib.router.domain.LiveHosts;
@@ -24,13 +24,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +46,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -198,16 +204,97 @@ class DataPlaneIT {
     }
 
     @Test
-    void aBodyThatBreaksMidwayEndsTheClientConnectionAndIsReported() throws Exception {
-        Region region = region(2);
-        byte[] data = bytes(2 * 1024 * 1024);
+    void aBodyThatBreaksOnEveryHostIsResumedAtTheNextByteAndDeliveredWholeWithoutACopy() throws Exception {
+        Region region = region(3);
+        byte[] data = bytes(4 * 1024 * 1024 + 5);
         String id = upload(region, data);
-        region.simulator(0).faults().breakDownload(1, 512 * 1024);
-        region.simulator(1).faults().breakDownload(1, 512 * 1024);
+        for (int i = 0; i < 3; i++) {
+            region.simulator(i).faults().breakDownload(1, 1024 * 1024 + 7 * i);
+        }
+        double copiedBefore = copied();
 
-        assertThatThrownBy(() -> download(region, id)).isInstanceOf(IOException.class);
-        await().atMost(Duration.ofSeconds(5)).until(() -> meters.find("imagelib.router.resumes").tag("region", region.name)
-                .tag("outcome", "not-on-data-plane").counters().stream().mapToDouble(c -> c.count()).sum() == 1);
+        HttpResponse<byte[]> download = download(region, id);
+
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).as("one unbroken body, byte-exact across three resumes").isEqualTo(data);
+        assertThat(region.hosts.stream().mapToLong(h -> ((GlanceSimulator) h).requests().count("download")).sum())
+                .as("three breaks, three resumes").isEqualTo(4);
+        assertThat(resumes(region, "resumed")).isEqualTo(3);
+        assertThat(copied()).as("resumed bodies are spliced too").isEqualTo(copiedBefore);
+        kafka.typed().await(Topics.HOST_OBSERVATIONS, r -> r.value().getRegion().equals(region.name)
+                && r.value().getKind() == ObservationKind.RESET, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aHostThatResetsRightAfterPartOfTheBodyIsResumedAtExactlyTheNextByte() throws Exception {
+        byte[] data = bytes(2 * 1024 * 1024);
+        int cut = 300 * 1024 + 11;
+        GlanceSimulator simulator = GlanceSimulator.start(SimulatorConfig.onLoopback(shared));
+        started.add(simulator);
+        // Part of the body and the RST come together: a splice(2) call that moved bytes, then one that fails.
+        ServerSocket resetting = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        started.add(resetting);
+        AtomicInteger resets = new AtomicInteger();
+        Thread.ofVirtual().start(() -> {
+            while (!resetting.isClosed()) {
+                try (Socket socket = resetting.accept()) {
+                    byte[] head = new byte[8192];
+                    for (int read = 0; !new String(head, 0, read, StandardCharsets.ISO_8859_1).contains("\r\n\r\n"); ) {
+                        read += socket.getInputStream().read(head, read, head.length - read);
+                    }
+                    OutputStream out = socket.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + data.length
+                            + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(data, 0, cut);
+                    out.flush();
+                    socket.setSoLinger(true, 0); // close with RST
+                    resets.incrementAndGet();
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            }
+        });
+        Region region = register(List.of(simulator.baseUri(), URI.create("http://127.0.0.1:" + resetting.getLocalPort())));
+        String id = upload(region, data);
+
+        for (int i = 0; i < 2; i++) { // round robin: one of the two starts on the resetting host
+            assertThat(download(region, id).body()).isEqualTo(data);
+        }
+        assertThat(resets.get()).isEqualTo(1);
+        assertThat(resumes(region, "resumed")).isEqualTo(1);
+        kafka.typed().await(Topics.HOST_OBSERVATIONS, r -> r.key().equals(region.hostId(1))
+                && r.value().getKind() == ObservationKind.RESET, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aHostKilledMidBodyIsLeftForAnotherAndTheClientGetsTheWholeBody() throws Exception {
+        Region region = region(2);
+        byte[] data = bytes(3 * 1024 * 1024);
+        String id = upload(region, data);
+        int serving = whileOneHostIsMidBody(region, id, faults -> faults.throttleDownloads(1024 * 1024),
+                i -> region.simulator(i).kill());
+
+        assertThat(pending.get().body()).isEqualTo(data);
+        assertThat(resumes(region, "resumed")).isEqualTo(1);
+        assertThat(region.simulator(1 - serving).requests().count("download")).isEqualTo(1);
+    }
+
+    @Test
+    void aDownloadCutWhenItsHostGoesDownMidBodyIsResumedElsewhere() throws Exception {
+        Region region = region(2);
+        byte[] data = bytes(3 * 1024 * 1024);
+        String id = upload(region, data);
+        // The host hangs mid-body (a DOWN cuts only reads that have stalled for stalled-read, 1 s).
+        int serving = whileOneHostIsMidBody(region, id, faults -> faults.stallDownload(1, 512 * 1024, Duration.ofSeconds(60)),
+                i -> kafka.typed().produce(Topics.HOST_HEALTH, region.hostId(i),
+                HostHealth.newBuilder().setRegion(region.name).setHostId(region.hostId(i)).setStatus(HealthStatus.DOWN)
+                        .setSince(Instant.now()).setObservedAt(Instant.now()).setMonitorId("dataplane-it").build()));
+
+        assertThat(pending.get().body()).isEqualTo(data);
+        assertThat(resumes(region, "resumed")).isEqualTo(1);
+        assertThat(meters.find("imagelib.router.inflight.cut").tag("host", region.hostId(serving)).counters().stream()
+                .mapToDouble(c -> c.count()).sum()).as("cut by its DOWN record").isEqualTo(1);
+        assertThat(region.simulator(1 - serving).requests().count("download")).isEqualTo(1);
     }
 
     @Test
@@ -224,6 +311,23 @@ class DataPlaneIT {
         assertThat(redirected.headers().firstValue("Location")).hasValue("http://127.0.0.1:" + servletPort + "/v2/images/" + id);
         assertThat(followed.statusCode()).isEqualTo(200);
         assertThat(followed.body()).contains(id);
+    }
+
+    private Future<HttpResponse<byte[]>> pending;
+
+    /** Starts a download slowed by {@code slow} on every host, and once its host is well into the body, fails that host. */
+    private int whileOneHostIsMidBody(Region region, String id, Consumer<Faults> slow, IntConsumer fail) throws Exception {
+        for (int i = 0; i < region.hosts.size(); i++) {
+            slow.accept(region.simulator(i).faults());
+        }
+        pending = Executors.newVirtualThreadPerTaskExecutor().submit(() -> download(region, id));
+        await().atMost(Duration.ofSeconds(10)).until(() -> region.simulator(0).requests().count("download")
+                + region.simulator(1).requests().count("download") == 1);
+        int serving = region.simulator(0).requests().count("download") == 1 ? 0 : 1;
+        region.simulator(1 - serving).faults().clear();
+        Thread.sleep(1500); // mid-body: throttled to 1 MiB/s, or hung after 512 KiB for longer than stalled-read
+        fail.accept(serving);
+        return serving;
     }
 
     // ---- hosts: Glance simulators on one directory, registered UP in a region of their own ----
@@ -294,6 +398,11 @@ class DataPlaneIT {
 
     private double copied() {
         return meters.find("imagelib.router.dataplane.copied").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private double resumes(Region region, String outcome) {
+        return meters.find("imagelib.router.resumes").tag("region", region.name).tag("outcome", outcome).counters().stream()
+                .mapToDouble(c -> c.count()).sum();
     }
 
     private double retries(Region region, String reason) {
