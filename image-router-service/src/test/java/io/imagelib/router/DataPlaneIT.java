@@ -298,6 +298,24 @@ class DataPlaneIT {
     }
 
     @Test
+    void aHostStreamingOnTheDataPlaneIsReportedServedAtMostOncePerSpacing() throws Exception {
+        Region region = region(1);
+        byte[] data = bytes(2 * 1024 * 1024);
+        String id = upload(region, data);
+        region.simulator(0).faults().throttleDownloads(1024 * 1024); // about 2 s of streaming
+
+        assertThat(download(region, id).body()).isEqualTo(data);
+
+        // SERVED is what the monitor reads a timed-out probe of a streaming host by: busy, not dead.
+        await().atMost(Duration.ofSeconds(10)).until(() -> served(region).size() >= 4);
+        List<Instant> served = served(region);
+        for (int i = 1; i < served.size(); i++) {
+            assertThat(Duration.between(served.get(i - 1), served.get(i))).as("at most one per host per 250 ms")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(240));
+        }
+    }
+
+    @Test
     void whatTheDataPlaneDoesNotServeIsSentToTheServletPort() throws Exception {
         Region region = region(1);
         String id = upload(region, bytes(1024));
@@ -403,6 +421,13 @@ class DataPlaneIT {
     private double resumes(Region region, String outcome) {
         return meters.find("imagelib.router.resumes").tag("region", region.name).tag("outcome", outcome).counters().stream()
                 .mapToDouble(c -> c.count()).sum();
+    }
+
+    /** When the router reported the region's host 0 SERVED, in order. */
+    private List<Instant> served(Region region) {
+        return kafka.typed().readAll(Topics.HOST_OBSERVATIONS).stream()
+                .filter(r -> r.key().equals(region.hostId(0)) && r.value().getKind() == ObservationKind.SERVED)
+                .map(r -> r.value().getObservedAt()).sorted().toList();
     }
 
     private double retries(Region region, String reason) {

@@ -505,6 +505,7 @@ final class DataPlaneDownload {
         public void received(int bytes) {
             lastProgress = System.nanoTime();
             flight.progressed(bytes);
+            attempts.served(host); // the monitor's busy evidence, as on the servlet path (at most one per 250 ms)
             fromHost += bytes;
             delivered += bytes;
         }
