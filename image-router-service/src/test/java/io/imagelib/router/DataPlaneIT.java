@@ -23,6 +23,7 @@ import io.imagelib.testing.KafkaTestBroker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -35,10 +36,14 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -48,6 +53,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -267,6 +273,34 @@ class DataPlaneIT {
     }
 
     @Test
+    void killingAHostDuring200ConcurrentDownloadsFailsNone() throws Exception {
+        Region region = region(3);
+        byte[] data = bytes(1024 * 1024);
+        String id = upload(region, data);
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(data));
+        // ~4 s per download, so the host is surely mid-body on every download it has started when it dies.
+        region.hosts.forEach(host -> ((GlanceSimulator) host).faults().throttleDownloads(256 * 1024));
+
+        List<Future<String>> downloads = new ArrayList<>();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 200; i++) {
+                downloads.add(clients.submit(() -> sha512Of(region, id)));
+            }
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> region.simulator(1).requests().count("download") >= 30);
+            region.simulator(1).kill();
+        }
+        List<String> digests = new ArrayList<>();
+        for (Future<String> download : downloads) {
+            digests.add(download.get());
+        }
+        assertThat(digests).hasSize(200).allMatch(expected::equals);
+        assertThat(resumes(region, "resumed")).as("the killed host was mid-body on its downloads").isPositive();
+        kafka.typed().await(Topics.HOST_OBSERVATIONS, r -> r.key().equals(region.hostId(1))
+                && r.value().getKind() == ObservationKind.RESET, Duration.ofSeconds(10));
+    }
+
+    @Test
     void aHostKilledMidBodyIsLeftForAnotherAndTheClientGetsTheWholeBody() throws Exception {
         Region region = region(2);
         byte[] data = bytes(3 * 1024 * 1024);
@@ -298,6 +332,32 @@ class DataPlaneIT {
     }
 
     @Test
+    void noPipeIsLeftOpenAfterDownloadsResumesAndAClientThatLeavesMidBody() throws Exception {
+        Region region = region(2);
+        byte[] data = bytes(2 * 1024 * 1024);
+        String id = upload(region, data);
+        assertThat(download(region, id).body()).isEqualTo(data);
+        long before = pipes();
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(download(region, id).body()).isEqualTo(data);
+        }
+        region.simulator(0).faults().breakDownload(1, 512 * 1024);
+        region.simulator(1).faults().breakDownload(1, 512 * 1024);
+        assertThat(download(region, id).body()).isEqualTo(data);
+        try (Socket leaving = new Socket()) { // reads nothing, so the pump waits on it with bytes in its pipe, then goes
+            leaving.setReceiveBufferSize(4096);
+            leaving.connect(new InetSocketAddress("127.0.0.1", dataPlane.port()));
+            leaving.getOutputStream().write(("GET /v2/images/" + id + "/file HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Imagelib-Region: "
+                    + region.name + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            Thread.sleep(1000);
+        }
+
+        assertThat(resumes(region, "resumed")).isGreaterThanOrEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(pipes()).as("pipes open").isLessThanOrEqualTo(before));
+    }
+
+    @Test
     void aHostStreamingOnTheDataPlaneIsReportedServedAtMostOncePerSpacing() throws Exception {
         Region region = region(1);
         byte[] data = bytes(2 * 1024 * 1024);
@@ -316,19 +376,47 @@ class DataPlaneIT {
     }
 
     @Test
+    void metadataGetsAreAnsweredOnTheDataPlaneRoundRobinWithRetries() throws Exception {
+        Region region = region(3);
+        String id = upload(region, bytes(1024));
+        region.simulator(1).kill();
+        double copiedBefore = copied();
+
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> shown = http.send(request(region, "/v2/images/" + id).build(), BodyHandlers.ofString());
+            assertThat(shown.statusCode()).as("answered here, not sent to the servlet port").isEqualTo(200);
+            assertThat(shown.body()).contains(id);
+        }
+        HttpResponse<String> listed = http.send(request(region, "/v2/images?limit=5").build(), BodyHandlers.ofString());
+        HttpResponse<String> schema = http.send(request(region, "/v2/schemas/image").build(), BodyHandlers.ofString());
+
+        assertThat(listed.statusCode()).isEqualTo(200);
+        assertThat(listed.body()).contains(id);
+        assertThat(schema.statusCode()).isEqualTo(200);
+        assertThat(schema.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("json"));
+        assertThat(List.of(0, 2)).as("round robin over the two live hosts")
+                .allMatch(i -> region.simulator(i).requests().count("show") >= 2);
+        assertThat(region.simulator(0).requests().count("show") + region.simulator(2).requests().count("show")).isEqualTo(6);
+        assertThat(retries(region, "refused")).as("the killed host was tried, then skipped").isGreaterThanOrEqualTo(1);
+        assertThat(copied()).as("JSON bodies framed by Content-Length are never copied").isEqualTo(copiedBefore);
+    }
+
+    @Test
     void whatTheDataPlaneDoesNotServeIsSentToTheServletPort() throws Exception {
         Region region = region(1);
         String id = upload(region, bytes(1024));
         HttpClient following = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpRequest head = request(region, "/v2/images/" + id + "/file").method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
 
-        HttpResponse<String> redirected = http.send(request(region, "/v2/images/" + id).build(), BodyHandlers.ofString());
-        HttpResponse<String> followed = following.send(request(region, "/v2/images/" + id).build(), BodyHandlers.ofString());
+        HttpResponse<String> redirected = http.send(head, BodyHandlers.ofString());
+        HttpResponse<String> followed = following.send(head, BodyHandlers.ofString());
 
         assertThat(redirected.statusCode()).isEqualTo(307);
-        assertThat(redirected.headers().firstValue("Location")).hasValue("http://127.0.0.1:" + servletPort + "/v2/images/" + id);
+        assertThat(redirected.headers().firstValue("Location"))
+                .hasValue("http://127.0.0.1:" + servletPort + "/v2/images/" + id + "/file");
         assertThat(followed.statusCode()).isEqualTo(200);
-        assertThat(followed.body()).contains(id);
+        assertThat(followed.headers().firstValueAsLong("Content-Length")).hasValue(1024);
     }
 
     private Future<HttpResponse<byte[]>> pending;
@@ -414,6 +502,17 @@ class DataPlaneIT {
         return http.send(request(region, "/v2/images/" + id + "/file").build(), BodyHandlers.ofByteArray());
     }
 
+    private String sha512Of(Region region, String id) throws Exception {
+        HttpResponse<InputStream> download = http.send(request(region, "/v2/images/" + id + "/file").build(),
+                BodyHandlers.ofInputStream());
+        assertThat(download.statusCode()).isEqualTo(200);
+        MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
+        try (InputStream body = download.body()) {
+            body.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), sha512));
+        }
+        return HexFormat.of().formatHex(sha512.digest());
+    }
+
     private double copied() {
         return meters.find("imagelib.router.dataplane.copied").counters().stream().mapToDouble(c -> c.count()).sum();
     }
@@ -428,6 +527,19 @@ class DataPlaneIT {
         return kafka.typed().readAll(Topics.HOST_OBSERVATIONS).stream()
                 .filter(r -> r.key().equals(region.hostId(0)) && r.value().getKind() == ObservationKind.SERVED)
                 .map(r -> r.value().getObservedAt()).sorted().toList();
+    }
+
+    /** Pipes this JVM (router, simulators, test) holds open: the data plane makes one per spliced body. */
+    private static long pipes() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("pipe:");
+                } catch (IOException closedMeanwhile) {
+                    return false;
+                }
+            }).count();
+        }
     }
 
     private double retries(Region region, String reason) {

@@ -75,13 +75,11 @@ final class SplicePump implements EpollIoHandle {
         this.pipeOut = pipe[1];
     }
 
-    /** Takes the upstream socket off its channel and starts reading it; {@link #stop()} before closing that channel. */
+    /**
+     * Takes the upstream socket off its channel and starts reading it ({@code length} > 0); {@link #stop()} before
+     * closing that channel.
+     */
     void start() {
-        if (left == 0) {
-            stop();
-            listener.finished();
-            return;
-        }
         upstream.deregister().addListener(deregistered -> {
             if (stopped) {
                 return;

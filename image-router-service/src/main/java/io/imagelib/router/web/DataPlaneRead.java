@@ -2,6 +2,7 @@ package io.imagelib.router.web;
 
 import io.imagelib.router.domain.DataPath;
 import io.imagelib.router.domain.HostFailures;
+import io.imagelib.router.domain.ImageOperation;
 import io.imagelib.router.domain.ProxyTarget;
 import io.imagelib.router.domain.ResumeWindow;
 import io.imagelib.router.domain.RetryPolicy;
@@ -45,21 +46,23 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 
 /**
- * One image download on the data plane, on its client connection's event loop (no locks: every callback runs there).
- * Hosts are tried in the order {@link HostAttempts} plans, exactly as the servlet proxy tries them for a read: a host
- * that refuses, resets, answers a 5xx or sends no response head within the read-headers timeout is reported and the
- * next one is tried, with further plans while {@code ReadRounds} allows. Once a host answers, its head is relayed and
- * the body is spliced ({@link DataPath#SPLICE}) or, where splice cannot apply, copied and counted.
+ * One GET on the data plane, an image download or a metadata read (JSON: lists, an image, schemas), on its client
+ * connection's event loop (no locks and no other thread: every callback runs there). Hosts are tried in the order
+ * {@link HostAttempts} plans, exactly as the servlet proxy tries them for a read: a host that refuses, resets, answers
+ * a 5xx or sends no response head within the read-headers timeout is reported and the next one is tried, with further
+ * plans while {@code ReadRounds} allows. Once a host answers, its head is relayed and the body is spliced
+ * ({@link DataPath#SPLICE}) or, where splice cannot apply, copied and counted.
  * <p>
- * A spliced body that breaks after its first byte (the host closes or resets, sends nothing for the idle timeout, or is
- * cut when it goes DOWN) is resumed on another host with a Range request for the bytes after the last one delivered,
- * as the servlet path does; the client reads one unbroken body. The delivered count is exact: the bytes written before
+ * A spliced image body that breaks after its first byte (the host closes or resets, sends nothing for the idle
+ * timeout, or is cut when it goes DOWN) is resumed on another host with a Range request for the bytes after the last
+ * one delivered, as the servlet path does; the client reads one unbroken body. The delivered count is exact: the bytes written before
  * the splice plus every byte {@link SplicePump} took from the host, all of which reach the client. A copied body (TLS,
- * chunked, until close) that breaks is not resumed: the client connection is closed.
+ * chunked, until close) or a metadata body that breaks is not resumed (the servlet path does not resume metadata
+ * either): the client connection is closed.
  */
-final class DataPlaneDownload {
+final class DataPlaneRead {
 
-    private static final Logger log = LoggerFactory.getLogger(DataPlaneDownload.class);
+    private static final Logger log = LoggerFactory.getLogger(DataPlaneRead.class);
     private static final String DECODER = "http-response-decoder";
 
     private final DataPlane plane;
@@ -87,8 +90,8 @@ final class DataPlaneDownload {
     private Upstream broken;
     private long resumeBegan;
 
-    DataPlaneDownload(DataPlane plane, DataPlane.ClientConnection connection, Channel client, HttpRequest request,
-                      ProxyTarget target, boolean keepAlive) {
+    DataPlaneRead(DataPlane plane, DataPlane.ClientConnection connection, Channel client, HttpRequest request,
+                  ProxyTarget target, boolean keepAlive) {
         this.plane = plane;
         this.connection = connection;
         this.attempts = plane.attempts();
@@ -438,8 +441,8 @@ final class DataPlaneDownload {
                     end();
                 }
                 case SPLICE -> {
-                    window = ResumeWindow.of(status, OptionalLong.of(length), head.headers().get(HttpHeaderNames.CONTENT_RANGE))
-                            .orElse(null);
+                    window = target.operation() != ImageOperation.DOWNLOAD ? null : ResumeWindow.of(status,
+                            OptionalLong.of(length), head.headers().get(HttpHeaderNames.CONTENT_RANGE)).orElse(null);
                     checksum = head.headers().get("Content-MD5");
                     splice(out, length);
                 }
@@ -476,8 +479,14 @@ final class DataPlaneDownload {
             if (out != null) {
                 client.write(out);
             }
-            received(residue.readableBytes());
+            if (residue.isReadable()) {
+                received(residue.readableBytes());
+            }
             client.writeAndFlush(new DefaultHttpContent(residue));
+            if (rest == 0) { // the whole body came with the head, as a small JSON answer does: no pipe needed
+                end();
+                return;
+            }
             watchIdle();
             try {
                 pump = new SplicePump((EpollSocketChannel) upstream, (EpollSocketChannel) client, rest, this);
@@ -505,7 +514,9 @@ final class DataPlaneDownload {
         public void received(int bytes) {
             lastProgress = System.nanoTime();
             flight.progressed(bytes);
-            attempts.served(host); // the monitor's busy evidence, as on the servlet path (at most one per 250 ms)
+            if (target.operation() == ImageOperation.DOWNLOAD) { // the monitor's busy evidence, as on the servlet path
+                attempts.served(host);
+            }
             fromHost += bytes;
             delivered += bytes;
         }
@@ -603,9 +614,12 @@ final class DataPlaneDownload {
                 resume(host);
                 return;
             }
-            metrics.resume(host, "not-on-data-plane");
-            log.info("Download of {} from host {} (region {}) broke mid-body; a copied body (or one without a known span)"
-                    + " is not resumed, so the client connection is closed", target.upstreamPath(), host.hostId(), host.region());
+            if (target.operation() == ImageOperation.DOWNLOAD) {
+                metrics.resume(host, "not-on-data-plane");
+            }
+            log.info("{} of {} from host {} (region {}) broke mid-body; a copied or metadata body (or one without a known"
+                    + " span) is not resumed, so the client connection is closed", target.operation(), target.upstreamPath(),
+                    host.hostId(), host.region());
             client.close();
         }
 
