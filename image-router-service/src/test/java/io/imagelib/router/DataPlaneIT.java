@@ -1,7 +1,6 @@
 package io.imagelib.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
@@ -13,6 +12,7 @@ import io.imagelib.avro.HostRole;
 import io.imagelib.avro.ObservationKind;
 import io.imagelib.avro.StorageBackend;
 import io.imagelib.avro.StorageType;
+import io.imagelib.glancesim.Faults;
 import io.imagelib.glancesim.GlanceSimulator;
 import io.imagelib.glancesim.SimulatorConfig;
 import io.imagelib.router.domain.LiveHosts;
@@ -23,18 +23,27 @@ import io.imagelib.testing.KafkaTestBroker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -42,6 +51,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -198,16 +210,195 @@ class DataPlaneIT {
     }
 
     @Test
-    void aBodyThatBreaksMidwayEndsTheClientConnectionAndIsReported() throws Exception {
+    void aBodyThatBreaksOnEveryHostIsResumedAtTheNextByteAndDeliveredWholeWithoutACopy() throws Exception {
+        Region region = region(3);
+        byte[] data = bytes(4 * 1024 * 1024 + 5);
+        String id = upload(region, data);
+        for (int i = 0; i < 3; i++) {
+            region.simulator(i).faults().breakDownload(1, 1024 * 1024 + 7 * i);
+        }
+        double copiedBefore = copied();
+
+        HttpResponse<byte[]> download = download(region, id);
+
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).as("one unbroken body, byte-exact across three resumes").isEqualTo(data);
+        assertThat(region.hosts.stream().mapToLong(h -> ((GlanceSimulator) h).requests().count("download")).sum())
+                .as("three breaks, three resumes").isEqualTo(4);
+        assertThat(resumes(region, "resumed")).isEqualTo(3);
+        assertThat(copied()).as("resumed bodies are spliced too").isEqualTo(copiedBefore);
+        kafka.typed().await(Topics.HOST_OBSERVATIONS, r -> r.value().getRegion().equals(region.name)
+                && r.value().getKind() == ObservationKind.RESET, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aHostThatResetsRightAfterPartOfTheBodyIsResumedAtExactlyTheNextByte() throws Exception {
+        byte[] data = bytes(2 * 1024 * 1024);
+        int cut = 300 * 1024 + 11;
+        GlanceSimulator simulator = GlanceSimulator.start(SimulatorConfig.onLoopback(shared));
+        started.add(simulator);
+        // Part of the body and the RST come together: a splice(2) call that moved bytes, then one that fails.
+        ServerSocket resetting = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        started.add(resetting);
+        AtomicInteger resets = new AtomicInteger();
+        Thread.ofVirtual().start(() -> {
+            while (!resetting.isClosed()) {
+                try (Socket socket = resetting.accept()) {
+                    byte[] head = new byte[8192];
+                    for (int read = 0; !new String(head, 0, read, StandardCharsets.ISO_8859_1).contains("\r\n\r\n"); ) {
+                        read += socket.getInputStream().read(head, read, head.length - read);
+                    }
+                    OutputStream out = socket.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + data.length
+                            + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(data, 0, cut);
+                    out.flush();
+                    socket.setSoLinger(true, 0); // close with RST
+                    resets.incrementAndGet();
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            }
+        });
+        Region region = register(List.of(simulator.baseUri(), URI.create("http://127.0.0.1:" + resetting.getLocalPort())));
+        String id = upload(region, data);
+
+        for (int i = 0; i < 2; i++) { // round robin: one of the two starts on the resetting host
+            assertThat(download(region, id).body()).isEqualTo(data);
+        }
+        assertThat(resets.get()).isEqualTo(1);
+        assertThat(resumes(region, "resumed")).isEqualTo(1);
+        kafka.typed().await(Topics.HOST_OBSERVATIONS, r -> r.key().equals(region.hostId(1))
+                && r.value().getKind() == ObservationKind.RESET, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void killingAHostDuring200ConcurrentDownloadsFailsNone() throws Exception {
+        Region region = region(3);
+        byte[] data = bytes(1024 * 1024);
+        String id = upload(region, data);
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(data));
+        // ~4 s per download, so the host is surely mid-body on every download it has started when it dies.
+        region.hosts.forEach(host -> ((GlanceSimulator) host).faults().throttleDownloads(256 * 1024));
+
+        List<Future<String>> downloads = new ArrayList<>();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 200; i++) {
+                downloads.add(clients.submit(() -> sha512Of(region, id)));
+            }
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> region.simulator(1).requests().count("download") >= 30);
+            region.simulator(1).kill();
+        }
+        List<String> digests = new ArrayList<>();
+        for (Future<String> download : downloads) {
+            digests.add(download.get());
+        }
+        assertThat(digests).hasSize(200).allMatch(expected::equals);
+        assertThat(resumes(region, "resumed")).as("the killed host was mid-body on its downloads").isPositive();
+        kafka.typed().await(Topics.HOST_OBSERVATIONS, r -> r.key().equals(region.hostId(1))
+                && r.value().getKind() == ObservationKind.RESET, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aHostKilledMidBodyIsLeftForAnotherAndTheClientGetsTheWholeBody() throws Exception {
+        Region region = region(2);
+        byte[] data = bytes(3 * 1024 * 1024);
+        String id = upload(region, data);
+        int serving = whileOneHostIsMidBody(region, id, faults -> faults.throttleDownloads(1024 * 1024),
+                i -> region.simulator(i).kill());
+
+        assertThat(pending.get().body()).isEqualTo(data);
+        assertThat(resumes(region, "resumed")).isEqualTo(1);
+        assertThat(region.simulator(1 - serving).requests().count("download")).isEqualTo(1);
+    }
+
+    @Test
+    void aDownloadCutWhenItsHostGoesDownMidBodyIsResumedElsewhere() throws Exception {
+        Region region = region(2);
+        byte[] data = bytes(3 * 1024 * 1024);
+        String id = upload(region, data);
+        // The host hangs mid-body (a DOWN cuts only reads that have stalled for stalled-read, 1 s).
+        int serving = whileOneHostIsMidBody(region, id, faults -> faults.stallDownload(1, 512 * 1024, Duration.ofSeconds(60)),
+                i -> kafka.typed().produce(Topics.HOST_HEALTH, region.hostId(i),
+                HostHealth.newBuilder().setRegion(region.name).setHostId(region.hostId(i)).setStatus(HealthStatus.DOWN)
+                        .setSince(Instant.now()).setObservedAt(Instant.now()).setMonitorId("dataplane-it").build()));
+
+        assertThat(pending.get().body()).isEqualTo(data);
+        assertThat(resumes(region, "resumed")).isEqualTo(1);
+        assertThat(meters.find("imagelib.router.inflight.cut").tag("host", region.hostId(serving)).counters().stream()
+                .mapToDouble(c -> c.count()).sum()).as("cut by its DOWN record").isEqualTo(1);
+        assertThat(region.simulator(1 - serving).requests().count("download")).isEqualTo(1);
+    }
+
+    @Test
+    void noPipeIsLeftOpenAfterDownloadsResumesAndAClientThatLeavesMidBody() throws Exception {
         Region region = region(2);
         byte[] data = bytes(2 * 1024 * 1024);
         String id = upload(region, data);
+        assertThat(download(region, id).body()).isEqualTo(data);
+        long before = pipes();
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(download(region, id).body()).isEqualTo(data);
+        }
         region.simulator(0).faults().breakDownload(1, 512 * 1024);
         region.simulator(1).faults().breakDownload(1, 512 * 1024);
+        assertThat(download(region, id).body()).isEqualTo(data);
+        try (Socket leaving = new Socket()) { // reads nothing, so the pump waits on it with bytes in its pipe, then goes
+            leaving.setReceiveBufferSize(4096);
+            leaving.connect(new InetSocketAddress("127.0.0.1", dataPlane.port()));
+            leaving.getOutputStream().write(("GET /v2/images/" + id + "/file HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Imagelib-Region: "
+                    + region.name + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            Thread.sleep(1000);
+        }
 
-        assertThatThrownBy(() -> download(region, id)).isInstanceOf(IOException.class);
-        await().atMost(Duration.ofSeconds(5)).until(() -> meters.find("imagelib.router.resumes").tag("region", region.name)
-                .tag("outcome", "not-on-data-plane").counters().stream().mapToDouble(c -> c.count()).sum() == 1);
+        assertThat(resumes(region, "resumed")).isGreaterThanOrEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(pipes()).as("pipes open").isLessThanOrEqualTo(before));
+    }
+
+    @Test
+    void aHostStreamingOnTheDataPlaneIsReportedServedAtMostOncePerSpacing() throws Exception {
+        Region region = region(1);
+        byte[] data = bytes(2 * 1024 * 1024);
+        String id = upload(region, data);
+        region.simulator(0).faults().throttleDownloads(1024 * 1024); // about 2 s of streaming
+
+        assertThat(download(region, id).body()).isEqualTo(data);
+
+        // SERVED is what the monitor reads a timed-out probe of a streaming host by: busy, not dead.
+        await().atMost(Duration.ofSeconds(10)).until(() -> served(region).size() >= 4);
+        List<Instant> served = served(region);
+        for (int i = 1; i < served.size(); i++) {
+            assertThat(Duration.between(served.get(i - 1), served.get(i))).as("at most one per host per 250 ms")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(240));
+        }
+    }
+
+    @Test
+    void metadataGetsAreAnsweredOnTheDataPlaneRoundRobinWithRetries() throws Exception {
+        Region region = region(3);
+        String id = upload(region, bytes(1024));
+        region.simulator(1).kill();
+        double copiedBefore = copied();
+
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> shown = http.send(request(region, "/v2/images/" + id).build(), BodyHandlers.ofString());
+            assertThat(shown.statusCode()).as("answered here, not sent to the servlet port").isEqualTo(200);
+            assertThat(shown.body()).contains(id);
+        }
+        HttpResponse<String> listed = http.send(request(region, "/v2/images?limit=5").build(), BodyHandlers.ofString());
+        HttpResponse<String> schema = http.send(request(region, "/v2/schemas/image").build(), BodyHandlers.ofString());
+
+        assertThat(listed.statusCode()).isEqualTo(200);
+        assertThat(listed.body()).contains(id);
+        assertThat(schema.statusCode()).isEqualTo(200);
+        assertThat(schema.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("json"));
+        assertThat(List.of(0, 2)).as("round robin over the two live hosts")
+                .allMatch(i -> region.simulator(i).requests().count("show") >= 2);
+        assertThat(region.simulator(0).requests().count("show") + region.simulator(2).requests().count("show")).isEqualTo(6);
+        assertThat(retries(region, "refused")).as("the killed host was tried, then skipped").isGreaterThanOrEqualTo(1);
+        assertThat(copied()).as("JSON bodies framed by Content-Length are never copied").isEqualTo(copiedBefore);
     }
 
     @Test
@@ -216,14 +407,33 @@ class DataPlaneIT {
         String id = upload(region, bytes(1024));
         HttpClient following = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpRequest head = request(region, "/v2/images/" + id + "/file").method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
 
-        HttpResponse<String> redirected = http.send(request(region, "/v2/images/" + id).build(), BodyHandlers.ofString());
-        HttpResponse<String> followed = following.send(request(region, "/v2/images/" + id).build(), BodyHandlers.ofString());
+        HttpResponse<String> redirected = http.send(head, BodyHandlers.ofString());
+        HttpResponse<String> followed = following.send(head, BodyHandlers.ofString());
 
         assertThat(redirected.statusCode()).isEqualTo(307);
-        assertThat(redirected.headers().firstValue("Location")).hasValue("http://127.0.0.1:" + servletPort + "/v2/images/" + id);
+        assertThat(redirected.headers().firstValue("Location"))
+                .hasValue("http://127.0.0.1:" + servletPort + "/v2/images/" + id + "/file");
         assertThat(followed.statusCode()).isEqualTo(200);
-        assertThat(followed.body()).contains(id);
+        assertThat(followed.headers().firstValueAsLong("Content-Length")).hasValue(1024);
+    }
+
+    private Future<HttpResponse<byte[]>> pending;
+
+    /** Starts a download slowed by {@code slow} on every host, and once its host is well into the body, fails that host. */
+    private int whileOneHostIsMidBody(Region region, String id, Consumer<Faults> slow, IntConsumer fail) throws Exception {
+        for (int i = 0; i < region.hosts.size(); i++) {
+            slow.accept(region.simulator(i).faults());
+        }
+        pending = Executors.newVirtualThreadPerTaskExecutor().submit(() -> download(region, id));
+        await().atMost(Duration.ofSeconds(10)).until(() -> region.simulator(0).requests().count("download")
+                + region.simulator(1).requests().count("download") == 1);
+        int serving = region.simulator(0).requests().count("download") == 1 ? 0 : 1;
+        region.simulator(1 - serving).faults().clear();
+        Thread.sleep(1500); // mid-body: throttled to 1 MiB/s, or hung after 512 KiB for longer than stalled-read
+        fail.accept(serving);
+        return serving;
     }
 
     // ---- hosts: Glance simulators on one directory, registered UP in a region of their own ----
@@ -292,8 +502,44 @@ class DataPlaneIT {
         return http.send(request(region, "/v2/images/" + id + "/file").build(), BodyHandlers.ofByteArray());
     }
 
+    private String sha512Of(Region region, String id) throws Exception {
+        HttpResponse<InputStream> download = http.send(request(region, "/v2/images/" + id + "/file").build(),
+                BodyHandlers.ofInputStream());
+        assertThat(download.statusCode()).isEqualTo(200);
+        MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
+        try (InputStream body = download.body()) {
+            body.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), sha512));
+        }
+        return HexFormat.of().formatHex(sha512.digest());
+    }
+
     private double copied() {
         return meters.find("imagelib.router.dataplane.copied").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private double resumes(Region region, String outcome) {
+        return meters.find("imagelib.router.resumes").tag("region", region.name).tag("outcome", outcome).counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+    }
+
+    /** When the router reported the region's host 0 SERVED, in order. */
+    private List<Instant> served(Region region) {
+        return kafka.typed().readAll(Topics.HOST_OBSERVATIONS).stream()
+                .filter(r -> r.key().equals(region.hostId(0)) && r.value().getKind() == ObservationKind.SERVED)
+                .map(r -> r.value().getObservedAt()).sorted().toList();
+    }
+
+    /** Pipes this JVM (router, simulators, test) holds open: the data plane makes one per spliced body. */
+    private static long pipes() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("pipe:");
+                } catch (IOException closedMeanwhile) {
+                    return false;
+                }
+            }).count();
+        }
     }
 
     private double retries(Region region, String reason) {

@@ -2,7 +2,6 @@ package io.imagelib.router.web;
 
 import io.imagelib.router.config.DataPlaneProperties;
 import io.imagelib.router.config.RouterProperties;
-import io.imagelib.router.domain.ImageOperation;
 import io.imagelib.router.domain.InvalidTarget;
 import io.imagelib.router.domain.ProxyTarget;
 import io.imagelib.support.web.Problems;
@@ -47,10 +46,12 @@ import org.springframework.http.ProblemDetail;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The zero-copy data plane: image downloads ({@code GET .../file}) on Netty's epoll transport, their bodies moved
- * upstream socket -> pipe -> client socket by splice(2) ({@link DataPlaneDownload}). Hosts are chosen and failures
- * handled by the same {@link HostAttempts} as the servlet proxy. Every other request is sent to the servlet port with a
- * 307 (method and body kept), so nothing the data plane does not serve yet is lost.
+ * The zero-copy data plane: GETs of the image API, image downloads ({@code GET .../file}) and metadata reads, on
+ * Netty's epoll transport, their bodies moved upstream socket -> pipe -> client socket by splice(2)
+ * ({@link DataPlaneRead}), each request on its connection's event loop without a thread hop. Hosts are chosen and
+ * failures handled by the same {@link HostAttempts} as the servlet proxy. Every other request (HEAD, writes, version
+ * discovery) is sent to the servlet port with a 307 (method and body kept), so nothing the data plane does not serve
+ * is lost.
  * <p>
  * Each client connection and the upstream connections of its downloads share one event loop, which splice needs.
  */
@@ -166,10 +167,10 @@ public final class DataPlane implements AutoCloseable {
         return response;
     }
 
-    /** One client connection: its requests one after the other (the next is read once a download is over). */
+    /** One client connection: its requests one after the other (the next is read once a read is over). */
     final class ClientConnection extends ChannelInboundHandlerAdapter {
-        private DataPlaneDownload current;
-        /** A pipelined request arrived during a download: this connection closes after it (the client asks again). */
+        private DataPlaneRead current;
+        /** A pipelined request arrived during a read: this connection closes after it (the client asks again). */
         private boolean pipelined;
 
         @Override
@@ -201,12 +202,12 @@ public final class DataPlane implements AutoCloseable {
             } catch (InvalidTarget refused) {
                 target = null; // the servlet port gives the same refusal as for any client
             }
-            if (target == null || !request.method().equals(HttpMethod.GET) || target.operation() != ImageOperation.DOWNLOAD) {
+            if (target == null || !request.method().equals(HttpMethod.GET) || !target.operation().isRead()) {
                 redirect(client, request);
                 return;
             }
             client.config().setAutoRead(false);
-            current = new DataPlaneDownload(DataPlane.this, this, client, request, target, HttpUtil.isKeepAlive(request));
+            current = new DataPlaneRead(DataPlane.this, this, client, request, target, HttpUtil.isKeepAlive(request));
             current.start();
         }
 
@@ -232,7 +233,7 @@ public final class DataPlane implements AutoCloseable {
             }
         }
 
-        /** The download in hand is over and its last byte written: read the next request, or close. */
+        /** The read in hand is over and its last byte written: read the next request, or close. */
         void finished(Channel client, boolean keepAlive) {
             current = null;
             if (keepAlive && !pipelined) {

@@ -2,7 +2,9 @@ package io.imagelib.router.web;
 
 import io.imagelib.router.domain.DataPath;
 import io.imagelib.router.domain.HostFailures;
+import io.imagelib.router.domain.ImageOperation;
 import io.imagelib.router.domain.ProxyTarget;
+import io.imagelib.router.domain.ResumeWindow;
 import io.imagelib.router.domain.RetryPolicy;
 import io.imagelib.router.domain.RetryPolicy.Failure;
 import io.imagelib.router.domain.Route;
@@ -31,31 +33,36 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 
 /**
- * One image download on the data plane, on its client connection's event loop (no locks: every callback runs there).
- * Hosts are tried in the order {@link HostAttempts} plans, exactly as the servlet proxy tries them for a read: a host
- * that refuses, resets, answers a 5xx or sends no response head within the read-headers timeout is reported and the
- * next one is tried, with further plans while {@code ReadRounds} allows. Once a host answers, its head is relayed and
- * the body is spliced ({@link DataPath#SPLICE}) or, where splice cannot apply, copied and counted.
+ * One GET on the data plane, an image download or a metadata read (JSON: lists, an image, schemas), on its client
+ * connection's event loop (no locks and no other thread: every callback runs there). Hosts are tried in the order
+ * {@link HostAttempts} plans, exactly as the servlet proxy tries them for a read: a host that refuses, resets, answers
+ * a 5xx or sends no response head within the read-headers timeout is reported and the next one is tried, with further
+ * plans while {@code ReadRounds} allows. Once a host answers, its head is relayed and the body is spliced
+ * ({@link DataPath#SPLICE}) or, where splice cannot apply, copied and counted.
  * <p>
- * Not on this path yet: a body that breaks after its first byte is not resumed on another host with a Range request
- * (a splice does not tell how many bytes reached the client when it fails); the client connection is closed, so the
- * client sees a short body against the Content-Length and asks again. The break is reported as the servlet path does.
+ * A spliced image body that breaks after its first byte (the host closes or resets, sends nothing for the idle
+ * timeout, or is cut when it goes DOWN) is resumed on another host with a Range request for the bytes after the last
+ * one delivered, as the servlet path does; the client reads one unbroken body. The delivered count is exact: the bytes written before
+ * the splice plus every byte {@link SplicePump} took from the host, all of which reach the client. A copied body (TLS,
+ * chunked, until close) or a metadata body that breaks is not resumed (the servlet path does not resume metadata
+ * either): the client connection is closed.
  */
-final class DataPlaneDownload {
+final class DataPlaneRead {
 
-    private static final Logger log = LoggerFactory.getLogger(DataPlaneDownload.class);
-    /** The most one splice request may move (an int); larger images take several, queued at once. */
-    private static final int SPLICE_CHUNK = 1 << 30;
+    private static final Logger log = LoggerFactory.getLogger(DataPlaneRead.class);
     private static final String DECODER = "http-response-decoder";
 
     private final DataPlane plane;
@@ -74,9 +81,17 @@ final class DataPlaneDownload {
     private boolean panic;
     private boolean clientGone;
     private Attempt attempt;
+    /** Set once a spliced body has begun: what the client is receiving, and how much of it is on its way. */
+    private ResumeWindow window;
+    private String checksum;
+    private long delivered;
+    private int resumes;
+    /** While resuming: the host that broke (left out of the first plan) and when the resume began. */
+    private Upstream broken;
+    private long resumeBegan;
 
-    DataPlaneDownload(DataPlane plane, DataPlane.ClientConnection connection, Channel client, HttpRequest request,
-                      ProxyTarget target, boolean keepAlive) {
+    DataPlaneRead(DataPlane plane, DataPlane.ClientConnection connection, Channel client, HttpRequest request,
+                  ProxyTarget target, boolean keepAlive) {
         this.plane = plane;
         this.connection = connection;
         this.attempts = plane.attempts();
@@ -103,8 +118,56 @@ final class DataPlaneDownload {
 
     /** Set before the attempt starts: a connect that fails at once moves on to the next host from inside begin(). */
     private void tryHost(Upstream host) {
-        attempt = new Attempt(host);
+        attempt = new Attempt(host, headers);
         attempt.begin();
+    }
+
+    /** The body broke after {@link #delivered} bytes: ask the other hosts for the rest, as the servlet path does. */
+    private void resume(Upstream from) {
+        if (resumes++ >= plane.properties().maxResumes()) {
+            log.info("Download of {} broke {} times; giving up at byte {}", target.upstreamPath(), resumes, delivered);
+            client.close();
+            return;
+        }
+        broken = from;
+        resumeBegan = System.nanoTime();
+        route = plan();
+        round = 1;
+        index = -1;
+        nextResume();
+    }
+
+    /** The next candidate for the rest of the body; the first plan leaves out the host that broke. */
+    private void nextResume() {
+        while (++index < route.hosts().size()) {
+            Upstream candidate = route.hosts().get(index);
+            if (round == 1 && candidate.hostId().equals(broken.hostId())) {
+                continue;
+            }
+            List<Map.Entry<String, String>> ranged = new ArrayList<>(headers.stream()
+                    .filter(header -> !header.getKey().equalsIgnoreCase("Range")).toList());
+            ranged.add(Map.entry("Range", window.rangeAfter(delivered)));
+            attempt = new Attempt(candidate, ranged);
+            attempt.resuming = true;
+            attempt.begin();
+            return;
+        }
+        if (!attempts.mayPlanAgain(target, round, resumeBegan)) {
+            metrics.resume(broken, "no-host");
+            log.info("No healthy host could resume {} at byte {}", target.upstreamPath(), delivered);
+            client.close();
+            return;
+        }
+        client.eventLoop().schedule(() -> {
+            if (clientGone) {
+                return;
+            }
+            metrics.replan(target.region(), target.operation());
+            route = plan();
+            round++;
+            index = -1;
+            nextResume();
+        }, attempts.readRounds().pause().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private Route plan() {
@@ -184,8 +247,14 @@ final class DataPlaneDownload {
     private enum Phase { CONNECTING, AWAITING_HEAD, RESIDUE, SPLICING, COPYING, OVER }
 
     /** One host's try: connect, send the request, await the head, relay the body. Events after it is over are ignored. */
-    private final class Attempt extends ChannelInboundHandlerAdapter {
+    private final class Attempt extends ChannelInboundHandlerAdapter implements SplicePump.Listener {
         private final Upstream host;
+        private final List<Map.Entry<String, String>> requestHeaders;
+        /** This attempt asks for the rest of a body another host broke off. */
+        private boolean resuming;
+        /** Body bytes this host sent to the client. */
+        private long fromHost;
+        private SplicePump pump;
         private final long started = System.nanoTime();
         private InFlightReads.Flight flight;
         private Channel upstream;
@@ -199,8 +268,9 @@ final class DataPlaneDownload {
         /** When the upstream socket last woke the event loop with data (or the client last drained): the idle clock. */
         private long lastProgress = System.nanoTime();
 
-        Attempt(Upstream host) {
+        Attempt(Upstream host, List<Map.Entry<String, String>> requestHeaders) {
             this.host = host;
+            this.requestHeaders = requestHeaders;
         }
 
         void begin() {
@@ -219,7 +289,7 @@ final class DataPlaneDownload {
             tls = "https".equalsIgnoreCase(url.getScheme());
             String name = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
             int port = url.getPort() >= 0 ? url.getPort() : tls ? 443 : 80;
-            byte[] requestHead = ImageDataClient.requestHead("GET", url, headers, "keep-alive");
+            byte[] requestHead = ImageDataClient.requestHead("GET", url, requestHeaders, "keep-alive");
             ChannelFuture connect = new Bootstrap().group(client.eventLoop()).channel(EpollSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(plane.properties().connectTimeout().toMillis()))
                     .option(ChannelOption.TCP_NODELAY, true)
@@ -234,7 +304,7 @@ final class DataPlaneDownload {
                     })
                     .connect(name, port);
             upstream = connect.channel();
-            flight.onAbort(upstream::close); // a host leaving the live set cuts the read, from any thread
+            flight.onAbort(() -> client.eventLoop().execute(this::cut)); // a host leaving the live set, from any thread
             connect.addListener(connected -> {
                 if (phase != Phase.CONNECTING) {
                     return;
@@ -269,7 +339,8 @@ final class DataPlaneDownload {
                     }
                 }
                 case COPYING -> copy((HttpContent) message);
-                default -> ReferenceCountUtil.release(message); // nothing is read while splicing; after it, nothing matters
+                case SPLICING -> passOn((ByteBuf) message);
+                default -> ReferenceCountUtil.release(message); // after the body, nothing matters
             }
         }
 
@@ -285,8 +356,9 @@ final class DataPlaneDownload {
                 failedBeforeAnswer(timedOut ? HostFailures.Kind.TIMEOUT : HostFailures.Kind.RESET, Failure.LOST_AFTER_SEND);
             } else if (phase == Phase.COPYING) {
                 brokeAfterAnswer(); // the decoder ends a body read until close with its last content before this
+            } else if (phase == Phase.SPLICING) {
+                brokeAfterAnswer(); // Netty closed it on a FIN or an error before the pump took the socket
             }
-            // SPLICING: the queued splices fail on their own when the channel closes early
         }
 
         @Override
@@ -305,6 +377,10 @@ final class DataPlaneDownload {
                 return; // interim answer: the decoder goes on to the final one
             }
             timer.cancel(false);
+            if (resuming) {
+                resumedBy(head, status);
+                return;
+            }
             if (RetryPolicy.hostFailed(target.operation(), status)) {
                 attempts.answeredAsFailure(host, target, status, started);
                 // Decided after the answer: the budget may have run out while this host took its time.
@@ -318,6 +394,28 @@ final class DataPlaneDownload {
                 metrics.attempt(host, target.operation(), ProxyMetrics.statusOutcome(status), started);
             }
             relay(head, status);
+        }
+
+        /** The answer to a Range request for the rest: spliced on if it is exactly the missing bytes, else the next host. */
+        private void resumedBy(HttpResponse head, int status) {
+            if (RetryPolicy.hostFailed(target.operation(), status)) {
+                attempts.answeredAsFailure(host, target, status, started);
+            } else {
+                metrics.attempt(host, target.operation(), ProxyMetrics.statusOutcome(status), started);
+            }
+            String resumedChecksum = head.headers().get("Content-MD5");
+            if (!tls && !HttpUtil.isTransferEncodingChunked(head)
+                    && window.resumedBy(status, head.headers().get(HttpHeaderNames.CONTENT_RANGE), delivered)
+                    && (checksum == null || resumedChecksum == null || Objects.equals(checksum, resumedChecksum))) {
+                metrics.resume(host, "resumed");
+                log.info("Resumed {} at byte {} on host {} (region {}) after host {} broke",
+                        target.upstreamPath(), delivered, host.hostId(), host.region(), broken.hostId());
+                splice(null, window.length() - delivered);
+                return;
+            }
+            metrics.resume(host, "mismatch");
+            over();
+            nextResume();
         }
 
         private void relay(HttpResponse head, int status) {
@@ -340,9 +438,14 @@ final class DataPlaneDownload {
             switch (path) {
                 case NONE -> {
                     client.write(out);
-                    end(length);
+                    end();
                 }
-                case SPLICE -> splice(out, length);
+                case SPLICE -> {
+                    window = target.operation() != ImageOperation.DOWNLOAD ? null : ResumeWindow.of(status,
+                            OptionalLong.of(length), head.headers().get(HttpHeaderNames.CONTENT_RANGE)).orElse(null);
+                    checksum = head.headers().get("Content-MD5");
+                    splice(out, length);
+                }
                 default -> {
                     if (path != DataPath.COPY_TLS || length < 0) { // re-framed for the client, which may keep the connection
                         out.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
@@ -356,9 +459,10 @@ final class DataPlaneDownload {
         }
 
         /**
-         * The head and whatever body bytes came in with it are written through the codec; then the rest goes
-         * socket -> pipe -> socket. The decoder is removed first: it hands back the body bytes it holds (as one
-         * ByteBuf, into {@link #residue}) and nothing more is read into user space.
+         * The head ({@code null} on a resume: the client has it) and whatever body bytes came in with it are written
+         * through the codec; then the rest goes socket -> pipe -> socket ({@link SplicePump}). The decoder is removed
+         * first: it hands back the body bytes it holds (as one ByteBuf, into {@link #residue}) and nothing more is read
+         * into user space.
          */
         private void splice(DefaultHttpResponse out, long length) {
             upstream.config().setAutoRead(false);
@@ -372,33 +476,71 @@ final class DataPlaneDownload {
                 return;
             }
             phase = Phase.SPLICING;
-            client.write(out);
-            client.writeAndFlush(new DefaultHttpContent(residue)).addListener(written -> {
-                if (!written.isSuccess() || phase != Phase.SPLICING) {
-                    return; // the client is gone: clientGone() ended the attempt
-                }
-                if (rest == 0) {
-                    end(length);
-                    return;
-                }
-                EpollSocketChannel from = (EpollSocketChannel) upstream;
-                EpollSocketChannel to = (EpollSocketChannel) client;
-                for (long left = rest; left > 0; ) {
-                    int chunk = (int) Math.min(left, SPLICE_CHUNK);
-                    left -= chunk;
-                    boolean last = left == 0;
-                    from.spliceTo(to, chunk).addListener(spliced -> {
-                        if (!spliced.isSuccess()) {
-                            brokeAfterAnswer();
-                        } else if (last) {
-                            end(length);
-                        }
-                    });
-                }
-                lastProgress = System.nanoTime();
-                watchIdle();
-                from.config().setAutoRead(true);
-            });
+            if (out != null) {
+                client.write(out);
+            }
+            if (residue.isReadable()) {
+                received(residue.readableBytes());
+            }
+            client.writeAndFlush(new DefaultHttpContent(residue));
+            if (rest == 0) { // the whole body came with the head, as a small JSON answer does: no pipe needed
+                end();
+                return;
+            }
+            watchIdle();
+            try {
+                pump = new SplicePump((EpollSocketChannel) upstream, (EpollSocketChannel) client, rest, this);
+            } catch (IOException noPipe) {
+                broke(noPipe);
+                return;
+            }
+            pump.start(); // its regions queue behind the head and the residue on the client channel
+        }
+
+        /** Body bytes Netty read before the pump took the socket: passed on through the codec and counted, like the residue. */
+        private void passOn(ByteBuf bytes) {
+            int length = bytes.readableBytes();
+            if (length > pump.left()) {
+                bytes.release(); // more than Content-Length: not a body we can vouch for
+                brokeAfterAnswer();
+                return;
+            }
+            received(length);
+            client.writeAndFlush(new DefaultHttpContent(bytes));
+            pump.readElsewhere(length);
+        }
+
+        @Override
+        public void received(int bytes) {
+            lastProgress = System.nanoTime();
+            flight.progressed(bytes);
+            if (target.operation() == ImageOperation.DOWNLOAD) { // the monitor's busy evidence, as on the servlet path
+                attempts.served(host);
+            }
+            fromHost += bytes;
+            delivered += bytes;
+        }
+
+        @Override
+        public void finished() {
+            if (phase == Phase.SPLICING) {
+                end();
+            }
+        }
+
+        @Override
+        public void broke(IOException cause) {
+            log.debug("Upstream {} of {} broke mid-body: {}", host.hostId(), target.upstreamPath(), cause.toString());
+            brokeAfterAnswer();
+        }
+
+        /** Ends the host's part mid-way (idle timeout; a cut, from any thread through the event loop). */
+        private void cut() {
+            if (phase == Phase.SPLICING) {
+                brokeAfterAnswer(); // the pump reads no more: what it received is all that reaches the client
+            } else if (upstream != null) {
+                upstream.close(); // channelInactive or the connect listener takes it from here
+            }
         }
 
         /** A host that sends nothing mid-body for the idle timeout is cut, as on the servlet path (slow clients excepted). */
@@ -408,11 +550,11 @@ final class DataPlaneDownload {
                 if (phase != Phase.SPLICING && phase != Phase.COPYING) {
                     return;
                 }
-                if (!upstream.config().isAutoRead()) {
+                if (phase == Phase.SPLICING ? pump != null && pump.draining() : !upstream.config().isAutoRead()) {
                     lastProgress = System.nanoTime(); // waiting on the client, not on the host
                 } else if (System.nanoTime() - lastProgress >= idle) {
                     timedOut = true;
-                    upstream.close();
+                    cut();
                     return;
                 }
                 watchIdle();
@@ -423,7 +565,7 @@ final class DataPlaneDownload {
             boolean last = content instanceof LastHttpContent;
             client.writeAndFlush(content).addListener(written -> {
                 if (written.isSuccess() && last) {
-                    end(-1);
+                    end();
                 }
             });
             if (last) {
@@ -440,22 +582,23 @@ final class DataPlaneDownload {
             }
         }
 
-        /** The whole body reached the client: {@code length} bytes, or -1 when the copy path did not count them. */
-        private void end(long length) {
+        /** The whole body is on its way to the client: {@link #fromHost} bytes from this host (0 if copied). */
+        private void end() {
             over();
-            if (length > 0) {
-                metrics.bytes(host, "download", length);
+            if (fromHost > 0) {
+                metrics.bytes(host, "download", fromHost);
             }
             client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT) // resets the codec for the next response
                     .addListener(written -> connection.finished(client, keepAlive && written.isSuccess()));
         }
 
-        /** The body broke after its head reached the client: report the host, close the client (no resume here yet). */
+        /** The body broke after its head reached the client: report the host, resume a spliced body, else close. */
         private void brokeAfterAnswer() {
             if (settled) {
                 return;
             }
             boolean cut = flight.aborted();
+            boolean resumable = phase == Phase.SPLICING && window != null;
             over();
             if (clientGone) {
                 return;
@@ -464,9 +607,19 @@ final class DataPlaneDownload {
                 attempts.failed(host, target, timedOut ? HostFailures.Kind.TIMEOUT : HostFailures.Kind.RESET,
                         System.nanoTime(), Failure.LOST_AFTER_SEND);
             }
-            metrics.resume(host, "not-on-data-plane");
-            log.info("Download of {} from host {} (region {}) broke mid-body; the data plane does not resume yet, so the"
-                    + " client connection is closed", target.upstreamPath(), host.hostId(), host.region());
+            if (fromHost > 0) {
+                metrics.bytes(host, "download", fromHost);
+            }
+            if (resumable) {
+                resume(host);
+                return;
+            }
+            if (target.operation() == ImageOperation.DOWNLOAD) {
+                metrics.resume(host, "not-on-data-plane");
+            }
+            log.info("{} of {} from host {} (region {}) broke mid-body; a copied or metadata body (or one without a known"
+                    + " span) is not resumed, so the client connection is closed", target.operation(), target.upstreamPath(),
+                    host.hostId(), host.region());
             client.close();
         }
 
@@ -480,10 +633,19 @@ final class DataPlaneDownload {
             }
             if (flight.aborted()) {
                 metrics.attempt(host, target.operation(), "aborted", started);
-                next(Failure.LOST_AFTER_SEND);
+                if (resuming) {
+                    nextResume();
+                } else {
+                    next(Failure.LOST_AFTER_SEND);
+                }
                 return;
             }
-            next(attempts.failed(host, target, kind, started, failure));
+            Failure reported = attempts.failed(host, target, kind, started, failure);
+            if (resuming) {
+                nextResume();
+            } else {
+                next(reported);
+            }
         }
 
         void clientGone() {
@@ -501,6 +663,9 @@ final class DataPlaneDownload {
                 timer.cancel(false);
             }
             flight.close();
+            if (pump != null) {
+                pump.stop(); // before the socket it watches is closed
+            }
             if (upstream != null) {
                 upstream.close();
             }
