@@ -2,6 +2,8 @@ package io.imagelib.systemtests;
 
 import io.imagelib.deploy.local.GlanceConfig;
 import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.ProcessLog;
+import io.imagelib.deploy.local.Shell;
 import io.imagelib.deploy.local.StackProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -189,14 +191,14 @@ public final class GlanceHosts implements AutoCloseable {
         long deadline = start + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!host.isAlive()) {
-                throw new IllegalStateException(host.id + " exited; log tail:\n" + tail(host.log()));
+                throw new IllegalStateException(host.id + " exited; log tail:\n" + ProcessLog.tail(host.log(), 30));
             }
             if (client.healthcheck(host.baseUrl()).status() == 200) {
                 return Duration.ofNanos(System.nanoTime() - start);
             }
             sleep(Duration.ofMillis(100));
         }
-        throw new IllegalStateException(host.id + " not healthy within " + timeout + "; log tail:\n" + tail(host.log()));
+        throw new IllegalStateException(host.id + " not healthy within " + timeout + "; log tail:\n" + ProcessLog.tail(host.log(), 30));
     }
 
     @Override
@@ -207,15 +209,6 @@ public final class GlanceHosts implements AutoCloseable {
     /** Timing lines the docs quote; tests and the benchmark print them. */
     static void report(String format, Object... args) {
         System.out.println("[system-tests] " + format.formatted(args));
-    }
-
-    static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(no log at " + log + ")";
-        }
     }
 
     static void sleep(Duration duration) {

@@ -3,7 +3,9 @@ package io.imagelib.systemtests;
 import io.imagelib.deploy.local.ApicurioRegistryProcess;
 import io.imagelib.deploy.local.KafkaCluster;
 import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.ProcessLog;
 import io.imagelib.deploy.local.ServiceModule;
+import io.imagelib.deploy.local.Shell;
 import io.imagelib.deploy.local.StackProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -299,7 +301,7 @@ public final class ServiceStack implements AutoCloseable {
         URI readiness = service.url().resolve("/actuator/health/readiness");
         while (System.nanoTime() < deadline) {
             if (service.process.running().isEmpty()) {
-                throw new IllegalStateException(service.name + " exited; log tail:\n" + GlanceHosts.tail(service.log));
+                throw new IllegalStateException(service.name + " exited; log tail:\n" + ProcessLog.tail(service.log, 30));
             }
             try {
                 if (http.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).build(),
@@ -315,7 +317,7 @@ public final class ServiceStack implements AutoCloseable {
             }
             GlanceHosts.sleep(Duration.ofMillis(250));
         }
-        throw new IllegalStateException(service.name + " not ready within " + READY_TIMEOUT + "; log tail:\n" + GlanceHosts.tail(service.log));
+        throw new IllegalStateException(service.name + " not ready within " + READY_TIMEOUT + "; log tail:\n" + ProcessLog.tail(service.log, 30));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.ProcessLog;
 import io.imagelib.ilctl.IlctlException;
 import java.io.File;
 import java.io.IOException;
@@ -47,7 +48,7 @@ final class ExtractedJar {
                     .start();
             if (!extract.waitFor(2, TimeUnit.MINUTES) || extract.exitValue() != 0 || !Files.isRegularFile(runnable)) {
                 extract.destroyForcibly();
-                throw IlctlException.stack("Cannot extract " + bootJar + "; last lines of " + log + ":\n" + Logs.tail(log, 20));
+                throw IlctlException.stack("Cannot extract " + bootJar + "; last lines of " + log + ":\n" + ProcessLog.tail(log, 20));
             }
             Files.writeString(sourceFile, source);
             return runnable;

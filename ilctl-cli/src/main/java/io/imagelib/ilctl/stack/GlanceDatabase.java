@@ -1,6 +1,7 @@
 package io.imagelib.ilctl.stack;
 
 import io.imagelib.deploy.local.PostgresCluster;
+import io.imagelib.deploy.local.Shell;
 import io.imagelib.deploy.local.StackProcess;
 import io.imagelib.ilctl.IlctlException;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -82,7 +82,7 @@ final class GlanceDatabase {
         boolean created = !cluster.exists();
         try {
             if (created) {
-                cluster = new PostgresCluster(bin, placeNewCluster(layout, log), port(config), log);
+                cluster = new PostgresCluster(bin, placeNewCluster(layout), port(config), log);
                 cluster.init(List.of(), List.of());
             }
             long pid = cluster.start();
@@ -114,9 +114,9 @@ final class GlanceDatabase {
      * A relocated directory without that link is a leftover of an earlier stack whose DIR was deleted: its database
      * described images that are gone with DIR/glance/data, so it is started afresh.
      */
-    private static Path placeNewCluster(StackLayout layout, Path setupLog) {
+    private static Path placeNewCluster(StackLayout layout) {
         Path inDir = layout.dir().resolve(NAME);
-        if (!PostgresCluster.runningAsRoot() || reachableByOsUser(layout.dir(), setupLog)) {
+        if (!PostgresCluster.runningAsRoot() || reachableByOsUser(layout.dir())) {
             return inDir;
         }
         Path relocated = relocatedDataDir(layout);
@@ -132,8 +132,8 @@ final class GlanceDatabase {
         return relocated;
     }
 
-    private static boolean reachableByOsUser(Path dir, Path setupLog) {
-        return SetupCommand.exitCode(PostgresCluster.asOsUser("test", "-x", dir.toString()), Map.of(), setupLog) == 0;
+    private static boolean reachableByOsUser(Path dir) {
+        return Shell.exec(Shell.DEFAULT_TIMEOUT, PostgresCluster.asOsUser("test", "-x", dir.toString()).toArray(String[]::new)).ok();
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.ProcessLog;
 import io.imagelib.deploy.local.StackProcess;
 import io.imagelib.ilctl.IlctlException;
 import io.imagelib.ilctl.output.HumanDuration;
@@ -24,12 +25,12 @@ final class Readiness {
             }
             if (process.running().isEmpty()) {
                 throw IlctlException.stack(process.name() + " exited before it was ready; last lines of " + process.logFile()
-                        + ":\n" + Logs.tail(process.logFile(), 30));
+                        + ":\n" + ProcessLog.tail(process.logFile(), 30));
             }
             pause();
         }
         throw IlctlException.stack(process.name() + " not ready within " + HumanDuration.of(timeout) + " at " + url + " ("
-                + last.describe() + "); last lines of " + process.logFile() + ":\n" + Logs.tail(process.logFile(), 30));
+                + last.describe() + "); last lines of " + process.logFile() + ":\n" + ProcessLog.tail(process.logFile(), 30));
     }
 
     static void pause() {

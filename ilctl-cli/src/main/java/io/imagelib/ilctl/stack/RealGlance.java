@@ -2,6 +2,7 @@ package io.imagelib.ilctl.stack;
 
 import io.imagelib.deploy.local.GlanceConfig;
 import io.imagelib.deploy.local.PostgresCluster;
+import io.imagelib.deploy.local.Shell;
 import io.imagelib.ilctl.IlctlException;
 import io.imagelib.ilctl.output.HumanDuration;
 import java.io.IOException;
@@ -29,6 +30,7 @@ public final class RealGlance implements GlanceLauncher {
     /** glance-api is Debian's script on the system python3, which needs the driver for a postgresql:// URL. */
     private static final Path PSYCOPG2 = Path.of("/usr/lib/python3/dist-packages/psycopg2");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(15);
 
     /** Debian packages real hosts need that this machine lacks; empty when ilctl up can run real Glance. */
     public static List<String> missingPackages() {
@@ -60,7 +62,11 @@ public final class RealGlance implements GlanceLauncher {
         Path log = layout.logs().resolve("apt.log");
         out.println("==> Installing " + String.join(", ", missing) + " with apt-get (~1 min; log " + log + ")");
         out.flush();
-        SetupCommand.run(List.of("bash", "-c", installScript()), Map.of(), log);
+        try {
+            Shell.runLogged("apt-get", List.of("bash", "-c", installScript()), layout.dir(), log, SETUP_TIMEOUT);
+        } catch (IllegalStateException e) {
+            throw IlctlException.stack(e.getMessage());
+        }
         List<String> stillMissing = missingPackages();
         if (!stillMissing.isEmpty()) {
             throw IlctlException.stack("apt-get finished but " + stillMissing + " still missing; see " + log);
@@ -92,8 +98,8 @@ public final class RealGlance implements GlanceLauncher {
         Path synced = layout.glanceDir().resolve("db-synced");
         if (newDatabase || !Files.isRegularFile(synced)) {
             long started = System.nanoTime();
-            SetupCommand.run(List.of(GlanceConfig.GLANCE_MANAGE.toString(), "--config-file", common.toString(), "db_sync"), Map.of(),
-                    layout.logs().resolve("glance-manage.log"));
+            Shell.runLogged("glance-manage db_sync", List.of(GlanceConfig.GLANCE_MANAGE.toString(), "--config-file", common.toString(),
+                    "db_sync"), layout.glanceDir(), layout.logs().resolve("glance-manage.log"), SETUP_TIMEOUT);
             write(synced, "");
             out.printf("  %-22s %-40s schema created (glance-manage db_sync, %s)%n", GlanceDatabase.NAME,
                     "database " + PostgresCluster.DATABASE, HumanDuration.of(Duration.ofNanos(System.nanoTime() - started)));
