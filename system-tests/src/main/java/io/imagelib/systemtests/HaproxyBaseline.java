@@ -1,6 +1,7 @@
 package io.imagelib.systemtests;
 
 import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.LocalResources;
 import io.imagelib.deploy.local.ProcessLog;
 import io.imagelib.deploy.local.Shell;
 import io.imagelib.deploy.local.StackProcess;

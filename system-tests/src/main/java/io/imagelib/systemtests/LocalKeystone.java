@@ -2,6 +2,7 @@ package io.imagelib.systemtests;
 
 import io.imagelib.deploy.local.KeystoneAdmin;
 import io.imagelib.deploy.local.KeystoneServer;
+import io.imagelib.deploy.local.LocalResources;
 import io.imagelib.deploy.local.Shell;
 import java.io.IOException;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package io.imagelib.systemtests;
 
+import io.imagelib.deploy.local.LocalResources;
 import io.imagelib.deploy.local.PostgresCluster;
 import io.imagelib.deploy.local.Shell;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.HttpProbe;
+import io.imagelib.deploy.local.LocalResources;
 import io.imagelib.deploy.local.PostgresCluster;
 import io.imagelib.deploy.local.Shell;
 import io.imagelib.deploy.local.StackProcess;
@@ -9,15 +11,12 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The real Glance hosts' one shared database: the stack's {@link PostgresCluster} (initdb once, pg_ctl start),
@@ -122,7 +121,7 @@ final class GlanceDatabase {
         Path relocated = relocatedDataDir(layout);
         try {
             if (!Files.isSymbolicLink(inDir)) {
-                deleteTree(relocated);
+                LocalResources.deleteTree(relocated);
                 Files.deleteIfExists(inDir);
                 Files.createSymbolicLink(inDir, relocated);
             }
@@ -134,16 +133,5 @@ final class GlanceDatabase {
 
     private static boolean reachableByOsUser(Path dir) {
         return Shell.exec(Shell.DEFAULT_TIMEOUT, PostgresCluster.asOsUser("test", "-x", dir.toString()).toArray(String[]::new)).ok();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
     }
 }

@@ -1,6 +1,8 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.GlanceApiHost;
 import io.imagelib.deploy.local.GlanceConfig;
+import io.imagelib.deploy.local.Lifetime;
 import io.imagelib.deploy.local.PostgresCluster;
 import io.imagelib.deploy.local.Shell;
 import io.imagelib.ilctl.IlctlException;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Real Glance hosts: glance-api processes ({@code workers = 0}) that validate every token with keystonemiddleware
@@ -98,24 +101,13 @@ public final class RealGlance implements GlanceLauncher {
         Path synced = layout.glanceDir().resolve("db-synced");
         if (newDatabase || !Files.isRegularFile(synced)) {
             long started = System.nanoTime();
-            Shell.runLogged("glance-manage db_sync", List.of(GlanceConfig.GLANCE_MANAGE.toString(), "--config-file", common.toString(),
-                    "db_sync"), layout.glanceDir(), layout.logs().resolve("glance-manage.log"), SETUP_TIMEOUT);
+            GlanceApiHost.dbSync(common, layout.glanceDir(), layout.logs().resolve("glance-manage.log"), SETUP_TIMEOUT);
             write(synced, "");
             out.printf("  %-22s %-40s schema created (glance-manage db_sync, %s)%n", GlanceDatabase.NAME,
                     "database " + PostgresCluster.DATABASE, HumanDuration.of(Duration.ofNanos(System.nanoTime() - started)));
         }
-        GlanceHosts.startEach(config, layout, out, new GlanceHosts.Launch() {
-            @Override
-            public List<String> command(GlanceHost host) {
-                return List.of(GlanceConfig.GLANCE_API.toString(), "--config-file", common.toString(), "--config-file", marker(host));
-            }
-
-            /** The host's own config file: an argument no other process has. */
-            @Override
-            public String marker(GlanceHost host) {
-                return layout.glanceDir().resolve(host.name() + ".conf").toString();
-            }
-        }, READY_TIMEOUT);
+        GlanceHosts.startEach(config, layout, out, (host, process) -> new GlanceApiHost(process, host.url(), common,
+                hostConf(layout, host), UnaryOperator.identity()).start(layout.glanceDir(), Lifetime.DETACHED), READY_TIMEOUT);
     }
 
     private static Path writeConfigs(StackConfig config, StackLayout layout) {
@@ -137,9 +129,13 @@ public final class RealGlance implements GlanceLauncher {
         write(common, GlanceConfig.common(GlanceDatabase.connectionUrl(config), layout.glanceData(), staging, locks,
                 Optional.of(Keystone.authtoken(config, layout))));
         for (GlanceHost host : config.glanceHosts()) {
-            write(dir.resolve(host.name() + ".conf"), GlanceConfig.host("127.0.0.1", host.port(), paste));
+            write(hostConf(layout, host), GlanceConfig.host("127.0.0.1", host.port(), paste));
         }
         return common;
+    }
+
+    private static Path hostConf(StackLayout layout, GlanceHost host) {
+        return layout.glanceDir().resolve(host.name() + ".conf");
     }
 
     private static void write(Path file, String content) {
