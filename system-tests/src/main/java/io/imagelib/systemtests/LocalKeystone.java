@@ -1,14 +1,11 @@
 package io.imagelib.systemtests;
 
+import io.imagelib.deploy.local.HttpProbe;
 import io.imagelib.deploy.local.KeystoneAdmin;
 import io.imagelib.deploy.local.KeystoneServer;
 import io.imagelib.deploy.local.LocalResources;
 import io.imagelib.deploy.local.Shell;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,9 +40,6 @@ public final class LocalKeystone implements AutoCloseable {
     private final KeystoneServer server;
     private final Map<String, String> cliEnv;
     private final URI url;
-    // HTTP/1.1 pinned (no h2c upgrade offer) for the liveness probe: docs/keystone.md.
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
     private final KeystoneAdmin admin;
     // One request per catalog read: the single Keystone worker also serves catalog-sync while we watch.
     private volatile String imageServiceId;
@@ -101,23 +95,11 @@ public final class LocalKeystone implements AutoCloseable {
     public void kill() {
         Shell.run("kill", "-KILL", "--", "-" + server.pid());
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (answers()) {
+        while (HttpProbe.get(url + "/v3").ok()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Keystone still answers 10 s after SIGKILL");
             }
             GlanceHosts.sleep(Duration.ofMillis(50));
-        }
-    }
-
-    private boolean answers() {
-        try {
-            return http.send(HttpRequest.newBuilder(url.resolve("/v3")).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
         }
     }
 

@@ -51,7 +51,7 @@ public record ServiceProcess(ServiceModule service, Path jar, int port, StackPro
 
     /** Starts the jar in {@code workDir} with {@code environment}; C1 only, as start-up time matters more than peak speed. */
     public ProcessHandle start(String maxHeap, Map<String, String> environment, Path workDir, Lifetime lifetime) {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap,
+        List<String> command = List.of(JavaCommand.java(), "-Xmx" + maxHeap,
                 "-XX:TieredStopAtLevel=1", marker, "-jar", jar.toString());
         return process.start(command, marker, environment, workDir, lifetime);
     }

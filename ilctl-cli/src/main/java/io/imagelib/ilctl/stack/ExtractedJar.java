@@ -1,5 +1,6 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.JavaCommand;
 import io.imagelib.deploy.local.LocalResources;
 import io.imagelib.deploy.local.ProcessLog;
 import io.imagelib.ilctl.IlctlException;
@@ -39,7 +40,7 @@ final class ExtractedJar {
             }
             LocalResources.deleteTree(into);
             Files.createDirectories(log.getParent());
-            Process extract = new ProcessBuilder(List.of(LocalStack.javaBinary(), "-Djarmode=tools", "-jar", bootJar.toString(),
+            Process extract = new ProcessBuilder(List.of(JavaCommand.java(), "-Djarmode=tools", "-jar", bootJar.toString(),
                     "extract", "--destination", into.toString()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true)

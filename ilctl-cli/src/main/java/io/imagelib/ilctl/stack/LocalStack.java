@@ -476,10 +476,6 @@ public final class LocalStack {
         return StackSecret.readOrCreate(layout.tokenFile());
     }
 
-    public static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     private static void join(List<CompletableFuture<Void>> futures) {
         try {
             CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();

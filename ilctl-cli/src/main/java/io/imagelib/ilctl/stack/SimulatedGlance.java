@@ -1,5 +1,6 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.JavaCommand;
 import io.imagelib.deploy.local.Lifetime;
 import io.imagelib.ilctl.IlctlException;
 import java.io.IOException;
@@ -39,7 +40,7 @@ public final class SimulatedGlance implements GlanceLauncher {
         SharedStore.prepare(layout);
         GlanceHosts.startEach(config, layout, out, (host, process) -> {
             String marker = layout.jvmMarker(host.name());
-            return process.start(List.of(LocalStack.javaBinary(), "-Xmx128m", marker, "-jar", jar.toString(), "--port=" + host.port(),
+            return process.start(List.of(JavaCommand.java(), "-Xmx128m", marker, "-jar", jar.toString(), "--port=" + host.port(),
                     "--data-dir=" + layout.glanceData(), "--disable-file=" + layout.disableFile(host.name())), marker, Map.of(),
                     layout.glanceDir(), Lifetime.DETACHED);
         }, READY_TIMEOUT);
