@@ -16,6 +16,7 @@ import io.imagelib.monitor.probe.ProbeMetrics.Trigger;
 import io.imagelib.schemas.serde.ConfluentAvroDeserializer;
 import io.imagelib.schemas.topics.Topics;
 import io.imagelib.testing.KafkaTestBroker;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.file.Files;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -126,6 +128,48 @@ class HostMonitorIT {
                     .setObservedAt(Instant.now()).build());
 
             await().atMost(Duration.ofSeconds(10)).until(() -> metrics.probes(Trigger.OBSERVATION) >= before + 2);
+        }
+    }
+
+    /**
+     * Busy, not dead: a host whose probes all time out (it accepts and never answers) while a router reports it serving
+     * requests (kind SERVED, every 250 ms like the router) stays UP, each timeout excused; once the reports stop, the
+     * same timeouts take it DOWN within the grace (500 ms) plus the usual rounds.
+     */
+    @Test
+    void aHostWhoseProbesTimeOutStaysUpWhileARouterReportsItServingAndGoesDownWhenTheReportsStop() throws Exception {
+        try (var glance = FakeGlanceHost.start()) {
+            String hostId = "busy-1";
+            assignAndAwaitUp(hostId, glance);
+            MeterRegistry meters = monitor.getBean(MeterRegistry.class);
+            var reporting = new AtomicBoolean(true);
+            Thread router = Thread.ofPlatform().name("served-reports").start(() -> {
+                while (reporting.get()) {
+                    kafka.typed().produce(Topics.HOST_OBSERVATIONS, hostId, HostObservation.newBuilder().setHostId(hostId)
+                            .setRegion("SJC").setKind(ObservationKind.SERVED).setObserver("image-router-it")
+                            .setObservedAt(Instant.now()).build());
+                    sleepMillis(250);
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> count(meters, ProbeMetrics.SERVED) > 0);
+
+            long hungAt = System.nanoTime();
+            glance.hang();
+            sleepMillis(5_000);
+            // A periodic republish of UP may come by; a transition may not.
+            assertThat(health.records(hungAt, hostId)).as("records of %s while it was served and its probes timed out", hostId)
+                    .allSatisfy(r -> assertThat(r.value().getStatus()).isEqualTo(HealthStatus.UP));
+            assertThat(count(meters, ProbeMetrics.EXCUSED)).as("timeouts excused in 5 s (20 rounds)").isGreaterThanOrEqualTo(10);
+
+            reporting.set(false);
+            router.join();
+            long stoppedAt = System.nanoTime();
+            var down = health.awaitRecord(stoppedAt, hostId, r -> r.value() != null && r.value().getStatus() != HealthStatus.UP);
+            assertThat(down.value().getStatus()).isEqualTo(HealthStatus.DOWN);
+            assertThat(down.value().getReason()).isEqualTo("timeout");
+            long millis = TimeUnit.NANOSECONDS.toMillis(down.receivedNanos() - stoppedAt);
+            System.out.printf("busy host: UP for 5 s of timed-out probes while served; DOWN %d ms after the last report%n", millis);
+            assertThat(millis).isLessThanOrEqualTo(DETECTION_BOUND.toMillis() + 500);
         }
     }
 
@@ -233,6 +277,10 @@ class HostMonitorIT {
         health.awaitRecord(mark, hostId, r -> r.value() != null && r.value().getStatus() == HealthStatus.UP);
     }
 
+    private static double count(MeterRegistry meters, String counter) {
+        return meters.find(counter).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
     private static Set<String> watched(HostProber prober, List<String> hostIds) {
         return prober.watchedHostIds().stream().filter(hostIds::contains).collect(Collectors.toSet());
     }
@@ -302,6 +350,11 @@ class HostMonitorIT {
                     }
                 }
             });
+        }
+
+        /** Every record of {@code hostId} received after {@code afterNanos}. */
+        List<Seen> records(long afterNanos, String hostId) {
+            return seen.stream().filter(s -> s.receivedNanos() > afterNanos && s.key().equals(hostId)).toList();
         }
 
         /** The first record of {@code hostId} received after {@code afterNanos} that matches. */

@@ -12,12 +12,17 @@ import io.imagelib.glancesim.SimulatorConfig;
 import io.imagelib.router.DownExclusionProbe;
 import io.imagelib.router.ImageRouterApplication;
 import io.imagelib.router.domain.LiveHosts;
+import io.imagelib.router.web.DataPlane;
 import io.imagelib.schemas.topics.Topics;
 import io.imagelib.testing.KafkaTestBroker;
 import io.imagelib.testing.TypedKafka;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,7 +53,7 @@ import org.springframework.core.env.Environment;
 /**
  * Router vs direct, side by side in one run against the same simulated Glance host: download throughput, metadata
  * GET latency (p50/p99) and CPU seconds per GB moved. Not part of verify; run with bench/run.sh.
- * Rounds take direct, routed and a bare TCP relay (the floor of any copying proxy) in turn so that machine load
+ * Rounds take direct, routed, the data plane (splice) and a bare TCP relay (the floor of any copying proxy) in turn so that machine load
  * drifts hit all alike; a NIC-like case (upstream paced at a fixed rate) is measured in addition.
  */
 class RouterBenchmark {
@@ -89,19 +94,25 @@ class RouterBenchmark {
             String imageId = upload(glance.baseUri());
             register(kafka.typed(), REGION, "bench-h1", glance.baseUri());
             register(kafka.typed(), NIC_REGION, "bench-nic", nic.baseUri());
-            try (ConfigurableApplicationContext router = startRouter(kafka, List.of())) {
+            // The data plane (issue 18) listens beside the servlet port of the same router: column "dataplane".
+            try (ConfigurableApplicationContext router = startRouter(kafka, List.of("--imagelib.router.data-plane.enabled=true",
+                    "--imagelib.router.data-plane.port=0", "--imagelib.router.data-plane.address=127.0.0.1"))) {
                 LiveHosts live = router.getBean(LiveHosts.class);
                 URI routed = routerUri(router);
+                URI dataPlane = URI.create("http://127.0.0.1:" + router.getBean(DataPlane.class).port());
                 List<Target> targets = new ArrayList<>(List.of(Target.inJvm("direct", glance.baseUri()),
-                        Target.inJvm("routed", routed)));
+                        Target.inJvm("routed", routed), new Target("dataplane", dataPlane, () -> 0, RouterBenchmark::dataPlaneCpuNanos)));
                 if (!VARIANT.isEmpty()) {
                     targets.add(Target.inJvm("routed-B", routerUri(extras.add(Optional.of(startRouter(kafka, VARIANT))).get())));
                 }
                 targets.add(Target.inJvm("relay", relay.baseUri()));
                 targets.add(Target.inJvm("relay-direct", directRelay.baseUri()));
-                spliced.ifPresent(haproxy -> targets.add(new Target("haproxy-splice", haproxy.baseUri(), haproxy::cpuNanos)));
-                copying.ifPresent(haproxy -> targets.add(new Target("haproxy-copy", haproxy.baseUri(), haproxy::cpuNanos)));
+                spliced.ifPresent(haproxy -> targets.add(new Target("haproxy-splice", haproxy.baseUri(), haproxy::cpuNanos, haproxy::cpuNanos)));
+                copying.ifPresent(haproxy -> targets.add(new Target("haproxy-copy", haproxy.baseUri(), haproxy::cpuNanos, haproxy::cpuNanos)));
                 report(targets, imageId);
+                System.out.printf("data plane bodies copied instead of spliced (imagelib.router.dataplane.copied): %.0f%n",
+                        router.getBean(MeterRegistry.class).find("imagelib.router.dataplane.copied").counters().stream()
+                                .mapToDouble(Counter::count).sum());
                 if (NIC_ROUNDS > 0) {
                     reportNicLike(nic.baseUri(), routed, imageId);
                 }
@@ -185,18 +196,23 @@ class RouterBenchmark {
         if (targets.stream().noneMatch(target -> target.name().startsWith("haproxy"))) {
             System.out.println("HAProxy columns skipped: " + HaproxyReference.BINARY + " not installed (Debian package haproxy)");
         }
-        System.out.printf("%-15s %9s %6s %10s %9s %9s%n", "mode", "MB/s", "ratio", "spread", "CPU s/GB", "own s/GB");
+        System.out.printf("%-15s %9s %6s %10s %9s %9s %10s%n", "mode", "MB/s", "ratio", "spread", "CPU s/GB", "own s/GB", "proxy s/GB");
         for (int i = 0; i < targets.size(); i++) {
             Transfer total = totals[i];
-            System.out.printf("%-15s %9.1f %6.2f %10s %9.2f %9.2f%n", targets.get(i).name(), total.mbPerSecond(),
+            System.out.printf("%-15s %9.1f %6.2f %10s %9.2f %9.2f %10s%n", targets.get(i).name(), total.mbPerSecond(),
                     total.mbPerSecond() / directMBs, i == 0 ? "" : spread(perRound.get(i), perRound.get(0)),
-                    total.cpuSecondsPerGb(), total.cpuSecondsPerGb() - cpuPerGbDirect);
+                    total.cpuSecondsPerGb(), total.cpuSecondsPerGb() - cpuPerGbDirect,
+                    total.proxyCpuNanos() < 0 ? "" : String.format("%.2f", total.proxyCpuSecondsPerGb()));
         }
         System.out.println("(MB/s and ratio to direct over all rounds; spread: lowest-highest ratio of one round's pair;"
-                + " CPU s/GB: whole bench JVM plus the proxy process if outside it; own s/GB: that minus direct's)");
+                + " CPU s/GB: whole bench JVM plus the proxy process if outside it; own s/GB: that minus direct's;"
+                + " proxy s/GB: CPU of the proxy alone, read where it can be: HAProxy's process, the data plane's event-loop threads)");
         System.out.printf("throughput ratio routed/direct: %.2f (goal >= 0.9)%n", routedMBs / directMBs);
         System.out.printf("router's own CPU per GB (routed - direct): %.2f s/GB%n", cpuPerGbRouted - cpuPerGbDirect);
-        System.out.println("(relay: bare TCP relay, 256 KB byte[] copy loop on socket streams, no HTTP; relay-direct: same on channels with a direct buffer; haproxy-splice: HAProxy " + HaproxyReference.version()
+        System.out.printf("throughput ratio dataplane/direct: %.2f; data plane's own CPU per GB: %.2f s/GB%n",
+                totals[2].mbPerSecond() / directMBs, totals[2].cpuSecondsPerGb() - cpuPerGbDirect);
+        System.out.println("(dataplane: the router's Netty epoll data plane, body spliced upstream socket -> pipe -> client socket;"
+                + " relay: bare TCP relay, 256 KB byte[] copy loop on socket streams, no HTTP; relay-direct: same on channels with a direct buffer; haproxy-splice: HAProxy " + HaproxyReference.version()
                 + " HTTP mode, option splice-response + splice-auto; haproxy-copy: same without splicing)");
         System.out.printf("metadata GET direct : p50 %.3f ms  p99 %.3f ms%n", directLatency.percentile(50), directLatency.percentile(99));
         System.out.printf("metadata GET routed : p50 %.3f ms  p99 %.3f ms%n", routedLatency.percentile(50), routedLatency.percentile(99));
@@ -214,7 +230,7 @@ class RouterBenchmark {
         perRound.clear();
         for (int i = 0; i < targets.size(); i++) {
             download(targets.get(i), region, imageId, 1);
-            totals[i] = new Transfer(0, 0, 0);
+            totals[i] = new Transfer(0, 0, 0, 0);
             perRound.add(new ArrayList<>());
         }
         for (int round = 0; round < rounds; round++) {
@@ -258,6 +274,7 @@ class RouterBenchmark {
     private Transfer download(Target target, String region, String imageId, int streams) throws Exception {
         URI base = target.uri();
         long cpuBefore = os.getProcessCpuTime() + target.outsideCpuNanos().getAsLong();
+        long proxyBefore = target.proxyCpuNanos().getAsLong();
         long started = System.nanoTime();
         List<Future<Long>> fetches = new ArrayList<>();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -284,7 +301,8 @@ class RouterBenchmark {
             bytes += fetch.get();
         }
         long nanos = System.nanoTime() - started;
-        return new Transfer(bytes, nanos, os.getProcessCpuTime() + target.outsideCpuNanos().getAsLong() - cpuBefore);
+        long proxyCpu = proxyBefore < 0 ? -1 : target.proxyCpuNanos().getAsLong() - proxyBefore;
+        return new Transfer(bytes, nanos, os.getProcessCpuTime() + target.outsideCpuNanos().getAsLong() - cpuBefore, proxyCpu);
     }
 
     private Latency metadata(URI base, String imageId, int count) throws Exception {
@@ -342,11 +360,26 @@ class RouterBenchmark {
                 .setUrl(glance.toString()).setEpoch(1).setReason(AdminChangeReason.LAST_ASSIGNED).setChangedAt(now).build());
     }
 
-    /** A download target; {@code outsideCpuNanos} counts the CPU of a proxy process outside the bench JVM. */
-    private record Target(String name, URI uri, LongSupplier outsideCpuNanos) {
+    /**
+     * A download target; {@code outsideCpuNanos} counts the CPU of a proxy process outside the bench JVM,
+     * {@code proxyCpuNanos} the proxy's own CPU wherever it can be told apart (-1: it cannot).
+     */
+    private record Target(String name, URI uri, LongSupplier outsideCpuNanos, LongSupplier proxyCpuNanos) {
         static Target inJvm(String name, URI uri) {
-            return new Target(name, uri, () -> 0);
+            return new Target(name, uri, () -> 0, () -> -1);
         }
+    }
+
+    /** CPU time (user + system, splice(2) included) of the data plane's event-loop threads. */
+    private static long dataPlaneCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (ThreadInfo thread : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (thread != null && thread.getThreadName().startsWith(DataPlane.THREAD_PREFIX)) {
+                total += Math.max(0, threads.getThreadCpuTime(thread.getThreadId()));
+            }
+        }
+        return total;
     }
 
     /** Closes what was added, last first (the HAProxy processes, when installed). */
@@ -366,9 +399,14 @@ class RouterBenchmark {
         }
     }
 
-    private record Transfer(long bytes, long nanos, long cpuNanos) {
+    private record Transfer(long bytes, long nanos, long cpuNanos, long proxyCpuNanos) {
         Transfer plus(Transfer other) {
-            return new Transfer(bytes + other.bytes, nanos + other.nanos, cpuNanos + other.cpuNanos);
+            return new Transfer(bytes + other.bytes, nanos + other.nanos, cpuNanos + other.cpuNanos,
+                    proxyCpuNanos < 0 || other.proxyCpuNanos < 0 ? -1 : proxyCpuNanos + other.proxyCpuNanos);
+        }
+
+        double proxyCpuSecondsPerGb() {
+            return (proxyCpuNanos / 1e9) / (bytes / 1073741824.0);
         }
 
         double mbPerSecond() {

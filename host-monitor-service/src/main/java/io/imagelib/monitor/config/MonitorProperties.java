@@ -33,6 +33,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param client             SOCKET (virtual threads, kept-alive sockets) or JDK (async HttpClient); see the benchmark
  * @param republishEvery     period of the full-state republish of every host watched here (transitions go out at
  *                           once regardless), so a reader whose view lost a record heals within one period
+ * @param servedGrace        a probe timeout is excused (the host is busy, not dead) when a router reported the host
+ *                           serving (image data flowing) no earlier than this before the round started; it bounds how much later
+ *                           a host that hangs while serving is called DOWN. At least the router's spacing of those
+ *                           reports (250 ms) plus their delivery time
  */
 @ConfigurationProperties("imagelib.monitor")
 public record MonitorProperties(
@@ -54,7 +58,8 @@ public record MonitorProperties(
         Map<String, String> deepCheckHeaders,
         @DefaultValue("host-monitor") String rolesGroup,
         @DefaultValue("socket") ProbeClient client,
-        @DefaultValue("30s") Duration republishEvery) {
+        @DefaultValue("30s") Duration republishEvery,
+        @DefaultValue("500ms") Duration servedGrace) {
 
     public MonitorProperties {
         deepCheckHeaders = deepCheckHeaders == null ? Map.of() : Map.copyOf(deepCheckHeaders);
@@ -63,6 +68,6 @@ public record MonitorProperties(
     public ProbeSettings probeSettings() {
         return new ProbeSettings(interval, connectTimeout, readTimeout, deepTimeout,
                 new Hysteresis(rise, fall, drainAfter, deepEvery), maxInFlight, maxInFlightPerHost, urgentSpacing, admissionRate,
-                healthcheckPath, deepCheckPath, deepCheckHeaders);
+                healthcheckPath, deepCheckPath, deepCheckHeaders, servedGrace);
     }
 }

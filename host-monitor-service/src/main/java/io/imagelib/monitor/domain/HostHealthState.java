@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The hysteresis state machine of one host, as an immutable value: {@link #observe} folds one probe result in and
- * says whether the status changed. Pure: time comes in with the results, nothing is read from a clock.
+ * The hysteresis state machine of one host, as an immutable value: {@link #observe} folds one probe result, with the
+ * signal judged from it ({@link BusyOrDead}), in and says whether the status changed. Pure: time comes in with the
+ * results, nothing is read from a clock.
  * <p>
  * Rules: a status needs {@code rise}/{@code fall}/{@code drainAfter} consecutive rounds of the same signal (so one
  * blip never flaps); an answer to a round that started before the last counted round is dropped (rounds may overlap
@@ -28,15 +29,19 @@ public record HostHealthState(HostStatus status, Instant since, String reason, S
     public record Step(HostHealthState next, Optional<Transition> transition) {
     }
 
-    public Step observe(ProbeResult result, Hysteresis hysteresis) {
+    /**
+     * @param result the probe round
+     * @param signal what the round says about the host: {@code result.outcome().signal()}, or {@link Signal#BUSY} for a
+     *               timeout excused by in-band success ({@link BusyOrDead#signal})
+     */
+    public Step observe(ProbeResult result, Signal signal, Hysteresis hysteresis) {
         if (lastStartedAt != null && result.startedAt().isBefore(lastStartedAt)) {
             return new Step(this, Optional.empty());
         }
-        Signal signal = result.outcome().signal();
         int run = signal == streakSignal ? streak + 1 : 1;
-        boolean deepFailed = result.deep() ? result.outcome() == ProbeOutcome.DEEP_CHECK_FAILED : lastDeepFailed;
+        boolean deepFailed = result.deep() ? result.outcome().deepFailed() : lastDeepFailed;
         HostStatus target = statusOf(signal);
-        if (run >= hysteresis.needed(signal) && target != status) {
+        if (target != null && run >= hysteresis.needed(signal) && target != status) {
             var transition = new Transition(status, target, result.finishedAt(), result.outcome().reason(), result);
             return new Step(new HostHealthState(target, result.finishedAt(), result.outcome().reason(), signal, run,
                     result.startedAt(), deepFailed), Optional.of(transition));
@@ -54,11 +59,13 @@ public record HostHealthState(HostStatus status, Instant since, String reason, S
         return status != HostStatus.UNKNOWN;
     }
 
+    /** The status a run of this signal leads to; none for BUSY, which only breaks a failing run. */
     private static HostStatus statusOf(Signal signal) {
         return switch (signal) {
             case HEALTHY -> HostStatus.UP;
             case FAILING -> HostStatus.DOWN;
             case DRAINING -> HostStatus.DRAINING;
+            case BUSY -> null;
         };
     }
 }

@@ -19,12 +19,13 @@ public record Hysteresis(int rise, int fall, int drainAfter, int deepEvery) {
         }
     }
 
-    /** Consecutive rounds of this signal needed to enter the status it points to. */
+    /** Consecutive rounds of this signal needed to enter the status it points to (BUSY points to none). */
     int needed(Signal signal) {
         return switch (signal) {
             case HEALTHY -> rise;
             case FAILING -> fall;
             case DRAINING -> drainAfter;
+            case BUSY -> throw new IllegalArgumentException("BUSY leads to no status");
         };
     }
 }

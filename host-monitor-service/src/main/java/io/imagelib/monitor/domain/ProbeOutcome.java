@@ -16,8 +16,10 @@ public enum ProbeOutcome {
     HTTP_5XX(Signal.FAILING, "http-5xx"),
     /** /healthcheck answered something that is neither 200 nor 5xx (e.g. 404: not a Glance with the healthcheck filter). */
     HTTP_UNEXPECTED(Signal.FAILING, "http-unexpected"),
-    /** /healthcheck was fine but /v2/images?limit=1 (API and database) failed or answered non-2xx. */
+    /** /healthcheck was fine but /v2/images?limit=1 (API and database) answered non-2xx or broke. */
     DEEP_CHECK_FAILED(Signal.FAILING, "deep-check-failed"),
+    /** /healthcheck was fine but /v2/images?limit=1 did not answer in time: published as "deep-check-failed" too. */
+    DEEP_CHECK_TIMEOUT(Signal.FAILING, "deep-check-failed"),
     /** The connection broke in another way (reset, closed mid-response). */
     IO_ERROR(Signal.FAILING, "io-error");
 
@@ -31,6 +33,19 @@ public enum ProbeOutcome {
 
     public Signal signal() {
         return signal;
+    }
+
+    /**
+     * Whether this outcome only says the host was slow to answer, which a busy host and a hung one both are; the other
+     * failures (refused, reset, 5xx, a wrong answer) are conclusive: a host that serves does not produce them.
+     */
+    public boolean inconclusive() {
+        return this == TIMEOUT || this == DEEP_CHECK_TIMEOUT;
+    }
+
+    /** Whether the deep check of this round failed, so deep checks run every round until one passes. */
+    public boolean deepFailed() {
+        return this == DEEP_CHECK_FAILED || this == DEEP_CHECK_TIMEOUT;
     }
 
     /** The published reason; null for OK (UP carries no reason). */

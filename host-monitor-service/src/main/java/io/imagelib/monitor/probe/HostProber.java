@@ -1,13 +1,17 @@
 package io.imagelib.monitor.probe;
 
-import io.imagelib.monitor.domain.HostStatus;
+import io.imagelib.monitor.domain.BusyOrDead;
 import io.imagelib.monitor.domain.HostHealthState;
+import io.imagelib.monitor.domain.HostStatus;
 import io.imagelib.monitor.domain.ProbeResult;
+import io.imagelib.monitor.domain.Signal;
 import io.imagelib.monitor.domain.Transition;
 import io.imagelib.monitor.probe.ProbeMetrics.Trigger;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -87,6 +91,22 @@ public final class HostProber implements AutoCloseable {
         WatchedHost host = hosts.get(hostId);
         if (host != null && host.bursting.compareAndSet(false, true)) {
             scheduler.execute(() -> burst(host, settings.hysteresis().fall()));
+        }
+    }
+
+    /**
+     * A router saw this host serving (image data flowing from it) at {@code observedAt} (its clock); the report arrived at
+     * {@code receivedAt} (ours). Kept as the host's in-band evidence that it serves, which excuses probe timeouts for
+     * {@code servedGrace} ({@link BusyOrDead}). Hosts not watched here are ignored.
+     */
+    public void served(String hostId, Instant observedAt, Instant receivedAt) {
+        WatchedHost host = hosts.get(hostId);
+        if (host != null) {
+            metrics.served(host.target);
+            synchronized (host) {
+                host.lastServed = Optional.of(BusyOrDead.latest(host.lastServed, BusyOrDead.servedAt(observedAt, receivedAt),
+                        receivedAt));
+            }
         }
     }
 
@@ -203,11 +223,21 @@ public final class HostProber implements AutoCloseable {
             if (!host.active) {
                 return;
             }
-            HostHealthState.Step step = host.state.observe(result, settings.hysteresis());
+            Signal signal = BusyOrDead.signal(result, host.lastServed, settings.servedGrace());
+            if (signal == Signal.BUSY) {
+                metrics.excused(host.target, result);
+            }
+            HostHealthState.Step step = host.state.observe(result, signal, settings.hysteresis());
             host.state = step.next();
             step.transition().ifPresent(transition -> {
                 log.info("Host {} region {}: {} -> {} ({})", host.target.hostId(), host.target.region(),
                         transition.from(), transition.to(), transition.reason());
+                if (transition.to() == HostStatus.DOWN && result.outcome().inconclusive()) {
+                    // How stale the router's evidence was: what served-grace would have needed to excuse this timeout.
+                    log.info("Host {} region {}: DOWN on timeouts; last seen serving {}", host.target.hostId(),
+                            host.target.region(), host.lastServed.map(at -> Duration.between(at, result.startedAt()).toMillis()
+                                    + " ms before the deciding round started").orElse("never"));
+                }
                 metrics.transitioned(host.target, transition);
                 // Inside the lock: transitions of one host reach the sink in the order they were decided.
                 sink.transition(host.target, transition);
@@ -227,6 +257,8 @@ public final class HostProber implements AutoCloseable {
         private HostHealthState state = HostHealthState.INITIAL;
         /** The last transition handed to the sink: what {@link #republish()} sends again. */
         private Transition published;
+        /** When a router last saw this host serving. */
+        private Optional<Instant> lastServed = Optional.empty();
         private long rounds;
 
         WatchedHost(HostTarget target) {

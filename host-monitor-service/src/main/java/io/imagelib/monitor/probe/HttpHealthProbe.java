@@ -67,8 +67,13 @@ public final class HttpHealthProbe implements HealthProbe {
                 .timeout(settings.deepTimeout()).GET();
         settings.deepCheckHeaders().forEach(builder::header);
         return client.sendAsync(builder.build(), BodyHandlers.discarding())
-                .handle((response, failure) -> failure == null && response.statusCode() / 100 == 2
-                        ? ProbeOutcome.OK : ProbeOutcome.DEEP_CHECK_FAILED);
+                .handle((response, failure) -> {
+                    if (failure != null) {
+                        return ProbeFailures.classify(failure) == ProbeOutcome.TIMEOUT
+                                ? ProbeOutcome.DEEP_CHECK_TIMEOUT : ProbeOutcome.DEEP_CHECK_FAILED;
+                    }
+                    return response.statusCode() / 100 == 2 ? ProbeOutcome.OK : ProbeOutcome.DEEP_CHECK_FAILED;
+                });
     }
 
     static ProbeOutcome classifyShallow(int status, String body) {

@@ -19,6 +19,8 @@ public final class ProbeMetrics {
     public static final String TRANSITIONS = "imagelib.monitor.transitions";
     public static final String PROBES = "imagelib.monitor.probes";
     public static final String SKIPPED = "imagelib.monitor.probes.skipped";
+    public static final String EXCUSED = "imagelib.monitor.timeouts.excused";
+    public static final String SERVED = "imagelib.monitor.served.reports";
 
     /** What started a round. */
     public enum Trigger { SCHEDULED, OBSERVATION }
@@ -40,6 +42,19 @@ public final class ProbeMetrics {
     void transitioned(HostTarget host, Transition transition) {
         Counter.builder(TRANSITIONS).tag("region", host.region()).tag("host", host.hostId())
                 .tag("to", transition.to().name()).register(registry).increment();
+    }
+
+    /** A round timed out while a router saw the host serve: busy, not failing ({@code BusyOrDead}). */
+    void excused(HostTarget host, ProbeResult result) {
+        Counter.builder(EXCUSED).description("Probe timeouts not counted against a host a router saw serving")
+                .tag("region", host.region()).tag("outcome", result.outcome().name().toLowerCase())
+                .register(registry).increment();
+    }
+
+    /** A router reported a host watched here serving. */
+    void served(HostTarget host) {
+        Counter.builder(SERVED).description("Reports of a router that a host watched here was serving")
+                .tag("region", host.region()).register(registry).increment();
     }
 
     /** A round did not start because a concurrency bound was reached ("host-limit" or "global-limit"). */

@@ -20,8 +20,11 @@ import java.util.Map;
  * @param healthcheckPath    shallow check path
  * @param deepCheckPath      deep check path and query
  * @param deepCheckHeaders   headers of the deep check (Glance trusted-auth headers when Keystone is not in front)
+ * @param servedGrace        how long before a round a router's report that the host was serving still excuses
+ *                           the round's timeout ({@code BusyOrDead})
  */
 public record ProbeSettings(Duration interval, Duration connectTimeout, Duration readTimeout, Duration deepTimeout,
                             Hysteresis hysteresis, int maxInFlight, int maxInFlightPerHost, Duration urgentSpacing, int admissionRate,
-                            String healthcheckPath, String deepCheckPath, Map<String, String> deepCheckHeaders) {
+                            String healthcheckPath, String deepCheckPath, Map<String, String> deepCheckHeaders,
+                            Duration servedGrace) {
 }

@@ -129,6 +129,8 @@ public final class SocketHealthProbe implements HealthProbe {
             Answer answer = exchange(target, settings.deepCheckPath(), settings.deepCheckHeaders(),
                     System.nanoTime() + settings.deepTimeout().toNanos());
             return answer.status() / 100 == 2 ? ProbeOutcome.OK : ProbeOutcome.DEEP_CHECK_FAILED;
+        } catch (SocketTimeoutException e) {
+            return ProbeOutcome.DEEP_CHECK_TIMEOUT;
         } catch (IOException | RuntimeException e) {
             return ProbeOutcome.DEEP_CHECK_FAILED;
         }

@@ -1,6 +1,7 @@
 package io.imagelib.monitor.domain;
 
 import static io.imagelib.monitor.domain.ProbeOutcome.DEEP_CHECK_FAILED;
+import static io.imagelib.monitor.domain.ProbeOutcome.DEEP_CHECK_TIMEOUT;
 import static io.imagelib.monitor.domain.ProbeOutcome.DISABLED_BY_FILE;
 import static io.imagelib.monitor.domain.ProbeOutcome.HTTP_5XX;
 import static io.imagelib.monitor.domain.ProbeOutcome.OK;
@@ -44,8 +45,20 @@ class HostHealthStateTest {
             return this;
         }
 
+        /** Rounds that timed out while the host was seen serving: {@link BusyOrDead} judged them BUSY. */
+        Host busy(int rounds) {
+            for (int i = 0; i < rounds; i++) {
+                feed(result(TIMEOUT, round, false), Signal.BUSY);
+            }
+            return this;
+        }
+
         void feed(ProbeResult result) {
-            var step = state.observe(result, hysteresis);
+            feed(result, result.outcome().signal());
+        }
+
+        void feed(ProbeResult result, Signal signal) {
+            var step = state.observe(result, signal, hysteresis);
             state = step.next();
             step.transition().ifPresent(transitions::add);
             round++;
@@ -111,7 +124,8 @@ class HostHealthStateTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ProbeOutcome.class, names = {"REFUSED", "TIMEOUT", "HTTP_5XX", "HTTP_UNEXPECTED", "DEEP_CHECK_FAILED", "IO_ERROR"})
+    @EnumSource(value = ProbeOutcome.class, names = {"REFUSED", "TIMEOUT", "HTTP_5XX", "HTTP_UNEXPECTED", "DEEP_CHECK_FAILED", "DEEP_CHECK_TIMEOUT",
+            "IO_ERROR"})
     void everyFailureKindTakesAnUpHostDownWithItsReason(ProbeOutcome failure) {
         Host host = upHost().probes(failure, failure);
         assertThat(host.transitions.getLast().to()).isEqualTo(HostStatus.DOWN);
@@ -232,6 +246,62 @@ class HostHealthStateTest {
     void aShallowRoundDoesNotClearAFailedDeepCheck() {
         Host host = upHost().deepProbes(DEEP_CHECK_FAILED).probes(OK);
         assertThat(host.state.lastDeepFailed()).isTrue();
+    }
+
+    @Test
+    void aDeepCheckTimeoutIsADeepFailureWithTheSamePublishedReason() {
+        Host host = upHost().deepProbes(DEEP_CHECK_TIMEOUT);
+        assertThat(host.state.lastDeepFailed()).isTrue();
+        host.deepProbes(DEEP_CHECK_TIMEOUT);
+        assertThat(host.transitions.getLast().to()).isEqualTo(HostStatus.DOWN);
+        assertThat(host.transitions.getLast().reason()).isEqualTo("deep-check-failed");
+    }
+
+    @Test
+    void busyRoundsNeverTakeAnUpHostDown() {
+        Host host = upHost().busy(40);
+        assertThat(host.statuses()).containsExactly(HostStatus.UP);
+        assertThat(host.state.streakSignal()).isEqualTo(Signal.BUSY);
+    }
+
+    @Test
+    void aBusyRoundEndsARunOfFailingRounds() {
+        Host host = upHost().probes(TIMEOUT).busy(1).probes(TIMEOUT);
+        assertThat(host.statuses()).containsExactly(HostStatus.UP);
+        host.probes(TIMEOUT);
+        assertThat(host.statuses()).containsExactly(HostStatus.UP, HostStatus.DOWN);
+        assertThat(host.transitions.getLast().reason()).isEqualTo("timeout");
+    }
+
+    @Test
+    void busyRoundsNeitherRaiseADownHostNorSettleANewOne() {
+        Host down = upHost().probes(REFUSED, REFUSED).busy(10);
+        assertThat(down.state.status()).isEqualTo(HostStatus.DOWN);
+        // Nor do they count as healthy within a run: rise needs consecutive OK rounds.
+        down.probes(OK).busy(1).probes(OK);
+        assertThat(down.state.status()).isEqualTo(HostStatus.DOWN);
+        down.probes(OK);
+        assertThat(down.statuses()).containsExactly(HostStatus.UP, HostStatus.DOWN, HostStatus.UP);
+
+        Host fresh = host().busy(10);
+        assertThat(fresh.state.status()).isEqualTo(HostStatus.UNKNOWN);
+        assertThat(fresh.transitions).isEmpty();
+    }
+
+    @Test
+    void aBusyRoundLeavesADrainingHostDraining() {
+        Host host = upHost().probes(DISABLED_BY_FILE).busy(5);
+        assertThat(host.statuses()).containsExactly(HostStatus.UP, HostStatus.DRAINING);
+    }
+
+    @Test
+    void aLateBusyAnswerToAnOlderRoundIsIgnoredLikeAnyOther() {
+        Host host = upHost().probes(TIMEOUT);
+        HostHealthState before = host.state;
+        host.feed(result(TIMEOUT, 1, false), Signal.BUSY);
+        assertThat(host.state).isEqualTo(before);
+        host.probes(TIMEOUT);
+        assertThat(host.statuses()).containsExactly(HostStatus.UP, HostStatus.DOWN);
     }
 
     @Test

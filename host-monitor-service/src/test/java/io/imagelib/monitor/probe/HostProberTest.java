@@ -56,7 +56,8 @@ class HostProberTest {
 
     private HostProber prober(Duration interval) {
         var settings = new ProbeSettings(interval, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(100),
-                new Hysteresis(2, 2, 1, 4), 100, 2, Duration.ofMillis(20), 1000, "/healthcheck", "/v2/images?limit=1", Map.of());
+                new Hysteresis(2, 2, 1, 4), 100, 2, Duration.ofMillis(20), 1000, "/healthcheck", "/v2/images?limit=1", Map.of(),
+                Duration.ofMillis(500));
         return new HostProber(scripted, sink, settings, scheduler, new ProbeMetrics(meters));
     }
 
@@ -124,6 +125,33 @@ class HostProberTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> prober.statuses().get("h1") == HostStatus.DOWN);
         prober.urgent("unknown-host");
         assertThat(rounds).doesNotContainKey("unknown-host");
+    }
+
+    @Test
+    void timeoutsOfAHostARouterSeesServingAreExcusedAndCountAgainOnceTheReportsStop() throws InterruptedException {
+        HostProber prober = prober(Duration.ofMillis(20));
+        prober.watch(H1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> published.size() == 1);
+        answers.put("h1", ProbeOutcome.TIMEOUT);
+        long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        while (System.nanoTime() < until) {
+            Instant now = Instant.now();
+            prober.served("h1", now, now);
+            prober.served("not-watched-here", now, now);
+            Thread.sleep(20);
+        }
+        assertThat(published).as("a second of timed-out rounds while served").extracting(Transition::to)
+                .containsExactly(HostStatus.UP);
+        assertThat(meters.find(ProbeMetrics.EXCUSED).tag("outcome", "timeout").counter().count()).isGreaterThan(10);
+        assertThat(meters.find(ProbeMetrics.SERVED).counters()).singleElement()
+                .satisfies(c -> assertThat(c.getId().getTag("region")).isEqualTo("SJC"));
+
+        long stopped = System.nanoTime();
+        await().atMost(Duration.ofSeconds(5)).until(() -> published.size() == 2);
+        assertThat(published.getLast().to()).isEqualTo(HostStatus.DOWN);
+        assertThat(published.getLast().reason()).isEqualTo("timeout");
+        assertThat(Duration.ofNanos(System.nanoTime() - stopped)).as("the grace (500 ms) and fall rounds after the last report")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(400));
     }
 
     @Test

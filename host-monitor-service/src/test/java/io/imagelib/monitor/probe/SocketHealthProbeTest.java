@@ -28,7 +28,7 @@ class SocketHealthProbeTest {
 
     private static final ProbeSettings SETTINGS = new ProbeSettings(Duration.ofMillis(250), Duration.ofMillis(250),
             Duration.ofMillis(400), Duration.ofSeconds(1), new Hysteresis(2, 2, 1, 8), 100, 2, Duration.ofMillis(100), 500,
-            "/healthcheck", "/v2/images?limit=1", Map.of("X-Roles", "reader"));
+            "/healthcheck", "/v2/images?limit=1", Map.of("X-Roles", "reader"), Duration.ofMillis(500));
 
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
@@ -115,6 +115,16 @@ class SocketHealthProbeTest {
                 ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"
                 : "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
         assertThat(probe(noDatabase, true).outcome()).isEqualTo(ProbeOutcome.DEEP_CHECK_FAILED);
+    }
+
+    @Test
+    void aDeepCheckThatDoesNotAnswerInTimeIsADeepCheckTimeoutNotAFailure() throws Exception {
+        HostTarget slowDatabase = serve(request -> request.startsWith("GET /healthcheck")
+                ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK"
+                : after(Duration.ofSeconds(2), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+        ProbeResult result = probe(slowDatabase, true);
+        assertThat(result.outcome()).isEqualTo(ProbeOutcome.DEEP_CHECK_TIMEOUT);
+        assertThat(result.outcome().inconclusive()).as("a busy host's slow database query, excusable").isTrue();
     }
 
     @Test

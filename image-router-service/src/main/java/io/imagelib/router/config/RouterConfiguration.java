@@ -4,6 +4,8 @@ import io.imagelib.router.domain.HostFailures;
 import io.imagelib.router.domain.LiveHosts;
 import io.imagelib.router.domain.Quarantine;
 import io.imagelib.router.kafka.KafkaHostFailures;
+import io.imagelib.router.web.DataPlane;
+import io.imagelib.router.web.HostAttempts;
 import io.imagelib.router.web.ImageProxy;
 import io.imagelib.router.web.ImageProxyServlet;
 import io.imagelib.router.web.InFlightReads;
@@ -12,17 +14,20 @@ import io.imagelib.support.kafka.ImagelibKafkaProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.util.concurrent.Executors;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(RouterProperties.class)
+@EnableConfigurationProperties({RouterProperties.class, DataPlaneProperties.class})
 public class RouterConfiguration {
 
     /**
@@ -78,9 +83,33 @@ public class RouterConfiguration {
     }
 
     @Bean
-    ImageProxy imageProxy(LiveHosts hosts, Quarantine quarantine, HostFailures failures, HttpClient upstreamHttpClient,
-                          InFlightReads inFlightReads, RouterProperties properties, MeterRegistry registry) {
-        return new ImageProxy(hosts, quarantine, failures, upstreamHttpClient, inFlightReads, properties, registry);
+    HostAttempts hostAttempts(LiveHosts hosts, Quarantine quarantine, HostFailures failures, RouterProperties properties,
+                              MeterRegistry registry) {
+        return new HostAttempts(hosts, quarantine, failures, properties, registry);
+    }
+
+    @Bean
+    ImageProxy imageProxy(HostAttempts hostAttempts, HttpClient upstreamHttpClient, InFlightReads inFlightReads,
+                          RouterProperties properties) {
+        return new ImageProxy(hostAttempts, upstreamHttpClient, inFlightReads, properties);
+    }
+
+    /** Listens once the servlet port is known: it sends what it does not serve there. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnBooleanProperty("imagelib.router.data-plane.enabled")
+    DataPlane dataPlane(HostAttempts hostAttempts, InFlightReads inFlightReads, RouterProperties properties,
+                        DataPlaneProperties dataPlane) {
+        return new DataPlane(hostAttempts, inFlightReads, properties, dataPlane);
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty("imagelib.router.data-plane.enabled")
+    ApplicationListener<WebServerInitializedEvent> dataPlaneStarter(DataPlane dataPlane) {
+        return event -> {
+            if (event.getApplicationContext().getServerNamespace() == null) { // the servlet port, not a management one
+                dataPlane.start(event.getWebServer().getPort());
+            }
+        };
     }
 
     @Bean

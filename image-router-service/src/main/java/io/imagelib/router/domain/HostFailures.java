@@ -1,7 +1,9 @@
 package io.imagelib.router.domain;
 
-/** Where the proxy reports a host it saw fail (passive health), so the monitor probes it at once. */
-@FunctionalInterface
+/**
+ * Where the proxy reports what it saw of a host (passive health): a failure, so the monitor probes it at once, and
+ * image data flowing from it, so the monitor knows a host whose probes time out is busy serving, not dead.
+ */
 public interface HostFailures {
 
     /** What failed, in the terms of the host-observations topic. */
@@ -11,4 +13,10 @@ public interface HostFailures {
 
     /** Must not block the request thread; {@code detail} is short text and never carries a credential. */
     void observed(Upstream host, Kind kind, String detail);
+
+    /**
+     * The host just delivered bytes of an image body. Called for every chunk read, so it must be cheap and never block;
+     * the implementation decides how often to pass it on.
+     */
+    void served(Upstream host);
 }

@@ -29,8 +29,7 @@ final class ForwardedHeaders {
      */
     static void toUpstream(HttpServletRequest from, boolean replaceRange, BiConsumer<String, String> to) {
         for (String name : Collections.list(from.getHeaderNames())) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(lower) || lower.equals(REGION) || (replaceRange && RANGE.contains(lower))) {
+            if (!toUpstream(name, replaceRange)) {
                 continue;
             }
             for (String value : Collections.list(from.getHeaders(name))) {
@@ -39,10 +38,21 @@ final class ForwardedHeaders {
         }
     }
 
+    /** Whether a client request header goes upstream. */
+    static boolean toUpstream(String name, boolean replaceRange) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return !HOP_BY_HOP.contains(lower) && !lower.equals(REGION) && !(replaceRange && RANGE.contains(lower));
+    }
+
+    /** Whether an upstream response header goes to the client (Content-Length does: the body is relayed as it is). */
+    static boolean toClient(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return !lower.startsWith(":") && (!HOP_BY_HOP.contains(lower) || lower.equals("content-length"));
+    }
+
     static void toClient(HttpHeaders from, HttpServletResponse to) {
         from.map().forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (lower.startsWith(":") || (HOP_BY_HOP.contains(lower) && !lower.equals("content-length"))) {
+            if (!toClient(name)) {
                 return;
             }
             values.forEach(value -> to.addHeader(name, value));

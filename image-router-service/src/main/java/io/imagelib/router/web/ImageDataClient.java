@@ -65,7 +65,7 @@ final class ImageDataClient {
      */
     UpstreamResponse send(String method, URI url, List<Map.Entry<String, String>> headers,
                           Consumer<Socket> onSocket) throws IOException {
-        byte[] requestHead = requestHead(method, url, headers);
+        byte[] requestHead = requestHead(method, url, headers, "close");
         Socket socket = connect(url, onSocket);
         try {
             OutputStream out = socket.getOutputStream();
@@ -115,7 +115,15 @@ final class ImageDataClient {
         return secure;
     }
 
-    private static byte[] requestHead(String method, URI url, List<Map.Entry<String, String>> headers) {
+    /**
+     * A request head for {@code url} with the given end-to-end headers.
+     *
+     * @param connection the Connection header's value: {@code close}, or {@code keep-alive} when the caller closes the
+     *                   connection itself once the body is in (the data plane's splice needs the upstream to keep
+     *                   its end open: Netty's epoll transport closes a spliced channel on the peer's FIN even with
+     *                   bytes still queued)
+     */
+    static byte[] requestHead(String method, URI url, List<Map.Entry<String, String>> headers, String connection) {
         String target = url.getRawQuery() == null ? url.getRawPath() : url.getRawPath() + "?" + url.getRawQuery();
         StringBuilder head = new StringBuilder(512).append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(url.getRawAuthority()).append("\r\n");
@@ -125,7 +133,7 @@ final class ImageDataClient {
             }
             head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
         }
-        return head.append("Connection: close\r\n\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        return head.append("Connection: ").append(connection).append("\r\n\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static boolean validValue(String value) {

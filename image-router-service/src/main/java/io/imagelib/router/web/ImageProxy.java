@@ -6,21 +6,15 @@ import io.imagelib.router.domain.HostFailures;
 import io.imagelib.router.domain.ImageOperation;
 import io.imagelib.router.domain.InterruptedUpload;
 import io.imagelib.router.domain.InvalidTarget;
-import io.imagelib.router.domain.LiveHosts;
 import io.imagelib.router.domain.ProxyTarget;
-import io.imagelib.router.domain.Quarantine;
-import io.imagelib.router.domain.ReadRounds;
-import io.imagelib.router.domain.Registration;
 import io.imagelib.router.domain.ResumeWindow;
 import io.imagelib.router.domain.RetryPolicy;
 import io.imagelib.router.domain.RetryPolicy.Failure;
 import io.imagelib.router.domain.Route;
-import io.imagelib.router.domain.RoutePlanner;
 import io.imagelib.router.domain.Upstream;
 import io.imagelib.router.domain.UpstreamTimeouts;
 import io.imagelib.support.web.ProblemResponses;
 import io.imagelib.support.web.Problems;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -45,8 +39,6 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,32 +67,22 @@ public final class ImageProxy {
     private static final String RETRY_AFTER_SECONDS = "1";
     private static final Pattern IMAGE_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-    private final LiveHosts hosts;
-    private final Quarantine quarantine;
-    private final HostFailures failures;
+    private final HostAttempts attempts;
     private final HttpClient client;
     private final ImageDataClient imageData;
     private final InFlightReads inFlight;
     private final UpstreamTimeouts timeouts;
-    private final ReadRounds readRounds;
     private final RouterProperties properties;
     private final ProxyMetrics metrics;
-    private final Function<Registration, URI> writeUrl;
-    private final AtomicLong turns = new AtomicLong();
     private final CreatedImages created = new CreatedImages(CREATES_REMEMBERED);
 
-    public ImageProxy(LiveHosts hosts, Quarantine quarantine, HostFailures failures, HttpClient client,
-                      InFlightReads inFlight, RouterProperties properties, MeterRegistry registry) {
-        this.hosts = hosts;
+    public ImageProxy(HostAttempts attempts, HttpClient client, InFlightReads inFlight, RouterProperties properties) {
+        this.attempts = attempts;
         this.inFlight = inFlight;
         this.timeouts = properties.timeouts();
-        this.readRounds = properties.readRounds();
-        this.quarantine = quarantine;
-        this.failures = failures;
         this.client = client;
         this.properties = properties;
-        this.metrics = new ProxyMetrics(registry);
-        this.writeUrl = properties.writeUrl() == RouterProperties.WriteUrl.ADMIN ? Registration::adminUrl : Registration::publicUrl;
+        this.metrics = attempts.metrics();
         this.imageData = new ImageDataClient(properties.connectTimeout(), timeouts.readHeaders(), timeouts.idle());
     }
 
@@ -165,9 +147,7 @@ public final class ImageProxy {
                 }
                 metrics.bytes(host, "upload", body.bytesSent());
                 if (answer != null && RetryPolicy.hostFailed(target.operation(), answer.status())) {
-                    metrics.attempt(host, target.operation(), ProxyMetrics.statusOutcome(answer.status()), started);
-                    failures.observed(host, HostFailures.Kind.HTTP_5XX, answer.status() + " on " + target.operation());
-                    quarantine.add(host.hostId(), System.currentTimeMillis());
+                    attempts.answeredAsFailure(host, target, answer.status(), started);
                     // Decided after the answer: the budget may have run out while this host took its time.
                     boolean lastChance = i == plan.size() - 1 && !mayPlanAgain(target, round, began);
                     if (lastChance || !RetryPolicy.mayRetry(target.operation(), Failure.UNAVAILABLE, body.replayable(), clientImageId)) {
@@ -223,14 +203,13 @@ public final class ImageProxy {
                 where + "; none could take the request.");
     }
 
-    /** A read whose planned hosts all failed plans again ({@link ReadRounds}); other requests have one plan. */
     private boolean mayPlanAgain(ProxyTarget target, int roundsDone, long beganNanos) {
-        return target.operation().isRead() && readRounds.anotherRound(roundsDone, Duration.ofNanos(System.nanoTime() - beganNanos));
+        return attempts.mayPlanAgain(target, roundsDone, beganNanos);
     }
 
     private void pauseBeforeReplanning() throws IOException {
         try {
-            Thread.sleep(readRounds.pause());
+            Thread.sleep(attempts.readRounds().pause());
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while waiting to plan a read again", interrupted);
@@ -248,20 +227,11 @@ public final class ImageProxy {
     }
 
     private Route plan(ProxyTarget target) {
-        long now = System.currentTimeMillis();
-        return RoutePlanner.plan(hosts.snapshot(), target.region(), target.operation(), turns.getAndIncrement(),
-                hostId -> quarantine.contains(hostId, now), hostId -> quarantine.refused(hostId, now), writeUrl);
+        return attempts.plan(target);
     }
 
     private Failure failed(Upstream host, ProxyTarget target, HostFailures.Kind kind, long started, Failure failure) {
-        metrics.attempt(host, target.operation(), kind.name().toLowerCase(), started);
-        if (failure == Failure.REFUSED) {
-            quarantine.addRefused(host.hostId(), System.currentTimeMillis());
-        } else {
-            quarantine.add(host.hostId(), System.currentTimeMillis());
-        }
-        failures.observed(host, kind, kind + " on " + target.operation());
-        return failure;
+        return attempts.failed(host, target, kind, started, failure);
     }
 
     /**
@@ -328,7 +298,7 @@ public final class ImageProxy {
         return new UpstreamResponse(answer.statusCode(), answer.headers(), answer.body());
     }
 
-    private static String withoutTrailingSlash(URI base) {
+    static String withoutTrailingSlash(URI base) {
         String s = base.toString();
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
@@ -581,6 +551,7 @@ public final class ImageProxy {
                 }
                 delivered += n;
                 fromHost += n;
+                failures.served(host);
             }
             metrics.bytes(host, "download", fromHost);
             close(in);
@@ -588,7 +559,7 @@ public final class ImageProxy {
 
         /**
          * The rest of the body from another host. The first plan leaves out the host that broke; later plans
-         * ({@link ReadRounds}) take the live set as it is then, which may have that host back.
+         * ({@link io.imagelib.router.domain.ReadRounds}) take the live set as it is then, which may have that host back.
          */
         private Resumed resume(Upstream broken) throws IOException {
             long began = System.nanoTime();

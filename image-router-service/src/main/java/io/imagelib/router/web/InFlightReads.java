@@ -118,7 +118,8 @@ public final class InFlightReads {
             };
         }
 
-        private int progressed(int read) {
+        /** Records {@code read} bytes received (the data plane, which never sees them, passes 1 per socket wake-up). */
+        int progressed(int read) {
             if (read > 0) {
                 lastProgressNanos = System.nanoTime();
             }

@@ -58,6 +58,14 @@ final class ProxyMetrics {
                 .increment();
     }
 
+    /**
+     * A data-plane response whose body went through user space rather than splice(2): {@code reason} tls, chunked or
+     * until-close. Zero on plain HTTP Glance hosts, which frame image data with Content-Length.
+     */
+    void copied(String reason) {
+        registry.counter("imagelib.router.dataplane.copied", "reason", reason).increment();
+    }
+
     void rejected(String reason) {
         registry.counter("imagelib.router.rejected", "reason", reason).increment();
     }

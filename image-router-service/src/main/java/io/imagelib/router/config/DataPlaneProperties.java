@@ -1,0 +1,22 @@
+package io.imagelib.router.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The zero-copy data plane for image downloads (docs/image-router-service.md, "Data plane"): a Netty epoll listener
+ * of its own beside the servlet port. It serves {@code GET .../file} and sends every other request to the servlet
+ * port with a 307, so clients may point at it for everything.
+ *
+ * @param enabled    off by default: the servlet port serves everything as before
+ * @param port       its port (0: any free port, for tests)
+ * @param address    the address it binds (all interfaces by default, as the servlet port)
+ * @param eventLoops event-loop threads; 0: one per CPU
+ */
+@ConfigurationProperties("imagelib.router.data-plane")
+public record DataPlaneProperties(
+        @DefaultValue("false") boolean enabled,
+        @DefaultValue("9293") int port,
+        @DefaultValue("0.0.0.0") String address,
+        @DefaultValue("0") int eventLoops) {
+}

@@ -1,0 +1,509 @@
+package io.imagelib.router.web;
+
+import io.imagelib.router.domain.DataPath;
+import io.imagelib.router.domain.HostFailures;
+import io.imagelib.router.domain.ProxyTarget;
+import io.imagelib.router.domain.RetryPolicy;
+import io.imagelib.router.domain.RetryPolicy.Failure;
+import io.imagelib.router.domain.Route;
+import io.imagelib.router.domain.Upstream;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+
+/**
+ * One image download on the data plane, on its client connection's event loop (no locks: every callback runs there).
+ * Hosts are tried in the order {@link HostAttempts} plans, exactly as the servlet proxy tries them for a read: a host
+ * that refuses, resets, answers a 5xx or sends no response head within the read-headers timeout is reported and the
+ * next one is tried, with further plans while {@code ReadRounds} allows. Once a host answers, its head is relayed and
+ * the body is spliced ({@link DataPath#SPLICE}) or, where splice cannot apply, copied and counted.
+ * <p>
+ * Not on this path yet: a body that breaks after its first byte is not resumed on another host with a Range request
+ * (a splice does not tell how many bytes reached the client when it fails); the client connection is closed, so the
+ * client sees a short body against the Content-Length and asks again. The break is reported as the servlet path does.
+ */
+final class DataPlaneDownload {
+
+    private static final Logger log = LoggerFactory.getLogger(DataPlaneDownload.class);
+    /** The most one splice request may move (an int); larger images take several, queued at once. */
+    private static final int SPLICE_CHUNK = 1 << 30;
+    private static final String DECODER = "http-response-decoder";
+
+    private final DataPlane plane;
+    private final DataPlane.ClientConnection connection;
+    private final HostAttempts attempts;
+    private final ProxyMetrics metrics;
+    private final Channel client;
+    private final List<Map.Entry<String, String>> headers = new ArrayList<>();
+    private final ProxyTarget target;
+    private final boolean keepAlive;
+    private final long began = System.nanoTime();
+    private final List<String> tried = new ArrayList<>();
+    private Route route;
+    private int index;
+    private int round = 1;
+    private boolean panic;
+    private boolean clientGone;
+    private Attempt attempt;
+
+    DataPlaneDownload(DataPlane plane, DataPlane.ClientConnection connection, Channel client, HttpRequest request,
+                      ProxyTarget target, boolean keepAlive) {
+        this.plane = plane;
+        this.connection = connection;
+        this.attempts = plane.attempts();
+        this.metrics = attempts.metrics();
+        this.client = client;
+        this.target = target;
+        this.keepAlive = keepAlive;
+        for (Map.Entry<String, String> header : request.headers()) {
+            if (ForwardedHeaders.toUpstream(header.getKey(), false)) {
+                headers.add(Map.entry(header.getKey(), header.getValue()));
+            }
+        }
+    }
+
+    void start() {
+        route = plan();
+        if (route.isEmpty()) {
+            problem(HttpStatus.SERVICE_UNAVAILABLE, "no-healthy-host", "No image-library host available",
+                    "Region " + target.region() + " has no registered image-library host that is UP. Check the host roles and the host monitor.");
+            return;
+        }
+        tryHost(route.hosts().get(index));
+    }
+
+    /** Set before the attempt starts: a connect that fails at once moves on to the next host from inside begin(). */
+    private void tryHost(Upstream host) {
+        attempt = new Attempt(host);
+        attempt.begin();
+    }
+
+    private Route plan() {
+        Route planned = attempts.plan(target);
+        if (planned.panic()) {
+            metrics.panic(target.region(), target.operation());
+            panic = true;
+        }
+        return planned;
+    }
+
+    /** The attempt failed before its answer: the next host, the next plan, or the end. Reads may always be retried. */
+    private void next(Failure failure) {
+        metrics.retry(target.region(), target.operation(), failure.name().toLowerCase());
+        if (++index < route.hosts().size()) {
+            tryHost(route.hosts().get(index));
+            return;
+        }
+        if (!attempts.mayPlanAgain(target, round, began)) {
+            giveUp();
+            return;
+        }
+        client.eventLoop().schedule(() -> {
+            if (clientGone) {
+                return;
+            }
+            Route again = plan();
+            if (again.isEmpty()) {
+                giveUp();
+                return;
+            }
+            metrics.replan(target.region(), target.operation());
+            route = again;
+            round++;
+            index = 0;
+            tryHost(route.hosts().get(index));
+        }, attempts.readRounds().pause().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void giveUp() {
+        String where = "Tried hosts " + tried + " of region " + target.region() + " over "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began) + " ms";
+        if (panic) {
+            problem(HttpStatus.SERVICE_UNAVAILABLE, "no-healthy-host", "No image-library host available",
+                    "Region " + target.region() + " has no host the monitor reports UP. " + where
+                            + " anyway (panic mode); none could take the request.");
+            return;
+        }
+        problem(HttpStatus.BAD_GATEWAY, "upstream-unavailable", "No image-library host answered",
+                where + "; none could take the request.");
+    }
+
+    private void problem(HttpStatus status, String slug, String title, String detail) {
+        if (clientGone) {
+            return;
+        }
+        var response = DataPlane.problem(status, slug, title, detail);
+        if (panic) {
+            response.headers().set(ImageProxy.PANIC_HEADER, "true");
+        }
+        connection.answer(client, response, keepAlive);
+    }
+
+    void clientWritable(boolean writable) {
+        if (attempt != null) {
+            attempt.clientWritable(writable);
+        }
+    }
+
+    void clientGone() {
+        clientGone = true;
+        if (attempt != null) {
+            attempt.clientGone();
+        }
+    }
+
+    private enum Phase { CONNECTING, AWAITING_HEAD, RESIDUE, SPLICING, COPYING, OVER }
+
+    /** One host's try: connect, send the request, await the head, relay the body. Events after it is over are ignored. */
+    private final class Attempt extends ChannelInboundHandlerAdapter {
+        private final Upstream host;
+        private final long started = System.nanoTime();
+        private InFlightReads.Flight flight;
+        private Channel upstream;
+        private boolean tls;
+        private Phase phase = Phase.CONNECTING;
+        private ScheduledFuture<?> timer;
+        private boolean timedOut;
+        /** Set by {@link #over()}: later events of this attempt change nothing. */
+        private boolean settled;
+        private CompositeByteBuf residue;
+        /** When the upstream socket last woke the event loop with data (or the client last drained): the idle clock. */
+        private long lastProgress = System.nanoTime();
+
+        Attempt(Upstream host) {
+            this.host = host;
+        }
+
+        void begin() {
+            tried.add(host.hostId());
+            flight = plane.inFlight().open(host.hostId());
+            URI url;
+            try {
+                url = URI.create(ImageProxy.withoutTrailingSlash(host.baseUrl()) + target.pathAndQuery());
+            } catch (IllegalArgumentException badQuery) {
+                settled = true;
+                phase = Phase.OVER;
+                flight.close();
+                problem(HttpStatus.BAD_REQUEST, "bad-path", "Request not forwarded", "The request target is not a valid URI.");
+                return;
+            }
+            tls = "https".equalsIgnoreCase(url.getScheme());
+            String name = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
+            int port = url.getPort() >= 0 ? url.getPort() : tls ? 443 : 80;
+            byte[] requestHead = ImageDataClient.requestHead("GET", url, headers, "keep-alive");
+            ChannelFuture connect = new Bootstrap().group(client.eventLoop()).channel(EpollSocketChannel.class)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(plane.properties().connectTimeout().toMillis()))
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .handler(new ChannelInitializer<EpollSocketChannel>() {
+                        @Override
+                        protected void initChannel(EpollSocketChannel channel) {
+                            if (tls) {
+                                channel.pipeline().addLast(plane.tls().newHandler(channel.alloc(), name, port));
+                            }
+                            channel.pipeline().addLast(DECODER, new HttpResponseDecoder()).addLast(Attempt.this);
+                        }
+                    })
+                    .connect(name, port);
+            upstream = connect.channel();
+            flight.onAbort(upstream::close); // a host leaving the live set cuts the read, from any thread
+            connect.addListener(connected -> {
+                if (phase != Phase.CONNECTING) {
+                    return;
+                }
+                if (!connected.isSuccess()) {
+                    failedBeforeAnswer(HostFailures.Kind.CONNECTION_REFUSED, Failure.REFUSED);
+                    return;
+                }
+                phase = Phase.AWAITING_HEAD;
+                upstream.writeAndFlush(Unpooled.wrappedBuffer(requestHead));
+                timer = upstream.eventLoop().schedule(() -> {
+                    timedOut = true;
+                    upstream.close();
+                }, plane.properties().timeouts().readHeaders().toNanos(), TimeUnit.NANOSECONDS);
+            });
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            switch (phase) {
+                case AWAITING_HEAD -> {
+                    if (message instanceof HttpResponse head) {
+                        head(head);
+                    }
+                    ReferenceCountUtil.release(message);
+                }
+                case RESIDUE -> {
+                    if (message instanceof ByteBuf bytes) {
+                        residue.addComponent(true, bytes);
+                    } else {
+                        ReferenceCountUtil.release(message);
+                    }
+                }
+                case COPYING -> copy((HttpContent) message);
+                default -> ReferenceCountUtil.release(message); // nothing is read while splicing; after it, nothing matters
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            lastProgress = System.nanoTime();
+            flight.progressed(1);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (phase == Phase.AWAITING_HEAD) {
+                failedBeforeAnswer(timedOut ? HostFailures.Kind.TIMEOUT : HostFailures.Kind.RESET, Failure.LOST_AFTER_SEND);
+            } else if (phase == Phase.COPYING) {
+                brokeAfterAnswer(); // the decoder ends a body read until close with its last content before this
+            }
+            // SPLICING: the queued splices fail on their own when the channel closes early
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("Upstream {} of {} failed: {}", host.hostId(), target.upstreamPath(), cause.toString());
+            ctx.close();
+        }
+
+        private void head(HttpResponse head) {
+            if (head.decoderResult().isFailure()) {
+                upstream.close(); // reported as a reset by channelInactive
+                return;
+            }
+            int status = head.status().code();
+            if (status < 200) {
+                return; // interim answer: the decoder goes on to the final one
+            }
+            timer.cancel(false);
+            if (RetryPolicy.hostFailed(target.operation(), status)) {
+                attempts.answeredAsFailure(host, target, status, started);
+                // Decided after the answer: the budget may have run out while this host took its time.
+                boolean lastChance = index == route.hosts().size() - 1 && !attempts.mayPlanAgain(target, round, began);
+                if (!lastChance) {
+                    over();
+                    next(Failure.UNAVAILABLE);
+                    return;
+                }
+            } else {
+                metrics.attempt(host, target.operation(), ProxyMetrics.statusOutcome(status), started);
+            }
+            relay(head, status);
+        }
+
+        private void relay(HttpResponse head, int status) {
+            DefaultHttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status());
+            head.headers().forEach(header -> {
+                if (ForwardedHeaders.toClient(header.getKey())) {
+                    out.headers().add(header.getKey(), header.getValue());
+                }
+            });
+            if (panic) {
+                out.headers().set(ImageProxy.PANIC_HEADER, "true");
+            }
+            if (!keepAlive) {
+                out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            boolean chunked = HttpUtil.isTransferEncodingChunked(head);
+            long length = chunked ? -1 : HttpUtil.getContentLength(head, -1L);
+            DataPath path = DataPath.of(status, length, chunked, tls);
+            path.copyReason().ifPresent(metrics::copied);
+            switch (path) {
+                case NONE -> {
+                    client.write(out);
+                    end(length);
+                }
+                case SPLICE -> splice(out, length);
+                default -> {
+                    if (path != DataPath.COPY_TLS || length < 0) { // re-framed for the client, which may keep the connection
+                        out.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+                        HttpUtil.setTransferEncodingChunked(out, true);
+                    }
+                    phase = Phase.COPYING;
+                    client.writeAndFlush(out);
+                    watchIdle();
+                }
+            }
+        }
+
+        /**
+         * The head and whatever body bytes came in with it are written through the codec; then the rest goes
+         * socket -> pipe -> socket. The decoder is removed first: it hands back the body bytes it holds (as one
+         * ByteBuf, into {@link #residue}) and nothing more is read into user space.
+         */
+        private void splice(DefaultHttpResponse out, long length) {
+            upstream.config().setAutoRead(false);
+            residue = upstream.alloc().compositeBuffer();
+            phase = Phase.RESIDUE;
+            upstream.pipeline().remove(DECODER);
+            long rest = length - residue.readableBytes();
+            if (rest < 0) { // more than Content-Length: not a body we can vouch for
+                residue.release();
+                brokeAfterAnswer();
+                return;
+            }
+            phase = Phase.SPLICING;
+            client.write(out);
+            client.writeAndFlush(new DefaultHttpContent(residue)).addListener(written -> {
+                if (!written.isSuccess() || phase != Phase.SPLICING) {
+                    return; // the client is gone: clientGone() ended the attempt
+                }
+                if (rest == 0) {
+                    end(length);
+                    return;
+                }
+                EpollSocketChannel from = (EpollSocketChannel) upstream;
+                EpollSocketChannel to = (EpollSocketChannel) client;
+                for (long left = rest; left > 0; ) {
+                    int chunk = (int) Math.min(left, SPLICE_CHUNK);
+                    left -= chunk;
+                    boolean last = left == 0;
+                    from.spliceTo(to, chunk).addListener(spliced -> {
+                        if (!spliced.isSuccess()) {
+                            brokeAfterAnswer();
+                        } else if (last) {
+                            end(length);
+                        }
+                    });
+                }
+                lastProgress = System.nanoTime();
+                watchIdle();
+                from.config().setAutoRead(true);
+            });
+        }
+
+        /** A host that sends nothing mid-body for the idle timeout is cut, as on the servlet path (slow clients excepted). */
+        private void watchIdle() {
+            long idle = plane.properties().timeouts().idle().toNanos();
+            timer = upstream.eventLoop().schedule(() -> {
+                if (phase != Phase.SPLICING && phase != Phase.COPYING) {
+                    return;
+                }
+                if (!upstream.config().isAutoRead()) {
+                    lastProgress = System.nanoTime(); // waiting on the client, not on the host
+                } else if (System.nanoTime() - lastProgress >= idle) {
+                    timedOut = true;
+                    upstream.close();
+                    return;
+                }
+                watchIdle();
+            }, idle / 4, TimeUnit.NANOSECONDS);
+        }
+
+        private void copy(HttpContent content) {
+            boolean last = content instanceof LastHttpContent;
+            client.writeAndFlush(content).addListener(written -> {
+                if (written.isSuccess() && last) {
+                    end(-1);
+                }
+            });
+            if (last) {
+                phase = Phase.OVER;
+                upstream.config().setAutoRead(false);
+            } else if (!client.isWritable()) {
+                upstream.config().setAutoRead(false);
+            }
+        }
+
+        void clientWritable(boolean writable) {
+            if (writable && phase == Phase.COPYING) {
+                upstream.config().setAutoRead(true);
+            }
+        }
+
+        /** The whole body reached the client: {@code length} bytes, or -1 when the copy path did not count them. */
+        private void end(long length) {
+            over();
+            if (length > 0) {
+                metrics.bytes(host, "download", length);
+            }
+            client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT) // resets the codec for the next response
+                    .addListener(written -> connection.finished(client, keepAlive && written.isSuccess()));
+        }
+
+        /** The body broke after its head reached the client: report the host, close the client (no resume here yet). */
+        private void brokeAfterAnswer() {
+            if (settled) {
+                return;
+            }
+            boolean cut = flight.aborted();
+            over();
+            if (clientGone) {
+                return;
+            }
+            if (!cut) {
+                attempts.failed(host, target, timedOut ? HostFailures.Kind.TIMEOUT : HostFailures.Kind.RESET,
+                        System.nanoTime(), Failure.LOST_AFTER_SEND);
+            }
+            metrics.resume(host, "not-on-data-plane");
+            log.info("Download of {} from host {} (region {}) broke mid-body; the data plane does not resume yet, so the"
+                    + " client connection is closed", target.upstreamPath(), host.hostId(), host.region());
+            client.close();
+        }
+
+        private void failedBeforeAnswer(HostFailures.Kind kind, Failure failure) {
+            if (settled) {
+                return;
+            }
+            over();
+            if (clientGone) {
+                return;
+            }
+            if (flight.aborted()) {
+                metrics.attempt(host, target.operation(), "aborted", started);
+                next(Failure.LOST_AFTER_SEND);
+                return;
+            }
+            next(attempts.failed(host, target, kind, started, failure));
+        }
+
+        void clientGone() {
+            over();
+        }
+
+        /** Ends this attempt: its events are ignored from now on, its connection and in-flight entry released. */
+        private void over() {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            phase = Phase.OVER;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            flight.close();
+            if (upstream != null) {
+                upstream.close();
+            }
+        }
+    }
+}
