@@ -551,7 +551,7 @@ public final class ImageProxy {
                 }
                 delivered += n;
                 fromHost += n;
-                failures.served(host);
+                attempts.served(host);
             }
             metrics.bytes(host, "download", fromHost);
             close(in);
