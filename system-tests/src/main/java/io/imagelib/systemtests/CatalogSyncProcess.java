@@ -1,6 +1,7 @@
 package io.imagelib.systemtests;
 
 import io.imagelib.deploy.local.ServiceModule;
+import io.imagelib.deploy.local.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -52,15 +54,11 @@ public final class CatalogSyncProcess {
     }
 
     /** Starts catalog-sync on the stack and waits for its readiness (admin-endpoint read to the end). */
-    public static CatalogSyncProcess start(ServiceStack stack, Path projectRoot, Path log, URI keystone,
-                                           LocalKeystone.ServiceUser user) {
-        return new CatalogSyncProcess(stack.startModule(projectRoot, ServiceModule.CATALOG_SYNC.module(), log, Map.of(
-                "IMAGELIB_CATALOGSYNC_KEYSTONEURL", keystone.toString(),
-                // The variables catalog-sync's application.yml documents for its service user.
-                "KEYSTONE_USERNAME", user.name(),
-                "KEYSTONE_PASSWORD", user.password(),
-                "KEYSTONE_PROJECT", user.project(),
-                "IMAGELIB_CATALOGSYNC_BACKOFF_MAX", BACKOFF_MAX)), log);
+    public static CatalogSyncProcess start(ServiceStack stack, Path projectRoot, URI keystone, LocalKeystone.ServiceUser user) {
+        Map<String, String> env = new LinkedHashMap<>(ServiceProcess.keystoneLogin(keystone, user.name(), user.password(), user.project()));
+        env.put("IMAGELIB_CATALOGSYNC_BACKOFF_MAX", BACKOFF_MAX);
+        URI url = stack.startModule(projectRoot, ServiceModule.CATALOG_SYNC, env);
+        return new CatalogSyncProcess(url, stack.log(ServiceModule.CATALOG_SYNC.module()));
     }
 
     /** Every admin-endpoint PATCH catalog-sync made for the region so far, in order (from its log). */

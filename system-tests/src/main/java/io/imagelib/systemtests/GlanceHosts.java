@@ -1,5 +1,6 @@
 package io.imagelib.systemtests;
 
+import io.imagelib.deploy.local.GlanceApiHost;
 import io.imagelib.deploy.local.GlanceConfig;
 import io.imagelib.deploy.local.Lifetime;
 import io.imagelib.deploy.local.StackProcess;
@@ -36,14 +37,16 @@ public final class GlanceHosts implements AutoCloseable {
         private final TestNetwork.Host net;
         private final Path dir;
         private final Path disableFile;
-        private final StackProcess process;
+        private final GlanceApiHost api;
 
-        Host(String id, TestNetwork.Host net, Path dir) {
+        Host(String id, TestNetwork.Host net, Path dir, Path commonConf) {
             this.id = id;
             this.net = net;
             this.dir = dir;
             this.disableFile = dir.resolve("healthcheck-disable");
-            this.process = new StackProcess(id, dir.resolve("glance-api.pid"), dir.resolve("glance-api.log"));
+            // `ip netns exec` execs, so the recorded process is glance-api itself.
+            this.api = new GlanceApiHost(new StackProcess(id, dir.resolve("glance-api.pid"), dir.resolve("glance-api.log")),
+                    baseUrl().toString(), commonConf, dir.resolve("host.conf"), command -> TestNetwork.inNamespace(net, command));
         }
 
         public String id() {
@@ -59,29 +62,16 @@ public final class GlanceHosts implements AutoCloseable {
         }
 
         public boolean isAlive() {
-            return process.running().isPresent();
-        }
-
-        Path log() {
-            return process.logFile();
-        }
-
-        /** Its own config file: an argument no other process has. */
-        private Path conf() {
-            return dir.resolve("host.conf");
+            return api.process().running().isPresent();
         }
     }
 
     private final Path dataDir;
-    private final Path commonConf;
     private final List<Host> hosts;
-    private final GlanceClient client;
 
-    private GlanceHosts(Path dataDir, Path commonConf, List<Host> hosts, GlanceClient client) {
+    private GlanceHosts(Path dataDir, List<Host> hosts) {
         this.dataDir = dataDir;
-        this.commonConf = commonConf;
         this.hosts = hosts;
-        this.client = client;
     }
 
     /**
@@ -99,17 +89,17 @@ public final class GlanceHosts implements AutoCloseable {
             Path commonConf = root.resolve("glance-common.conf");
             Files.writeString(commonConf, GlanceConfig.common(db.glanceConnectionUrl(), dataDir, staging, locks, Optional.empty()));
             long syncStart = System.nanoTime();
-            Shell.exec(Duration.ofMinutes(3), "glance-manage", "--config-file", commonConf.toString(), "db_sync").orThrow();
+            GlanceApiHost.dbSync(commonConf, root, root.resolve("glance-manage.log"), Duration.ofMinutes(3));
             report("glance-manage db_sync took %d ms", (System.nanoTime() - syncStart) / 1_000_000);
             List<Host> hosts = new ArrayList<>();
             for (int i = 1; i <= count; i++) {
                 Path dir = Files.createDirectories(root.resolve("host-" + i));
-                Host host = new Host("glance-" + i, network.addHost(i), dir);
+                Host host = new Host("glance-" + i, network.addHost(i), dir, commonConf);
                 Files.writeString(dir.resolve("paste.ini"), GlanceConfig.paste(false, Map.of(PORT, host.disableFile)));
-                Files.writeString(host.conf(), GlanceConfig.host(host.address(), PORT, dir.resolve("paste.ini")));
+                Files.writeString(host.api.hostConf(), GlanceConfig.host(host.address(), PORT, dir.resolve("paste.ini")));
                 hosts.add(host);
             }
-            GlanceHosts glance = new GlanceHosts(dataDir, commonConf, hosts, new GlanceClient(Duration.ofSeconds(2), Duration.ofSeconds(30)));
+            GlanceHosts glance = new GlanceHosts(dataDir, hosts);
             long launched = System.nanoTime();
             hosts.forEach(glance::launch);
             for (Host host : hosts) {
@@ -137,7 +127,7 @@ public final class GlanceHosts implements AutoCloseable {
 
     /** SIGKILL: the host vanishes mid-request, its port refuses new connections. */
     public void kill(Host host) {
-        host.process.kill();
+        host.api.process().kill();
     }
 
     /** Link down inside the host's namespace: packets vanish, connections neither complete nor reset. */
@@ -175,47 +165,23 @@ public final class GlanceHosts implements AutoCloseable {
         return took;
     }
 
-    /** Starts the host's glance-api in its namespace; `ip netns exec` execs, so the process is glance-api itself. */
     private void launch(Host host) {
-        List<String> command = TestNetwork.inNamespace(host.net, List.of(GlanceConfig.GLANCE_API.toString(),
-                "--config-file", commonConf.toString(),
-                "--config-file", host.conf().toString()));
-        host.process.start(command, host.conf().toString(), Map.of(), host.dir, Lifetime.TIED_TO_THIS_JVM);
+        host.api.start(host.dir, Lifetime.TIED_TO_THIS_JVM);
     }
 
     /** Waits for 200 on /healthcheck; returns how long the host took. */
     public Duration awaitHealthy(Host host, Duration timeout) {
-        long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!host.isAlive()) {
-                throw new IllegalStateException(host.id + " exited; log tail:\n" + tail(host.log()));
-            }
-            if (client.healthcheck(host.baseUrl()).status() == 200) {
-                return Duration.ofNanos(System.nanoTime() - start);
-            }
-            sleep(Duration.ofMillis(100));
-        }
-        throw new IllegalStateException(host.id + " not healthy within " + timeout + "; log tail:\n" + tail(host.log()));
+        return host.api.awaitHealthy(timeout);
     }
 
     @Override
     public void close() {
-        StackProcess.stopAll(hosts.stream().map(h -> h.process).toList(), Duration.ofSeconds(5));
+        StackProcess.stopAll(hosts.stream().map(h -> h.api.process()).toList(), Duration.ofSeconds(5));
     }
 
     /** Timing lines the docs quote; tests and the benchmark print them. */
     static void report(String format, Object... args) {
         System.out.println("[system-tests] " + format.formatted(args));
-    }
-
-    static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(no log at " + log + ")";
-        }
     }
 
     static void sleep(Duration duration) {

@@ -1,6 +1,9 @@
 package io.imagelib.systemtests;
 
 import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.LocalResources;
+import io.imagelib.deploy.local.ProcessLog;
+import io.imagelib.deploy.local.Shell;
 import io.imagelib.deploy.local.StackProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -163,7 +166,7 @@ public final class HaproxyBaseline implements AutoCloseable {
                 // The socket appears a moment after the process starts.
                 if (attempt >= 50 || process.running().isEmpty()) {
                     throw new UncheckedIOException("HAProxy admin socket " + socket + " not answering; log:\n"
-                            + GlanceHosts.tail(dir.resolve("haproxy.log")), e);
+                            + ProcessLog.tail(dir.resolve("haproxy.log"), 30), e);
                 }
                 GlanceHosts.sleep(Duration.ofMillis(100));
             }

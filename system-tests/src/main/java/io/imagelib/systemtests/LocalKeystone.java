@@ -1,24 +1,22 @@
 package io.imagelib.systemtests;
 
+import io.imagelib.deploy.local.HttpProbe;
 import io.imagelib.deploy.local.KeystoneAdmin;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.imagelib.deploy.local.KeystoneServer;
+import io.imagelib.deploy.local.LocalResources;
+import io.imagelib.deploy.local.Shell;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
- * A real Keystone (Debian packages) on 127.0.0.1, started and stopped by {@code deploy/keystone/keystone-local.sh}
- * (recipe and pitfalls: docs/keystone.md), plus the admin calls a scenario needs: the glance/image service and its
+ * A real Keystone (Debian packages) on 127.0.0.1, the stack's {@link KeystoneServer} on a free port, plus the admin calls a scenario needs: the glance/image service and its
  * endpoints, a service user for catalog-sync, and reading what the catalog says now. The real {@code openstack}
  * CLI runs against it with the admin's {@code OS_*} environment.
  *
@@ -31,28 +29,23 @@ public final class LocalKeystone implements AutoCloseable {
     /** Executables the recipe needs; without any of them the Keystone scenarios are skipped, with this list. */
     public static final List<String> REQUIRED = List.of("/usr/bin/keystone-manage", "/usr/bin/uwsgi",
             "/usr/bin/openstack", "/usr/bin/sqlite3", "/usr/bin/curl");
-    /** The Debian python scripts need the system python3, not a pyenv/venv one earlier on PATH. */
-    private static final String SYSTEM_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
-    private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration CLI_TIMEOUT = Duration.ofMinutes(3);
+    /** The bootstrap admin's password of a new directory; a reused one keeps its own (its env says which). */
+    private static final String ADMIN_PASSWORD = "admin-local-secret";
 
     /** The service user catalog-sync logs in as (project-scoped admin on project {@code service}). */
     public record ServiceUser(String name, String password, String project) {
     }
 
-    private final Path script;
-    private final Path dir;
+    private final KeystoneServer server;
     private final Map<String, String> cliEnv;
     private final URI url;
-    // HTTP/1.1 pinned (no h2c upgrade offer) for the liveness probe: docs/keystone.md.
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
     private final KeystoneAdmin admin;
     // One request per catalog read: the single Keystone worker also serves catalog-sync while we watch.
     private volatile String imageServiceId;
 
-    private LocalKeystone(Path script, Path dir, Map<String, String> cliEnv) {
-        this.script = script;
-        this.dir = dir;
+    private LocalKeystone(KeystoneServer server, Map<String, String> cliEnv) {
+        this.server = server;
         this.cliEnv = cliEnv;
         this.url = URI.create(cliEnv.get("OS_AUTH_URL").replaceFirst("/v3$", ""));
         this.admin = KeystoneAdmin.login(url, cliEnv.get("OS_USERNAME"), cliEnv.get("OS_PASSWORD"), cliEnv.get("OS_PROJECT_NAME"));
@@ -69,36 +62,19 @@ public final class LocalKeystone implements AutoCloseable {
      * on a free one.
      */
     public static LocalKeystone start(Path projectRoot, Path dir, String region) {
-        Path script = projectRoot.resolve("deploy/keystone/keystone-local.sh");
+        KeystoneServer server = KeystoneServer.in(projectRoot, dir);
         long started = System.nanoTime();
-        Shell.Result result = runScript(script, "start", "--dir", dir.toString(), "--port", savedPort(dir)
-                .orElseGet(() -> String.valueOf(LocalResources.freePort())), "--region", region);
-        if (!result.ok() && savedPort(dir).isPresent()) {
+        OptionalInt saved = server.savedPort();
+        Shell.Result result = server.start(saved.orElseGet(LocalResources::freePort), ADMIN_PASSWORD, region);
+        if (!result.ok() && saved.isPresent()) {
             GlanceHosts.report("keystone: reused %s did not start (%s); initialising it again", dir, result.output());
             LocalResources.deleteTree(dir);
-            result = runScript(script, "start", "--dir", dir.toString(), "--port", String.valueOf(LocalResources.freePort()),
-                    "--region", region);
+            result = server.start(LocalResources.freePort(), ADMIN_PASSWORD, region);
         }
         result.orThrow();
         GlanceHosts.report("keystone: %s (script took %d ms)", result.output().replace('\n', ' '),
                 (System.nanoTime() - started) / 1_000_000);
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String line : runScript(script, "env", "--dir", dir.toString()).orThrow().output().split("\n")) {
-            String[] kv = line.replaceFirst("^export ", "").split("=", 2);
-            env.put(kv[0], kv[1]);
-        }
-        env.put("PATH", SYSTEM_PATH);
-        return new LocalKeystone(script, dir, Map.copyOf(env));
-    }
-
-    private static Optional<String> savedPort(Path dir) {
-        try {
-            Path saved = dir.resolve("local.env");
-            return Files.exists(saved) ? Files.readAllLines(saved).stream().filter(l -> l.startsWith("port="))
-                    .map(l -> l.substring(5)).findFirst() : Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new LocalKeystone(server, server.adminEnvironment());
     }
 
     public URI url() {
@@ -108,7 +84,7 @@ public final class LocalKeystone implements AutoCloseable {
     /** Starts the stopped or killed Keystone again from the same directory; returns how long until it answered. */
     public Duration restart() {
         long started = System.nanoTime();
-        runScript(script, "start", "--dir", dir.toString()).orThrow();
+        server.restart().orThrow();
         return Duration.ofNanos(System.nanoTime() - started);
     }
 
@@ -117,30 +93,13 @@ public final class LocalKeystone implements AutoCloseable {
      * like a crashed host: a KILLed master alone would leave the worker and router holding the port.
      */
     public void kill() {
-        try {
-            String pid = Files.readString(dir.resolve("keystone.pid")).strip();
-            Shell.run("kill", "-KILL", "--", "-" + pid);
-        } catch (IOException e) {
-            throw new UncheckedIOException("No keystone.pid in " + dir, e);
-        }
+        Shell.run("kill", "-KILL", "--", "-" + server.pid());
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (answers()) {
+        while (HttpProbe.get(url + "/v3").ok()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Keystone still answers 10 s after SIGKILL");
             }
             GlanceHosts.sleep(Duration.ofMillis(50));
-        }
-    }
-
-    private boolean answers() {
-        try {
-            return http.send(HttpRequest.newBuilder(url.resolve("/v3")).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
         }
     }
 
@@ -151,10 +110,7 @@ public final class LocalKeystone implements AutoCloseable {
      * {@code service} for catalog-sync. Returns that user.
      */
     public ServiceUser catalogFor(String region, String adminUrl, String publicUrl) {
-        imageServiceId = admin.service("image", "glance");
-        admin.endpoint(imageServiceId, region, "admin", adminUrl, true);
-        admin.endpoint(imageServiceId, region, "public", publicUrl, true);
-        admin.endpoint(imageServiceId, region, "internal", publicUrl, true);
+        imageServiceId = admin.imageService(region, publicUrl, adminUrl, true);
         // A fresh password each run: the user may exist from an earlier run whose password nobody kept.
         ServiceUser user = new ServiceUser("catalog-sync", "catalog-sync-" + Long.toHexString(System.nanoTime()), "service");
         admin.serviceUser(user.name(), user.password(), user.project(), true);
@@ -183,18 +139,12 @@ public final class LocalKeystone implements AutoCloseable {
     public String openstack(String... args) {
         List<String> command = new ArrayList<>(List.of("/usr/bin/openstack"));
         command.addAll(List.of(args));
-        return Shell.exec(SCRIPT_TIMEOUT, cliEnv, command.toArray(String[]::new)).orThrow().output();
-    }
-
-    private static Shell.Result runScript(Path script, String... args) {
-        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
-        command.addAll(List.of(args));
-        return Shell.exec(SCRIPT_TIMEOUT, Map.of(), command.toArray(String[]::new));
+        return Shell.exec(CLI_TIMEOUT, cliEnv, command.toArray(String[]::new)).orThrow().output();
     }
 
     /** Stops Keystone (TERM to the PID the script wrote); the directory stays for the next run. */
     @Override
     public void close() {
-        runScript(script, "stop", "--dir", dir.toString());
+        server.stop();
     }
 }

@@ -1,6 +1,8 @@
 package io.imagelib.systemtests;
 
+import io.imagelib.deploy.local.LocalResources;
 import io.imagelib.deploy.local.PostgresCluster;
+import io.imagelib.deploy.local.Shell;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

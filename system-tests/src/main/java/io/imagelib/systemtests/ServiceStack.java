@@ -3,7 +3,11 @@ package io.imagelib.systemtests;
 import io.imagelib.deploy.local.ApicurioRegistryProcess;
 import io.imagelib.deploy.local.KafkaCluster;
 import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.LocalResources;
+import io.imagelib.deploy.local.PortPlan;
 import io.imagelib.deploy.local.ServiceModule;
+import io.imagelib.deploy.local.ServiceProcess;
+import io.imagelib.deploy.local.Shell;
 import io.imagelib.deploy.local.StackProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -29,32 +33,6 @@ public final class ServiceStack implements AutoCloseable {
     public static final String ADMIN_TOKEN = "system-tests-admin-token";
     // Only a start-up wait: at load average 40+ on this machine a service took 100-110 s to start.
     static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("imagelib.systemtests.ready-timeout-seconds", 300));
-
-    /** One service process: its jar, port, log, and its pid file next to the log. */
-    public static final class Service {
-        private final String name;
-        private final Path jar;
-        private final int port;
-        private final Path log;
-        private final StackProcess process;
-
-        Service(String name, Path jar, int port, Path log) {
-            this.name = name;
-            this.jar = jar;
-            this.port = port;
-            this.log = log;
-            this.process = new StackProcess(name, log.resolveSibling(name + ".pid"), log);
-        }
-
-        /** An argument no other JVM has: the pid file is only believed for this service's process. */
-        private String marker() {
-            return "-Dimagelib.systemtests.pidfile=" + process.pidFile();
-        }
-
-        public URI url() {
-            return URI.create("http://127.0.0.1:" + port);
-        }
-    }
 
     /**
      * How to start the stack. {@code kafkaNodes} 1 or 3 (3: the catalogue's replication factor 3 and min.insync 2, and
@@ -83,18 +61,20 @@ public final class ServiceStack implements AutoCloseable {
     private final Path registryDir;
     private final int registryPort;
     private ApicurioRegistryProcess registry;
-    private final Map<String, Service> services;
-    private final Map<String, String> env;
+    private final PortPlan ports = PortPlan.free();
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
+    private final Path dir;
+    private final int kafkaNodes;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private ServiceStack(KafkaCluster kafka, ApicurioRegistryProcess registry, Path registryDir, Map<String, Service> services,
-                         Map<String, String> env) {
+    private ServiceStack(KafkaCluster kafka, ApicurioRegistryProcess registry, Path dir, int kafkaNodes) {
         this.kafka = kafka;
         this.registry = registry;
-        this.registryDir = registryDir;
+        this.registryDir = dir.resolve("registry");
         this.registryPort = registry.port();
-        this.services = services;
-        this.env = env;
+        this.dir = dir;
+        this.kafkaNodes = kafkaNodes;
     }
 
     /** Services whose jar is not built here; the scenarios that need them are skipped with this list. */
@@ -119,31 +99,12 @@ public final class ServiceStack implements AutoCloseable {
         ServiceStack stack = null;
         try {
             registry = ApicurioRegistryProcess.start(dir.resolve("registry"), 0);
-            Map<String, String> env = new LinkedHashMap<>();
-            // The endpoint-service's Streams state under this stack, not the shared default in /tmp: a restart must
-            // find its own state, and parallel lanes (or an earlier run on another cluster) must not share it.
-            env.put("IMAGELIB_STATE_DIR", dir.resolve("endpoint-service-state").toString());
-            env.put("IMAGELIB_STREAMS_REPLICATION", Integer.toString(options.kafkaNodes()));
-            env.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-            env.put("IMAGELIB_KAFKA_SCHEMA_REGISTRY_URL", registry.ccompatUrl());
-            // Requests naming no region, and the router's /actuator/health/upstreams count, are about our region.
-            env.put("IMAGELIB_ROUTER_DEFAULT_REGION", Scenarios.REGION);
-            env.put("SERVER_ADDRESS", "127.0.0.1");
-            env.put("IMAGELIB_SECURITY_TOKENS_0_TOKEN", ADMIN_TOKEN);
-            env.put("IMAGELIB_SECURITY_TOKENS_0_PRINCIPAL", "system-tests");
-            env.put("IMAGELIB_SECURITY_TOKENS_0_ROLES_0", "admin");
-            Map<String, Service> services = new LinkedHashMap<>();
-            for (String name : SERVICES) {
-                Path jar = ServiceModule.executableJar(projectRoot, name).orElseThrow(() -> new IllegalStateException(name + " jar not built"));
-                services.put(name, new Service(name, jar, LocalResources.freePort(), dir.resolve(name + ".log")));
+            stack = new ServiceStack(kafka, registry, dir, options.kafkaNodes());
+            List<ServiceProcess> started = new ArrayList<>();
+            for (ServiceModule service : ServiceModule.of(false)) {
+                started.add(stack.launch(stack.service(projectRoot, service), Map.of()));
             }
-            stack = new ServiceStack(kafka, registry, dir.resolve("registry"), services, env);
-            for (Service service : services.values()) {
-                stack.launch(service);
-            }
-            for (Service service : services.values()) {
-                stack.awaitReady(service);
-            }
+            started.forEach(stack::awaitReady);
             return stack;
         } catch (RuntimeException e) {
             if (stack != null) {
@@ -159,11 +120,11 @@ public final class ServiceStack implements AutoCloseable {
     }
 
     public URI router() {
-        return services.get("image-router-service").url();
+        return url(ServiceModule.ROUTER.module());
     }
 
     public URI roleService() {
-        return services.get("role-service").url();
+        return url(ServiceModule.ROLE.module());
     }
 
     public String bootstrapServers() {
@@ -180,7 +141,7 @@ public final class ServiceStack implements AutoCloseable {
 
     /** kill -9 of one service, as a crash; returns when its PID is gone. */
     public void kill(String service) {
-        service(service).process.kill();
+        service(service).process().kill();
     }
 
     /** Starts a killed service again with the same jar, port and environment, and waits for its readiness. */
@@ -196,11 +157,11 @@ public final class ServiceStack implements AutoCloseable {
      * records undecodable) never gets ready, and the test watches its log instead.
      */
     public void relaunch(String service) {
-        Service s = service(service);
+        ServiceProcess s = service(service);
         if (isRunning(service)) {
-            throw new IllegalStateException(service + " is still running (PID " + s.process.running().orElseThrow().pid() + ")");
+            throw new IllegalStateException(service + " is still running (PID " + s.process().running().orElseThrow().pid() + ")");
         }
-        launch(s);
+        launch(s, environments.get(service));
     }
 
     /** Stops the schema registry (SIGTERM, as an operator or an orchestrator does); its schemas stay on disk. */
@@ -247,7 +208,7 @@ public final class ServiceStack implements AutoCloseable {
      * and started again on the same directories and ports, as {@code ilctl up}; returns when every service is ready.
      */
     public void stopAll() {
-        StackProcess.stopAll(services.values().stream().map(s -> s.process).toList(), Duration.ofSeconds(10));
+        StackProcess.stopAll(services.values().stream().map(ServiceProcess::process).toList(), Duration.ofSeconds(10));
         registry.stop();
         kafka.stop();
     }
@@ -256,13 +217,14 @@ public final class ServiceStack implements AutoCloseable {
     public void startAll() {
         startKafka();
         startRegistry();
-        services.values().stream().filter(s -> s.process.running().isEmpty()).forEach(this::launch);
+        services.values().stream().filter(s -> s.process().running().isEmpty())
+                .forEach(s -> launch(s, environments.get(s.service().module())));
         services.values().forEach(this::awaitReady);
     }
 
     /** The log a service writes (appended to across restarts). */
     public Path log(String service) {
-        return service(service).log;
+        return service(service).process().logFile();
     }
 
     /** Base URL of one of {@link #SERVICES}. */
@@ -272,62 +234,61 @@ public final class ServiceStack implements AutoCloseable {
 
     /** Whether the service's process still runs: a bad input must never take a service down. */
     public boolean isRunning(String service) {
-        return service(service).process.running().isPresent();
+        return service(service).process().running().isPresent();
     }
 
-    private Service service(String name) {
-        Service service = services.get(name);
+    private ServiceProcess service(String name) {
+        ServiceProcess service = services.get(name);
         if (service == null) {
             throw new IllegalArgumentException("No service " + name + " in this stack; services: " + services.keySet());
         }
         return service;
     }
 
-    private void launch(Service service) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", service.marker(), "-jar", service.jar.toString()));
-        Map<String, String> serviceEnv = new LinkedHashMap<>(env);
-        serviceEnv.put("SERVER_PORT", String.valueOf(service.port));
-        serviceEnv.put("SPRING_APPLICATION_NAME", service.name);
-        // Unique per process (consumer groups and observation keys are built from it); not every build defaults it.
-        serviceEnv.put("IMAGELIB_KAFKA_INSTANCE_ID", service.name + "-" + service.port);
-        service.process.start(command, service.marker(), serviceEnv, service.log.getParent(), Lifetime.TIED_TO_THIS_JVM);
+    /** A service of this stack on a free port, its log and pid file in the stack's directory. */
+    private ServiceProcess service(Path projectRoot, ServiceModule service) {
+        String name = service.module();
+        Path jar = ServiceModule.executableJar(projectRoot, name).orElseThrow(() -> new IllegalStateException(name + " jar not built"));
+        StackProcess process = new StackProcess(name, dir.resolve(name + ".pid"), dir.resolve(name + ".log"));
+        // An argument no other JVM has: the pid file is only believed for this service's process.
+        return new ServiceProcess(service, jar, ports.port(service), process, "-Dimagelib.systemtests.pidfile=" + process.pidFile());
     }
 
-    private void awaitReady(Service service) {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        URI readiness = service.url().resolve("/actuator/health/readiness");
-        while (System.nanoTime() < deadline) {
-            if (service.process.running().isEmpty()) {
-                throw new IllegalStateException(service.name + " exited; log tail:\n" + GlanceHosts.tail(service.log));
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    requireListening(service);
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted", e);
-            }
-            GlanceHosts.sleep(Duration.ofMillis(250));
-        }
-        throw new IllegalStateException(service.name + " not ready within " + READY_TIMEOUT + "; log tail:\n" + GlanceHosts.tail(service.log));
+    /** Starts the service with the stack's environment plus {@code extraEnv}, which its restarts keep. */
+    private ServiceProcess launch(ServiceProcess service, Map<String, String> extraEnv) {
+        Map<String, String> env = service.environment(new ServiceProcess.Shared(kafka.bootstrapServers(), registry.ccompatUrl(),
+                ADMIN_TOKEN, "system-tests"));
+        // The endpoint-service's Streams state under this stack, not the shared default in /tmp: a restart must
+        // find its own state, and parallel lanes (or an earlier run on another cluster) must not share it.
+        env.put("IMAGELIB_STATE_DIR", dir.resolve("endpoint-service-state").toString());
+        env.put("IMAGELIB_STREAMS_REPLICATION", Integer.toString(kafkaNodes));
+        // Requests naming no region, and the router's /actuator/health/upstreams count, are about our region.
+        env.put("IMAGELIB_ROUTER_DEFAULT_REGION", Scenarios.REGION);
+        env.put("SERVER_ADDRESS", "127.0.0.1");
+        // Unique per process (consumer groups and observation keys are built from it); not every build defaults it.
+        env.put("IMAGELIB_KAFKA_INSTANCE_ID", service.service().module() + "-" + service.port());
+        env.putAll(extraEnv);
+        services.put(service.service().module(), service);
+        environments.put(service.service().module(), extraEnv);
+        service.start("256m", env, dir, Lifetime.TIED_TO_THIS_JVM);
+        return service;
+    }
+
+    private void awaitReady(ServiceProcess service) {
+        service.awaitReady(READY_TIMEOUT);
+        requireListening(service);
     }
 
     /**
      * The port was picked free and bound later by the service: another stack starting at the same moment can take it
      * in between, and its service would then answer our readiness probe. Only a port our process listens on counts.
      */
-    private static void requireListening(Service service) {
-        long pid = service.process.running().map(ProcessHandle::pid).orElse(-1L);
-        String listeners = Shell.attempt("ss", "-ltnpH", "sport = :" + service.port).output();
+    private static void requireListening(ServiceProcess service) {
+        long pid = service.process().running().map(ProcessHandle::pid).orElse(-1L);
+        String listeners = Shell.attempt("ss", "-ltnpH", "sport = :" + service.port()).output();
         if (!listeners.contains("pid=" + pid + ",")) {
-            throw new IllegalStateException(service.name + " (PID " + pid + ") does not own port "
-                    + service.port + ", another process answers there: " + listeners.strip());
+            throw new IllegalStateException(service.service().module() + " (PID " + pid + ") does not own port "
+                    + service.port() + ", another process answers there: " + listeners.strip());
         }
     }
 
@@ -372,7 +333,7 @@ public final class ServiceStack implements AutoCloseable {
 
     @Override
     public void close() {
-        StackProcess.stopAll(services.values().stream().map(s -> s.process).toList(), Duration.ofSeconds(10));
+        StackProcess.stopAll(services.values().stream().map(ServiceProcess::process).toList(), Duration.ofSeconds(10));
         try {
             registry.close();
         } finally {
@@ -381,23 +342,12 @@ public final class ServiceStack implements AutoCloseable {
     }
 
     /**
-     * Starts one more module of {@code projectRoot} ({@code java -jar}, e.g. catalog-sync) on this stack's Kafka and
-     * registry, with the stack's environment plus {@code extraEnv}, and waits for its readiness; {@link #close} stops
-     * it with the others. Returns its base URL.
+     * Starts one more service of {@code projectRoot} (e.g. catalog-sync) on this stack's Kafka and registry, with the
+     * stack's environment plus {@code extraEnv}, and waits for its readiness; {@link #close} stops it with the
+     * others. Returns its base URL.
      */
-    public URI startModule(Path projectRoot, String module, Path log, Map<String, String> extraEnv) {
-        Path moduleJar = ServiceModule.executableJar(projectRoot, module).orElseThrow(() -> new IllegalStateException(module + " jar not built"));
-        Service service = new Service(module, moduleJar, LocalResources.freePort(), log);
-        Map<String, String> before = new LinkedHashMap<>(env);
-        // launch() reads the stack environment; the module's own settings are in it only while it launches.
-        env.putAll(extraEnv);
-        try {
-            launch(service);
-        } finally {
-            env.clear();
-            env.putAll(before);
-        }
-        services.put(module, service);
+    public URI startModule(Path projectRoot, ServiceModule module, Map<String, String> extraEnv) {
+        ServiceProcess service = launch(service(projectRoot, module), extraEnv);
         awaitReady(service);
         return service.url();
     }

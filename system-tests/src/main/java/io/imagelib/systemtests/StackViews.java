@@ -1,5 +1,6 @@
 package io.imagelib.systemtests;
 
+import io.imagelib.deploy.local.Shell;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,5 +1,6 @@
 package io.imagelib.systemtests;
 
+import io.imagelib.deploy.local.LocalResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.imagelib.systemtests;
 
+import io.imagelib.deploy.local.Shell;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -12,8 +12,8 @@ class ConfigRenderingTest {
 
     @Test
     void haproxyHasBothCheckSettingsOverTheSameServers() {
-        var hosts = List.of(new GlanceHosts.Host("glance-1", new TestNetwork.Host(1, "ilsys-h1", "r", "n", "10.203.0.11"), Path.of("/h1")),
-                new GlanceHosts.Host("glance-2", new TestNetwork.Host(2, "ilsys-h2", "r", "n", "10.203.0.12"), Path.of("/h2")));
+        var hosts = List.of(new GlanceHosts.Host("glance-1", new TestNetwork.Host(1, "ilsys-h1", "r", "n", "10.203.0.11"), Path.of("/h1"), Path.of("/common.conf")),
+                new GlanceHosts.Host("glance-2", new TestNetwork.Host(2, "ilsys-h2", "r", "n", "10.203.0.12"), Path.of("/h2"), Path.of("/common.conf")));
 
         String cfg = HaproxyBaseline.config(Map.of(HaproxyBaseline.Setting.USUAL, 10001, HaproxyBaseline.Setting.TUNED, 10002),
                 hosts, Path.of("/x/admin.sock"));

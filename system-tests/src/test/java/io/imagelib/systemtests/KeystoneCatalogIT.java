@@ -79,7 +79,7 @@ class KeystoneCatalogIT {
 
         // The catalog as an operator registered it: admin endpoint at the current admin, public/internal at the router.
         var user = keystone.catalogFor(REGION, admin.getUrl(), stack.router().toString());
-        catalogSync = CatalogSyncProcess.start(stack, PROJECT_ROOT, dir.resolve("catalog-sync.log"), keystone.url(), user);
+        catalogSync = CatalogSyncProcess.start(stack, PROJECT_ROOT, keystone.url(), user);
         // Its first sync gets the token and the service id, long before any failover in a real deployment.
         catalogSync.awaitSynced(REGION, admin.getEpoch(), Duration.ofSeconds(120));
     }

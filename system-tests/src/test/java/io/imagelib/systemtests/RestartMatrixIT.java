@@ -3,6 +3,7 @@ package io.imagelib.systemtests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imagelib.avro.AdminEndpoint;
+import io.imagelib.deploy.local.Shell;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

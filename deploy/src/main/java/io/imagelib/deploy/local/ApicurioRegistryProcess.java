@@ -176,7 +176,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
             return running.get();
         }
         Path jar = buildIfMissing(projectRoot, buildProgress);
-        int chosen = port == 0 ? FreePorts.pick(1).get(0) : port;
+        int chosen = port == 0 ? LocalResources.freePorts(1).get(0) : port;
         try {
             Files.createDirectories(home);
             Files.writeString(home.resolve("registry.port"), chosen + "\n");

@@ -81,7 +81,7 @@ public final class KafkaCluster implements AutoCloseable {
         }
         KafkaNode.Spec node = nodes.getFirst().spec();
         // Picked together (so distinct), minus the node's ports, which are free too while it is not running.
-        List<Integer> ports = FreePorts.pick(4).stream()
+        List<Integer> ports = LocalResources.freePorts(4).stream()
                 .filter(p -> p != node.port() && p != node.controllerPort()).toList();
         return new KafkaCluster(dir, clusterId, nodes, Optional.of(new SecureListeners(ports.get(0), ports.get(1),
                 keystore, keystorePassword, truststore, truststorePassword)));
@@ -120,7 +120,7 @@ public final class KafkaCluster implements AutoCloseable {
             }
             return cluster;
         }
-        List<Integer> free = FreePorts.pick(nodeCount * 2);
+        List<Integer> free = LocalResources.freePorts(nodeCount * 2);
         List<KafkaNode.Spec> specs = new ArrayList<>();
         for (int i = 0; i < nodeCount; i++) {
             int port = firstPort == 0 ? free.get(2 * i) : firstPort + i;

@@ -123,7 +123,7 @@ public final class KafkaNode {
         List<String> args = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-cp", distribution.classpath(), log4jConfig(),
                 "kafka.tools.StorageTool", "format", "--cluster-id", clusterId, "--config", serverProperties().toString()));
         args.addAll(quorumArguments);
-        ProcessLog.runToCompletion("kafka-storage format of node " + nodeId(), JavaCommand.of("256m", args),
+        Shell.runLogged("kafka-storage format of node " + nodeId(), JavaCommand.of("256m", args),
                 dir, dir.resolve("format.log"), FORMAT_TIMEOUT);
     }
 

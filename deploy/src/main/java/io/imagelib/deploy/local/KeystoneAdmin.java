@@ -61,6 +61,20 @@ public final class KeystoneAdmin {
     }
 
     /**
+     * The glance/image service as a deployment has it before our services take over: in {@code region},
+     * {@code public} and {@code internal} at {@code publicUrl} and one {@code admin} at {@code adminUrl}, which is only
+     * set over an existing one when {@code resetAdmin} (after the first start catalog-sync owns it). Returns the
+     * service's id.
+     */
+    public String imageService(String region, String publicUrl, String adminUrl, boolean resetAdmin) {
+        String serviceId = service("image", "glance");
+        endpoint(serviceId, region, "public", publicUrl, true);
+        endpoint(serviceId, region, "internal", publicUrl, true);
+        endpoint(serviceId, region, "admin", adminUrl, resetAdmin);
+        return serviceId;
+    }
+
+    /**
      * Makes the service's one {@code iface} endpoint in {@code region} exist, duplicates left by older runs removed. It
      * is set to {@code endpointUrl} when created or when {@code overwrite} (where catalog-sync owns the admin endpoint
      * once it exists, the stack never resets it).

@@ -128,7 +128,7 @@ public record PostgresCluster(Path bin, Path data, int port, Path log) {
 
     /** In the data directory's parent: a working directory the postgres user can enter, as initdb requires. */
     private void run(String name, String... command) {
-        ProcessLog.runToCompletion(name, asOsUser(command), data.getParent(), log, COMMAND_TIMEOUT);
+        Shell.runLogged(name, asOsUser(command), data.getParent(), log, COMMAND_TIMEOUT);
     }
 
     private static void append(Path file, List<String> text) {

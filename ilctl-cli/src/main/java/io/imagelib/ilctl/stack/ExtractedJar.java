@@ -1,15 +1,16 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.JavaCommand;
+import io.imagelib.deploy.local.LocalResources;
+import io.imagelib.deploy.local.ProcessLog;
 import io.imagelib.ilctl.IlctlException;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A Spring Boot jar extracted with {@code java -Djarmode=tools -jar app.jar extract} (Boot's production layout: the
@@ -37,9 +38,9 @@ final class ExtractedJar {
             if (Files.isRegularFile(runnable) && Files.isRegularFile(sourceFile) && Files.readString(sourceFile).equals(source)) {
                 return runnable;
             }
-            deleteRecursively(into);
+            LocalResources.deleteTree(into);
             Files.createDirectories(log.getParent());
-            Process extract = new ProcessBuilder(List.of(LocalStack.javaBinary(), "-Djarmode=tools", "-jar", bootJar.toString(),
+            Process extract = new ProcessBuilder(List.of(JavaCommand.java(), "-Djarmode=tools", "-jar", bootJar.toString(),
                     "extract", "--destination", into.toString()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true)
@@ -47,7 +48,7 @@ final class ExtractedJar {
                     .start();
             if (!extract.waitFor(2, TimeUnit.MINUTES) || extract.exitValue() != 0 || !Files.isRegularFile(runnable)) {
                 extract.destroyForcibly();
-                throw IlctlException.stack("Cannot extract " + bootJar + "; last lines of " + log + ":\n" + Logs.tail(log, 20));
+                throw IlctlException.stack("Cannot extract " + bootJar + "; last lines of " + log + ":\n" + ProcessLog.tail(log, 20));
             }
             Files.writeString(sourceFile, source);
             return runnable;
@@ -64,17 +65,6 @@ final class ExtractedJar {
             return Files.getLastModifiedTime(file).toMillis();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
         }
     }
 }

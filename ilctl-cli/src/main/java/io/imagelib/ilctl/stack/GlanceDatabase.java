@@ -1,6 +1,9 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.HttpProbe;
+import io.imagelib.deploy.local.LocalResources;
 import io.imagelib.deploy.local.PostgresCluster;
+import io.imagelib.deploy.local.Shell;
 import io.imagelib.deploy.local.StackProcess;
 import io.imagelib.ilctl.IlctlException;
 import java.io.IOException;
@@ -8,16 +11,12 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The real Glance hosts' one shared database: the stack's {@link PostgresCluster} (initdb once, pg_ctl start),
@@ -82,7 +81,7 @@ final class GlanceDatabase {
         boolean created = !cluster.exists();
         try {
             if (created) {
-                cluster = new PostgresCluster(bin, placeNewCluster(layout, log), port(config), log);
+                cluster = new PostgresCluster(bin, placeNewCluster(layout), port(config), log);
                 cluster.init(List.of(), List.of());
             }
             long pid = cluster.start();
@@ -114,15 +113,15 @@ final class GlanceDatabase {
      * A relocated directory without that link is a leftover of an earlier stack whose DIR was deleted: its database
      * described images that are gone with DIR/glance/data, so it is started afresh.
      */
-    private static Path placeNewCluster(StackLayout layout, Path setupLog) {
+    private static Path placeNewCluster(StackLayout layout) {
         Path inDir = layout.dir().resolve(NAME);
-        if (!PostgresCluster.runningAsRoot() || reachableByOsUser(layout.dir(), setupLog)) {
+        if (!PostgresCluster.runningAsRoot() || reachableByOsUser(layout.dir())) {
             return inDir;
         }
         Path relocated = relocatedDataDir(layout);
         try {
             if (!Files.isSymbolicLink(inDir)) {
-                deleteTree(relocated);
+                LocalResources.deleteTree(relocated);
                 Files.deleteIfExists(inDir);
                 Files.createSymbolicLink(inDir, relocated);
             }
@@ -132,18 +131,7 @@ final class GlanceDatabase {
         return relocated;
     }
 
-    private static boolean reachableByOsUser(Path dir, Path setupLog) {
-        return SetupCommand.exitCode(PostgresCluster.asOsUser("test", "-x", dir.toString()), Map.of(), setupLog) == 0;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
+    private static boolean reachableByOsUser(Path dir) {
+        return Shell.exec(Shell.DEFAULT_TIMEOUT, PostgresCluster.asOsUser("test", "-x", dir.toString()).toArray(String[]::new)).ok();
     }
 }

@@ -1,22 +1,19 @@
 package io.imagelib.ilctl.stack;
 
-import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.Readiness;
 import io.imagelib.deploy.local.StackProcess;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** Starting the hosts of either kind: skip the running ones, start the others, then wait for their /healthcheck. */
 final class GlanceHosts {
 
-    /** How one kind of host is started: its command line and the argument in it that marks it as this host. */
+    /** How one kind of host is started, detached, in the Glance directory. */
     interface Launch {
-        List<String> command(GlanceHost host);
-
-        String marker(GlanceHost host);
+        ProcessHandle start(GlanceHost host, StackProcess process);
     }
 
     private GlanceHosts() {
@@ -31,8 +28,7 @@ final class GlanceHosts {
                 out.printf("  %-22s %-40s %s, already running (PID %d)%n", host.name(), host.url(), host.kind(), running.get().pid());
                 continue;
             }
-            ProcessHandle handle = process.start(launch.command(host), launch.marker(host), Map.of(), layout.glanceDir(),
-                    Lifetime.DETACHED);
+            ProcessHandle handle = launch.start(host, process);
             out.printf("  %-22s %-40s %s, started (PID %d)%n", host.name(), host.url(), host.kind(), handle.pid());
             started.add(host);
         }

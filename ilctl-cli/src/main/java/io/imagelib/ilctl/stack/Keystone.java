@@ -2,6 +2,7 @@ package io.imagelib.ilctl.stack;
 
 import io.imagelib.deploy.local.GlanceConfig;
 import io.imagelib.deploy.local.KeystoneAdmin;
+import io.imagelib.deploy.local.KeystoneServer;
 import io.imagelib.deploy.local.StackProcess;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -49,7 +50,7 @@ final class Keystone {
     }
 
     static URI url(StackConfig config) {
-        return URI.create("http://127.0.0.1:" + port(config));
+        return KeystoneServer.url(port(config));
     }
 
     static String password(StackLayout layout, String user) {
@@ -63,15 +64,10 @@ final class Keystone {
             out.printf("  %-22s %-40s already running (PID %d)%n", NAME, url(config), process.running().get().pid());
             return;
         }
-        Path log = layout.logs().resolve("keystone-setup.log");
-        Path script = project.root().resolve("deploy/keystone/keystone-local.sh");
-        SetupCommand.run(List.of("bash", script.toString(), "start", "--dir", layout.keystoneDir().toString(),
-                "--port", Integer.toString(port(config)), "--password", password(layout, ADMIN_USER), "--region", config.region()),
-                Map.of(), log);
-        long pid = Long.parseLong(read(layout.keystoneDir().resolve("keystone.pid")));
-        // uwsgi's arguments name the config file of this directory: the marker that makes the PID ours.
-        process.record(pid, "OS_KEYSTONE_CONFIG_FILES=" + layout.keystoneDir().resolve("keystone.conf"));
-        out.printf("  %-22s %-40s started (PID %d), log %s%n", NAME, url(config), pid, layout.keystoneDir().resolve("log"));
+        KeystoneServer server = KeystoneServer.in(project.root(), layout.keystoneDir());
+        server.start(port(config), password(layout, ADMIN_USER), config.region()).orThrow();
+        process.record(server.pid(), server.marker());
+        out.printf("  %-22s %-40s started (PID %d), log %s%n", NAME, url(config), server.pid(), layout.keystoneDir().resolve("log"));
     }
 
     /**
@@ -81,10 +77,7 @@ final class Keystone {
      */
     static String catalog(StackConfig config, StackLayout layout, String routerUrl, String firstAdminUrl) {
         KeystoneAdmin admin = admin(config, layout);
-        String serviceId = admin.service("image", "glance");
-        admin.endpoint(serviceId, config.region(), "public", routerUrl, true);
-        admin.endpoint(serviceId, config.region(), "internal", routerUrl, true);
-        admin.endpoint(serviceId, config.region(), "admin", firstAdminUrl, false);
+        String serviceId = admin.imageService(config.region(), routerUrl, firstAdminUrl, false);
         // The stack keeps its passwords: a reset would only revoke the tokens the running hosts hold.
         admin.serviceUser(GLANCE_USER, password(layout, GLANCE_USER), SERVICE_PROJECT, false);
         admin.serviceUser(CATALOG_SYNC_USER, password(layout, CATALOG_SYNC_USER), SERVICE_PROJECT, false);
@@ -142,14 +135,6 @@ final class Keystone {
             Files.writeString(file, content);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file, e);
         }
     }
 

@@ -2,12 +2,15 @@ package io.imagelib.ilctl.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imagelib.deploy.local.ApicurioRegistryProcess;
+import io.imagelib.deploy.local.HttpProbe;
 import io.imagelib.deploy.local.KafkaCluster;
 import io.imagelib.deploy.local.KafkaDistribution;
 import io.imagelib.deploy.local.KafkaNode;
 import io.imagelib.deploy.local.KeystoneAdmin;
 import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.Readiness;
 import io.imagelib.deploy.local.ServiceModule;
+import io.imagelib.deploy.local.ServiceProcess;
 import io.imagelib.deploy.local.StackProcess;
 import io.imagelib.ilctl.IlctlException;
 import io.imagelib.ilctl.http.RoleRequest;
@@ -216,7 +219,8 @@ public final class LocalStack {
     }
 
     private Void startServices(StackConfig config, List<ServiceModule> services, String bootstrap, String registryUrl, String token) {
-        List<ServiceModule> started = new ArrayList<>();
+        ServiceProcess.Shared shared = new ServiceProcess.Shared(bootstrap, registryUrl, token, "ilctl");
+        List<ServiceProcess> started = new ArrayList<>();
         for (ServiceModule service : services) {
             StackProcess process = layout.process(service.module());
             Optional<ProcessHandle> running = process.running();
@@ -226,49 +230,37 @@ public final class LocalStack {
             }
             Path bootJar = project.jar(service.module()).orElseThrow(() -> IlctlException.stack("No jar for " + service.module()));
             Path jar = ExtractedJar.of(bootJar, layout.dir().resolve("app").resolve(service.module()), process.logFile());
-            String marker = layout.jvmMarker(service.module());
-            List<String> command = List.of(javaBinary(), "-Xmx384m", "-XX:TieredStopAtLevel=1", marker, "-jar", jar.toString());
-            ProcessHandle handle = process.start(command, marker, serviceEnvironment(config, service, bootstrap, registryUrl, token),
-                    layout.dir().resolve("state").resolve(service.module()), Lifetime.DETACHED);
+            ServiceProcess launch = new ServiceProcess(service, jar, config.port(service), process, layout.jvmMarker(service.module()));
+            Path stateDir = layout.dir().resolve("state").resolve(service.module());
+            ProcessHandle handle = launch.start("384m", serviceEnvironment(config, launch, shared, stateDir), stateDir, Lifetime.DETACHED);
             say("  %-22s %-40s started (PID %d), log %s", service.module(), config.serviceUrl(service), handle.pid(), process.logFile());
-            started.add(service);
+            started.add(launch);
         }
         // Spring Boot services start in parallel; waiting for each in turn would add their start times up.
         List<CompletableFuture<Void>> ready = started.stream()
-                .map(service -> CompletableFuture.runAsync(() -> {
-                    Readiness.await(layout.process(service.module()), config.serviceUrl(service) + service.readinessPath(),
-                            SERVICE_READY_TIMEOUT);
-                    say("  %-22s ready", service.module());
+                .map(launch -> CompletableFuture.runAsync(() -> {
+                    launch.awaitReady(SERVICE_READY_TIMEOUT);
+                    say("  %-22s ready", launch.service().module());
                 }))
                 .toList();
         join(ready);
         return null;
     }
 
-    private Map<String, String> serviceEnvironment(StackConfig config, ServiceModule service, String bootstrap,
-                                                   String registryUrl, String token) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("SERVER_PORT", Integer.toString(config.port(service)));
-        env.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-        env.put("IMAGELIB_KAFKA_SCHEMA_REGISTRY_URL", registryUrl);
-        env.put("IMAGELIB_KAFKA_INSTANCE_ID", service.module() + "-1");
-        env.put("IMAGELIB_STATE_DIR", layout.dir().resolve("state").resolve(service.module()).toString());
+    private Map<String, String> serviceEnvironment(StackConfig config, ServiceProcess launch, ServiceProcess.Shared shared, Path stateDir) {
+        Map<String, String> env = launch.environment(shared);
+        env.put("IMAGELIB_KAFKA_INSTANCE_ID", launch.service().module() + "-1");
+        env.put("IMAGELIB_STATE_DIR", stateDir.toString());
         // One admin principal for the whole stack: ilctl reads the same token from the state directory.
-        env.put("IMAGELIB_ADMIN_TOKEN", token);
-        env.put("IMAGELIB_SECURITY_TOKENS_0_TOKEN", token);
-        env.put("IMAGELIB_SECURITY_TOKENS_0_PRINCIPAL", "ilctl");
-        env.put("IMAGELIB_SECURITY_TOKENS_0_ROLES_0", "admin");
-        if (service == ServiceModule.MONITOR && config.glance() == StackConfig.GlanceMode.real) {
+        env.put("IMAGELIB_ADMIN_TOKEN", shared.adminToken());
+        if (launch.service() == ServiceModule.MONITOR && config.glance() == StackConfig.GlanceMode.real) {
             // Hosts that validate tokens answer the default deep check (GET /v2/images) with 401 to a probe without one;
             // /versions runs through glance-api's WSGI app without a token. The one database is not per host anyway.
             env.put("IMAGELIB_MONITOR_DEEPCHECKPATH", "/versions");
         }
-        if (service == ServiceModule.CATALOG_SYNC) {
-            // The variables catalog-sync's application.yml documents for its service user.
-            env.put("IMAGELIB_CATALOGSYNC_KEYSTONEURL", Keystone.url(config).toString());
-            env.put("KEYSTONE_USERNAME", Keystone.CATALOG_SYNC_USER);
-            env.put("KEYSTONE_PASSWORD", Keystone.password(layout, Keystone.CATALOG_SYNC_USER));
-            env.put("KEYSTONE_PROJECT", Keystone.SERVICE_PROJECT);
+        if (launch.service() == ServiceModule.CATALOG_SYNC) {
+            env.putAll(ServiceProcess.keystoneLogin(Keystone.url(config), Keystone.CATALOG_SYNC_USER,
+                    Keystone.password(layout, Keystone.CATALOG_SYNC_USER), Keystone.SERVICE_PROJECT));
         }
         return env;
     }
@@ -482,10 +474,6 @@ public final class LocalStack {
     /** The bearer token of this stack's services. */
     private String token() {
         return StackSecret.readOrCreate(layout.tokenFile());
-    }
-
-    public static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static void join(List<CompletableFuture<Void>> futures) {

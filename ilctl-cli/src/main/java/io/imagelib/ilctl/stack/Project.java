@@ -1,6 +1,7 @@
 package io.imagelib.ilctl.stack;
 
 import io.imagelib.deploy.local.ServiceModule;
+import io.imagelib.deploy.local.ProcessLog;
 import io.imagelib.ilctl.IlctlException;
 import java.io.BufferedReader;
 import java.io.File;
@@ -99,7 +100,7 @@ public record Project(Path root) {
             copy.join();
             if (build.exitValue() != 0) {
                 throw IlctlException.stack("Build failed (exit " + build.exitValue() + "): " + String.join(" ", command)
-                        + "\nlast lines of " + log + ":\n" + Logs.tail(log, 25));
+                        + "\nlast lines of " + log + ":\n" + ProcessLog.tail(log, 25));
             }
         } catch (IOException e) {
             throw IlctlException.stack("Cannot run " + String.join(" ", command) + ": " + e.getMessage());

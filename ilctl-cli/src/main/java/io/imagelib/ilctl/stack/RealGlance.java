@@ -1,7 +1,10 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.GlanceApiHost;
 import io.imagelib.deploy.local.GlanceConfig;
+import io.imagelib.deploy.local.Lifetime;
 import io.imagelib.deploy.local.PostgresCluster;
+import io.imagelib.deploy.local.Shell;
 import io.imagelib.ilctl.IlctlException;
 import io.imagelib.ilctl.output.HumanDuration;
 import java.io.IOException;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Real Glance hosts: glance-api processes ({@code workers = 0}) that validate every token with keystonemiddleware
@@ -29,6 +33,7 @@ public final class RealGlance implements GlanceLauncher {
     /** glance-api is Debian's script on the system python3, which needs the driver for a postgresql:// URL. */
     private static final Path PSYCOPG2 = Path.of("/usr/lib/python3/dist-packages/psycopg2");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(15);
 
     /** Debian packages real hosts need that this machine lacks; empty when ilctl up can run real Glance. */
     public static List<String> missingPackages() {
@@ -60,7 +65,11 @@ public final class RealGlance implements GlanceLauncher {
         Path log = layout.logs().resolve("apt.log");
         out.println("==> Installing " + String.join(", ", missing) + " with apt-get (~1 min; log " + log + ")");
         out.flush();
-        SetupCommand.run(List.of("bash", "-c", installScript()), Map.of(), log);
+        try {
+            Shell.runLogged("apt-get", List.of("bash", "-c", installScript()), layout.dir(), log, SETUP_TIMEOUT);
+        } catch (IllegalStateException e) {
+            throw IlctlException.stack(e.getMessage());
+        }
         List<String> stillMissing = missingPackages();
         if (!stillMissing.isEmpty()) {
             throw IlctlException.stack("apt-get finished but " + stillMissing + " still missing; see " + log);
@@ -92,24 +101,13 @@ public final class RealGlance implements GlanceLauncher {
         Path synced = layout.glanceDir().resolve("db-synced");
         if (newDatabase || !Files.isRegularFile(synced)) {
             long started = System.nanoTime();
-            SetupCommand.run(List.of(GlanceConfig.GLANCE_MANAGE.toString(), "--config-file", common.toString(), "db_sync"), Map.of(),
-                    layout.logs().resolve("glance-manage.log"));
+            GlanceApiHost.dbSync(common, layout.glanceDir(), layout.logs().resolve("glance-manage.log"), SETUP_TIMEOUT);
             write(synced, "");
             out.printf("  %-22s %-40s schema created (glance-manage db_sync, %s)%n", GlanceDatabase.NAME,
                     "database " + PostgresCluster.DATABASE, HumanDuration.of(Duration.ofNanos(System.nanoTime() - started)));
         }
-        GlanceHosts.startEach(config, layout, out, new GlanceHosts.Launch() {
-            @Override
-            public List<String> command(GlanceHost host) {
-                return List.of(GlanceConfig.GLANCE_API.toString(), "--config-file", common.toString(), "--config-file", marker(host));
-            }
-
-            /** The host's own config file: an argument no other process has. */
-            @Override
-            public String marker(GlanceHost host) {
-                return layout.glanceDir().resolve(host.name() + ".conf").toString();
-            }
-        }, READY_TIMEOUT);
+        GlanceHosts.startEach(config, layout, out, (host, process) -> new GlanceApiHost(process, host.url(), common,
+                hostConf(layout, host), UnaryOperator.identity()).start(layout.glanceDir(), Lifetime.DETACHED), READY_TIMEOUT);
     }
 
     private static Path writeConfigs(StackConfig config, StackLayout layout) {
@@ -131,9 +129,13 @@ public final class RealGlance implements GlanceLauncher {
         write(common, GlanceConfig.common(GlanceDatabase.connectionUrl(config), layout.glanceData(), staging, locks,
                 Optional.of(Keystone.authtoken(config, layout))));
         for (GlanceHost host : config.glanceHosts()) {
-            write(dir.resolve(host.name() + ".conf"), GlanceConfig.host("127.0.0.1", host.port(), paste));
+            write(hostConf(layout, host), GlanceConfig.host("127.0.0.1", host.port(), paste));
         }
         return common;
+    }
+
+    private static Path hostConf(StackLayout layout, GlanceHost host) {
+        return layout.glanceDir().resolve(host.name() + ".conf");
     }
 
     private static void write(Path file, String content) {

@@ -1,5 +1,7 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.JavaCommand;
+import io.imagelib.deploy.local.Lifetime;
 import io.imagelib.ilctl.IlctlException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -8,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,17 +38,11 @@ public final class SimulatedGlance implements GlanceLauncher {
         Path jar = project.jar(MODULE).orElseThrow(() -> IlctlException.stack(
                 "No glance-simulator jar; build it with ./mvnw -pl glance-simulator -am package -DskipTests"));
         SharedStore.prepare(layout);
-        GlanceHosts.startEach(config, layout, out, new GlanceHosts.Launch() {
-            @Override
-            public List<String> command(GlanceHost host) {
-                return List.of(LocalStack.javaBinary(), "-Xmx128m", marker(host), "-jar", jar.toString(), "--port=" + host.port(),
-                        "--data-dir=" + layout.glanceData(), "--disable-file=" + layout.disableFile(host.name()));
-            }
-
-            @Override
-            public String marker(GlanceHost host) {
-                return layout.jvmMarker(host.name());
-            }
+        GlanceHosts.startEach(config, layout, out, (host, process) -> {
+            String marker = layout.jvmMarker(host.name());
+            return process.start(List.of(JavaCommand.java(), "-Xmx128m", marker, "-jar", jar.toString(), "--port=" + host.port(),
+                    "--data-dir=" + layout.glanceData(), "--disable-file=" + layout.disableFile(host.name())), marker, Map.of(),
+                    layout.glanceDir(), Lifetime.DETACHED);
         }, READY_TIMEOUT);
     }
 

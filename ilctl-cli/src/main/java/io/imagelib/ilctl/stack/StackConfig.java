@@ -1,5 +1,6 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.PortPlan;
 import io.imagelib.deploy.local.ServiceModule;
 import java.io.IOException;
 import java.io.Reader;
@@ -48,7 +49,7 @@ public record StackConfig(int portOffset, int hosts, String region, GlanceMode g
     }
 
     public int port(ServiceModule service) {
-        return service.defaultPort() + portOffset;
+        return PortPlan.offset(portOffset).port(service);
     }
 
     public String bootstrapServers() {

@@ -74,6 +74,11 @@ public final class HostAttempts {
         return failure;
     }
 
+    /** Image data flowed from {@code host}: the monitor excuses its probe timeouts while it is busy serving. */
+    void served(Upstream host) {
+        failures.served(host);
+    }
+
     /** The host answered with a status that counts as its failure ({@code RetryPolicy.hostFailed}). */
     void answeredAsFailure(Upstream host, ProxyTarget target, int status, long started) {
         metrics.attempt(host, target.operation(), ProxyMetrics.statusOutcome(status), started);

@@ -1,17 +1,25 @@
-package io.imagelib.systemtests;
+package io.imagelib.deploy.local;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs short system commands (ip, initdb, glance-manage) with a deadline; output is returned, failures throw with it. */
+/**
+ * Commands that run to their end with a deadline, the one helper of ilctl and the system tests: output returned
+ * ({@code ip}, {@code openstack}, keystone-local.sh) or appended to a log ({@code initdb}, {@code db_sync},
+ * {@code apt-get}), where a failure is reported with the log's {@link ProcessLog#diagnosis}.
+ */
 public final class Shell {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
     /** Exit code and merged stdout+stderr of one command. */
     public record Result(List<String> command, int exitCode, String output) {
@@ -74,6 +82,37 @@ public final class Shell {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while running " + cmd, e);
+        }
+    }
+
+    /**
+     * Runs {@code command} in {@code workDir} to completion, its output appended to {@code logFile}; fails with the
+     * log's diagnosis if it exits non-zero or outlives {@code timeout}.
+     */
+    public static void runLogged(String name, List<String> command, Path workDir, Path logFile, Duration timeout) {
+        try {
+            Files.createDirectories(workDir);
+            Files.createDirectories(logFile.getParent());
+            Process process = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s; "
+                        + ProcessLog.diagnosis(logFile));
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(name + " failed with exit code " + process.exitValue() + "; "
+                        + ProcessLog.diagnosis(logFile));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot run " + name + " (" + String.join(" ", command) + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while running " + name, e);
         }
     }
 }

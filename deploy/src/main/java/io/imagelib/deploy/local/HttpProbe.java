@@ -1,4 +1,4 @@
-package io.imagelib.ilctl.stack;
+package io.imagelib.deploy.local;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,24 +9,29 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** One quick look at a component: did it answer, and how. */
-final class HttpProbe {
+/** One quick look at a component of a local stack: did it answer, and how (readiness waits, ilctl status). */
+public final class HttpProbe {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    // HTTP/1.1 pinned: no h2c upgrade offer, which uwsgi (Keystone) and eventlet (glance-api) do not expect.
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(TIMEOUT).build();
+
+    private HttpProbe() {
+    }
 
     /** What a GET got back; status 0 when nothing answered. */
-    record Answer(int status, String body) {
-        boolean ok() {
+    public record Answer(int status, String body) {
+        public boolean ok() {
             return status == 200;
         }
 
-        String describe() {
+        public String describe() {
             return status == 0 ? "no answer" : "HTTP " + status + (body.isBlank() ? "" : " " + body.strip().lines().findFirst().orElse(""));
         }
     }
 
-    static Answer get(String url) {
+    public static Answer get(String url) {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -40,7 +45,7 @@ final class HttpProbe {
         }
     }
 
-    static boolean accepts(int port) {
+    public static boolean accepts(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), (int) TIMEOUT.toMillis());
             return true;
