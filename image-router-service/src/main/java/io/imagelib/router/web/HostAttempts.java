@@ -85,9 +85,4 @@ public final class HostAttempts {
         failures.observed(host, HostFailures.Kind.HTTP_5XX, status + " on " + target.operation());
         quarantine.add(host.hostId(), System.currentTimeMillis());
     }
-
-    /** Body bytes from {@code host} reached the client: evidence for the monitor that a slow probe means busy, not dead. */
-    void served(Upstream host) {
-        failures.served(host);
-    }
 }
