@@ -58,6 +58,12 @@ class HostMonitorIT {
 
     private static final int TRIALS = 6;
     private static final Duration DETECTION_BOUND = Duration.ofMillis(2500);
+    /**
+     * A hung host's held probes are answered when it recovers, and those late answers raise its read allowance
+     * ({@code ReadAllowance}: the slowest of the last 8 answers) for the next 8 probes (2 s at 250 ms). A trial measures
+     * a settled host, so after a hang the next fault waits until 8 fresh answers have replaced them.
+     */
+    private static final Duration SETTLED_AFTER_HANG = Duration.ofMillis(2250);
 
     @RegisterExtension
     static KafkaTestBroker kafka = new KafkaTestBroker();
@@ -89,17 +95,17 @@ class HostMonitorIT {
 
     @Test
     void aStoppedHostIsDownRefused() {
-        measureDetection("refused (port closed)", FakeGlanceHost::stop, HealthStatus.DOWN, "refused");
+        measureDetection("refused (port closed)", FakeGlanceHost::stop, HealthStatus.DOWN, "refused", Duration.ZERO);
     }
 
     @Test
     void aHungHostIsDownTimeout() {
-        measureDetection("hang (accept, no answer)", FakeGlanceHost::hang, HealthStatus.DOWN, "timeout");
+        measureDetection("hang (accept, no answer)", FakeGlanceHost::hang, HealthStatus.DOWN, "timeout", SETTLED_AFTER_HANG);
     }
 
     @Test
     void aHostDisabledByFileIsDraining() {
-        measureDetection("503 DISABLED BY FILE", FakeGlanceHost::disabledByFile, HealthStatus.DRAINING, "disabled-by-file");
+        measureDetection("503 DISABLED BY FILE", FakeGlanceHost::disabledByFile, HealthStatus.DRAINING, "disabled-by-file", Duration.ZERO);
     }
 
     @Test
@@ -245,7 +251,7 @@ class HostMonitorIT {
     }
 
     private void measureDetection(String fault, java.util.function.Consumer<FakeGlanceHost> inject,
-                                  HealthStatus expected, String reason) {
+                                  HealthStatus expected, String reason, Duration settle) {
         String hostId = "fault-" + reason;
         List<Long> samples = new ArrayList<>();
         try (var glance = FakeGlanceHost.start()) {
@@ -254,6 +260,9 @@ class HostMonitorIT {
             for (int trial = 0; trial < TRIALS; trial++) {
                 glance.healthy();
                 health.awaitRecord(mark, hostId, r -> r.value() != null && r.value().getStatus() == HealthStatus.UP);
+                if (trial > 0) {
+                    sleepMillis(settle.toMillis());
+                }
                 sleepMillis(ThreadLocalRandom.current().nextLong(100, 400)); // fault at a random phase of the probe cycle
 
                 long faultAt = System.nanoTime();
