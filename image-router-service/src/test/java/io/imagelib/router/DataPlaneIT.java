@@ -156,8 +156,7 @@ class DataPlaneIT {
         }
         assertThat(retries(region, "refused")).isGreaterThanOrEqualTo(1);
         assertThat(quarantine.refused(region.hostId(1), System.currentTimeMillis())).isTrue();
-        kafka.typed().await(Topics.HOST_OBSERVATIONS, r -> r.key().equals(region.hostId(1))
-                && r.value().getKind() == ObservationKind.CONNECTION_REFUSED, Duration.ofSeconds(10));
+        awaitObservation(region.hostId(1), ObservationKind.CONNECTION_REFUSED);
     }
 
     @Test
@@ -174,8 +173,7 @@ class DataPlaneIT {
         assertThat(Duration.ofNanos(System.nanoTime() - began)).as("one read-headers timeout, then the host is quarantined")
                 .isLessThan(Duration.ofSeconds(5));
         assertThat(retries(region, "lost_after_send")).isEqualTo(1);
-        kafka.typed().await(Topics.HOST_OBSERVATIONS, r -> r.key().equals(region.hostId(0))
-                && r.value().getKind() == ObservationKind.TIMEOUT, Duration.ofSeconds(10));
+        awaitObservation(region.hostId(0), ObservationKind.TIMEOUT);
 
         region.simulator(0).faults().clear();
         region.simulator(1).faults().answerUnavailable(1);
@@ -268,8 +266,7 @@ class DataPlaneIT {
         }
         assertThat(resets.get()).isEqualTo(1);
         assertThat(resumes(region, "resumed")).isEqualTo(1);
-        kafka.typed().await(Topics.HOST_OBSERVATIONS, r -> r.key().equals(region.hostId(1))
-                && r.value().getKind() == ObservationKind.RESET, Duration.ofSeconds(10));
+        awaitObservation(region.hostId(1), ObservationKind.RESET);
     }
 
     @Test
@@ -296,8 +293,7 @@ class DataPlaneIT {
         }
         assertThat(digests).hasSize(200).allMatch(expected::equals);
         assertThat(resumes(region, "resumed")).as("the killed host was mid-body on its downloads").isPositive();
-        kafka.typed().await(Topics.HOST_OBSERVATIONS, r -> r.key().equals(region.hostId(1))
-                && r.value().getKind() == ObservationKind.RESET, Duration.ofSeconds(10));
+        awaitObservation(region.hostId(1), ObservationKind.RESET);
     }
 
     @Test
@@ -551,5 +547,11 @@ class DataPlaneIT {
         byte[] data = new byte[size];
         new Random(size).nextBytes(data);
         return data;
+    }
+
+    /** The router told the monitor of this host's failure, as the servlet path does. */
+    private static void awaitObservation(String hostId, ObservationKind kind) {
+        kafka.typed().await(Topics.HOST_OBSERVATIONS, r -> r.key().equals(hostId) && r.value().getKind() == kind,
+                Duration.ofSeconds(10));
     }
 }

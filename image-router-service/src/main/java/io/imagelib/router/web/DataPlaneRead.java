@@ -38,7 +38,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -403,10 +402,9 @@ final class DataPlaneRead {
             } else {
                 metrics.attempt(host, target.operation(), ProxyMetrics.statusOutcome(status), started);
             }
-            String resumedChecksum = head.headers().get("Content-MD5");
             if (!tls && !HttpUtil.isTransferEncodingChunked(head)
                     && window.resumedBy(status, head.headers().get(HttpHeaderNames.CONTENT_RANGE), delivered)
-                    && (checksum == null || resumedChecksum == null || Objects.equals(checksum, resumedChecksum))) {
+                    && ResumeWindow.sameChecksum(checksum, head.headers().get("Content-MD5"))) {
                 metrics.resume(host, "resumed");
                 log.info("Resumed {} at byte {} on host {} (region {}) after host {} broke",
                         target.upstreamPath(), delivered, host.hostId(), host.region(), broken.hostId());

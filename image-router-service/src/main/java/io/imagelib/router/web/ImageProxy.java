@@ -34,7 +34,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -133,9 +132,9 @@ public final class ImageProxy {
                     answer = send(host, target, request, request.getMethod(), body, null);
                     failure = null;
                 } catch (HttpConnectTimeoutException | ConnectException refused) {
-                    failure = failed(host, target, HostFailures.Kind.CONNECTION_REFUSED, started, Failure.REFUSED);
+                    failure = attempts.failed(host, target, HostFailures.Kind.CONNECTION_REFUSED, started, Failure.REFUSED);
                 } catch (HttpTimeoutException timeout) {
-                    failure = failed(host, target, HostFailures.Kind.TIMEOUT, started, Failure.LOST_AFTER_SEND);
+                    failure = attempts.failed(host, target, HostFailures.Kind.TIMEOUT, started, Failure.LOST_AFTER_SEND);
                 } catch (InterruptedIOException | InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw new IOException("Interrupted while forwarding", interrupted);
@@ -143,13 +142,13 @@ public final class ImageProxy {
                     metrics.attempt(host, target.operation(), "aborted", started);
                     failure = Failure.LOST_AFTER_SEND;
                 } catch (IOException lost) {
-                    failure = failed(host, target, HostFailures.Kind.RESET, started, Failure.LOST_AFTER_SEND);
+                    failure = attempts.failed(host, target, HostFailures.Kind.RESET, started, Failure.LOST_AFTER_SEND);
                 }
                 metrics.bytes(host, "upload", body.bytesSent());
                 if (answer != null && RetryPolicy.hostFailed(target.operation(), answer.status())) {
                     attempts.answeredAsFailure(host, target, answer.status(), started);
                     // Decided after the answer: the budget may have run out while this host took its time.
-                    boolean lastChance = i == plan.size() - 1 && !mayPlanAgain(target, round, began);
+                    boolean lastChance = i == plan.size() - 1 && !attempts.mayPlanAgain(target, round, began);
                     if (lastChance || !RetryPolicy.mayRetry(target.operation(), Failure.UNAVAILABLE, body.replayable(), clientImageId)) {
                         relay(target, request, response, host, answer);
                         return;
@@ -180,7 +179,7 @@ public final class ImageProxy {
                 mayHaveCreated |= failure != Failure.REFUSED;
                 metrics.retry(target.region(), target.operation(), failure.name().toLowerCase());
             }
-            if (!mayPlanAgain(target, round, began)) {
+            if (!attempts.mayPlanAgain(target, round, began)) {
                 break;
             }
             pauseBeforeReplanning();
@@ -201,10 +200,6 @@ public final class ImageProxy {
         }
         problem(response, HttpStatus.BAD_GATEWAY, "upstream-unavailable", "No image-library host answered",
                 where + "; none could take the request.");
-    }
-
-    private boolean mayPlanAgain(ProxyTarget target, int roundsDone, long beganNanos) {
-        return attempts.mayPlanAgain(target, roundsDone, beganNanos);
     }
 
     private void pauseBeforeReplanning() throws IOException {
@@ -228,10 +223,6 @@ public final class ImageProxy {
 
     private Route plan(ProxyTarget target) {
         return attempts.plan(target);
-    }
-
-    private Failure failed(Upstream host, ProxyTarget target, HostFailures.Kind kind, long started, Failure failure) {
-        return attempts.failed(host, target, kind, started, failure);
     }
 
     /**
@@ -529,7 +520,7 @@ public final class ImageProxy {
                     close(in);
                     metrics.bytes(host, "download", fromHost);
                     if (!(broken instanceof InFlightReads.Aborted)) { // a cut host is known bad: nothing to report
-                        failed(host, target, stalled ? HostFailures.Kind.TIMEOUT : HostFailures.Kind.RESET,
+                        attempts.failed(host, target, stalled ? HostFailures.Kind.TIMEOUT : HostFailures.Kind.RESET,
                                 System.nanoTime(), Failure.LOST_AFTER_SEND);
                     }
                     if (resumes++ >= properties.maxResumes()) {
@@ -573,7 +564,7 @@ public final class ImageProxy {
                         return resumed.get();
                     }
                 }
-                if (!mayPlanAgain(target, round, began)) {
+                if (!attempts.mayPlanAgain(target, round, began)) {
                     break;
                 }
                 pauseBeforeReplanning();
@@ -590,9 +581,8 @@ public final class ImageProxy {
                 UpstreamResponse answer = send(candidate, target, request, request.getMethod(), RequestBody.NONE,
                         window.rangeAfter(delivered));
                 metrics.attempt(candidate, target.operation(), ProxyMetrics.statusOutcome(answer.status()), started);
-                String resumedChecksum = answer.header("Content-MD5");
                 if (window.resumedBy(answer.status(), answer.header("Content-Range"), delivered)
-                        && (checksum == null || resumedChecksum == null || Objects.equals(checksum, resumedChecksum))) {
+                        && ResumeWindow.sameChecksum(checksum, answer.header("Content-MD5"))) {
                     metrics.resume(candidate, "resumed");
                     log.info("Resumed {} at byte {} on host {} (region {}) after host {} broke",
                             target.upstreamPath(), delivered, candidate.hostId(), candidate.region(), broken.hostId());
@@ -601,16 +591,16 @@ public final class ImageProxy {
                 metrics.resume(candidate, "mismatch");
                 close(answer.body());
             } catch (HttpConnectTimeoutException | ConnectException refused) {
-                failed(candidate, target, HostFailures.Kind.CONNECTION_REFUSED, started, Failure.REFUSED);
+                attempts.failed(candidate, target, HostFailures.Kind.CONNECTION_REFUSED, started, Failure.REFUSED);
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
                 throw new IOException("Interrupted while resuming", interrupted);
             } catch (InFlightReads.Aborted cut) {
                 metrics.attempt(candidate, target.operation(), "aborted", started);
             } catch (HttpTimeoutException timeout) {
-                failed(candidate, target, HostFailures.Kind.TIMEOUT, started, Failure.LOST_AFTER_SEND);
+                attempts.failed(candidate, target, HostFailures.Kind.TIMEOUT, started, Failure.LOST_AFTER_SEND);
             } catch (IOException lost) {
-                failed(candidate, target, HostFailures.Kind.RESET, started, Failure.LOST_AFTER_SEND);
+                attempts.failed(candidate, target, HostFailures.Kind.RESET, started, Failure.LOST_AFTER_SEND);
             }
             return Optional.empty();
         }

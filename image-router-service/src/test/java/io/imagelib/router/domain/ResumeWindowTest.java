@@ -39,4 +39,12 @@ class ResumeWindowTest {
         assertThat(ResumeWindow.of(206, OptionalLong.of(10), null)).isEmpty();
         assertThat(ResumeWindow.of(404, OptionalLong.of(10), null)).isEmpty();
     }
+
+    @Test
+    void aResumedAnswerOfAnotherChecksumIsAnotherImage() {
+        assertThat(ResumeWindow.sameChecksum("abc", "abc")).isTrue();
+        assertThat(ResumeWindow.sameChecksum("abc", "abd")).isFalse();
+        assertThat(ResumeWindow.sameChecksum(null, "abc")).as("the first answer said none").isTrue();
+        assertThat(ResumeWindow.sameChecksum("abc", null)).as("the resumed answer says none").isTrue();
+    }
 }
