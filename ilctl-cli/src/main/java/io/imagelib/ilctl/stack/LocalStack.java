@@ -49,6 +49,8 @@ public final class LocalStack {
     public static final String STORAGE_ID = "imagelib-local-share";
     private static final Duration SERVICE_READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration ADMIN_TIMEOUT = Duration.ofMinutes(2);
+    // The election settles within a second of the last role; 15 s leaves room for a loaded machine.
+    private static final Duration ADMIN_SETTLE = Duration.ofSeconds(15);
     /** A fresh stack on a busy machine can answer 503 (Kafka or the registry not taking writes yet). */
     private static final int ROLE_ATTEMPTS = 20;
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
@@ -292,13 +294,25 @@ public final class LocalStack {
         }
     }
 
+    /**
+     * Waits for the admin the election settles on: the last host given the role. The first admin published may be an
+     * earlier host (its role arrived first), so that one is not printed as the answer. If the last host is not UP
+     * (a re-run with that host stopped), the admin after {@link #ADMIN_SETTLE} is printed with the reason.
+     */
     private Void awaitAdmin(StackConfig config, String token) {
         ServiceClient endpoints = endpointClient(config, token);
-        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        GlanceHost lastAssigned = config.glanceHosts().getLast();
+        long started = System.nanoTime();
+        long deadline = started + ADMIN_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode admin = adminEndpoints(endpoints, config.region());
-            if (!JsonRows.items(admin, "endpoints").isEmpty()) {
-                say("  admin: %s", JsonRows.items(admin, "endpoints").get(0).path("url").asText());
+            List<JsonNode> admin = JsonRows.items(adminEndpoints(endpoints, config.region()), "endpoints");
+            String url = admin.isEmpty() ? null : admin.get(0).path("url").asText();
+            if (lastAssigned.url().equals(url)) {
+                say("  admin: %s (%s, the last host given the role)", url, lastAssigned.name());
+                return null;
+            }
+            if (url != null && System.nanoTime() - started > ADMIN_SETTLE.toNanos()) {
+                say("  admin: %s (not %s, the last host given the role: it is not UP; see ilctl host list)", url, lastAssigned.name());
                 return null;
             }
             Readiness.pause();

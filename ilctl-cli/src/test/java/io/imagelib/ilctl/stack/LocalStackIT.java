@@ -68,7 +68,7 @@ class LocalStackIT {
     @Test
     @Order(1)
     void upLabelsTheSimulatedHostsAndPrintsTheEndpointTable() {
-        assertThat(upOutput).contains("Glance hosts (SIMULATED)", "simulated Glance, started", "admin: http://127.0.0.1:");
+        assertThat(upOutput).contains("Glance hosts (SIMULATED)", "simulated Glance, started", "(host-3, the last host given the role)");
         assertThat(upOutput).contains("| ID ", "| Region ", "| Service Name | Service Type | Enabled | Interface |");
         IlctlRun status = IlctlRun.of(STACK.args("status", "-f", "value", "-c", "Component", "-c", "Kind", "-c", "State", "-c", "Health"));
         assertThat(status.exitCode()).as(status.out()).isZero();
