@@ -14,6 +14,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -104,6 +106,27 @@ public final class KafkaReplicas implements AutoCloseable {
             GlanceHosts.sleep(Duration.ofMillis(200));
         }
         return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * The brokers coordinating a Kafka Streams application, for the report of what a killed broker held: its consumer
+     * group's coordinator and the coordinators of its transactional ids ({@code <applicationId>-...} under
+     * exactly_once_v2). A failover whose coordinator died waits until a survivor has loaded the coordinator's partition.
+     */
+    public String coordinatorsOf(String applicationId) {
+        try {
+            int group = admin.describeConsumerGroups(List.of(applicationId)).all().get().get(applicationId).coordinator().id();
+            List<String> transactionalIds = admin.listTransactions().all().get().stream().map(TransactionListing::transactionalId)
+                    .filter(id -> id.startsWith(applicationId + "-")).toList();
+            List<Integer> transactions = admin.describeTransactions(transactionalIds).all().get().values().stream()
+                    .map(TransactionDescription::coordinatorId).distinct().sorted().toList();
+            return "group coordinator " + group + ", transaction coordinators " + transactions;
+        } catch (ExecutionException e) {
+            return "coordinators unknown (" + e.getCause() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
     }
 
     /** How many partitions of {@code topics} {@code brokerId} leads: for the report of what a killed broker held. */

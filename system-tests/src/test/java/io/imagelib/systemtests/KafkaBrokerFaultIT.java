@@ -26,9 +26,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * concurrent downloads and an admin-host kill: the failover still happens, no download fails, role assignment still
  * works; then the broker restarts and every partition is back to three in-sync replicas.
  *
- * <p>Times the chain from the kill (broker fenced, partition leader moved, DOWN decided and seen, admin decided and
- * seen, upload ok) and asserts the fencing bound, no live broker fenced (flapping), and loose failover bounds
- * (docs/system-tests.md, "Kafka broker fault: where the seconds go").
+ * <p>Names the endpoint-service's group and transaction coordinators at each kill (a coordinator on the dead broker
+ * has to be loaded by a survivor and found again by the stream thread), times the chain from the kill (broker fenced,
+ * partition leader moved, DOWN decided and seen, admin decided and seen, upload ok) and asserts the fencing bound, no
+ * live broker fenced (flapping), and loose failover bounds (docs/system-tests.md, "Kafka broker fault: where the
+ * seconds go").
  *
  * <p>Passes on an idle machine (0 of 925 and 0 of 604 downloads failed, 2026-11-25) but not under CPU starvation:
  * at load average 40 the 50 downloads kept the single-worker Glance hosts so busy that the monitor's 400 ms
@@ -156,9 +158,10 @@ class KafkaBrokerFaultIT {
             // The broker leading the region's admin-endpoint partition: the one the failover has to write through.
             killedBroker = replicas.leaderFor(Topics.ADMIN_ENDPOINT_NAME, Scenarios.REGION);
             quorumLeader = replicas.quorumLeader();
-            GlanceHosts.report("broker fault round %d: killing broker %d, leader of %d catalogue partitions%s", round, killedBroker,
-                    replicas.partitionsLedBy(ServicesUnderTest.CATALOGUE, killedBroker),
-                    killedBroker == quorumLeader ? " and the active controller" : " (active controller: " + quorumLeader + ")");
+            GlanceHosts.report("broker fault round %d: killing broker %d, leader of %d catalogue partitions%s; endpoint-service's %s",
+                    round, killedBroker, replicas.partitionsLedBy(ServicesUnderTest.CATALOGUE, killedBroker),
+                    killedBroker == quorumLeader ? " and the active controller" : " (active controller: " + quorumLeader + ")",
+                    replicas.coordinatorsOf("endpoint-service"));
         }
         Instant loadStart = Instant.now();
         var load = new DownloadLoad(services.prepared.viaRouter(), 50)

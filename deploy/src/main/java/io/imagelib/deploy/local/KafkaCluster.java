@@ -50,14 +50,16 @@ public final class KafkaCluster implements AutoCloseable {
     /**
      * Partitions of Kafka's own coordinator topics, instead of 50 each. A dead broker's every partition (all of them
      * at replication factor 3 on three nodes) changes leader or ISR on both survivors before an acks=all write through
-     * them completes, and these two were 100 of the ~245: fewer means the survivors apply the failover sooner. Six
-     * each spreads the group and transaction coordinators over three brokers for our handful of consumer groups and
-     * transactional ids. Only a new cluster takes them (a broker uses an existing topic's count); the same values
-     * are in deploy/compose, and docs/operations.md says why.
+     * them completes, and these two were 100 of the ~245. Six group-coordinator partitions spread our handful of
+     * consumer groups over three brokers. One transaction-coordinator partition: when its leader dies, the survivor
+     * that takes it over loads one partition before it answers the election's transactions (with six it could take
+     * over two, loaded one after the other on one scheduler thread); the few transactional ids (endpoint-service's
+     * stream threads, role-service's writer) need no spreading. Only a new cluster takes them (a broker uses an
+     * existing topic's count); the same values are in deploy/compose, and docs/operations.md says why.
      */
     public static final Map<String, String> COORDINATOR_TOPICS = Map.of(
             "offsets.topic.num.partitions", "6",
-            "transaction.state.log.num.partitions", "6");
+            "transaction.state.log.num.partitions", "1");
 
     private final Path dir;
     private final String clusterId;

@@ -47,7 +47,8 @@ class KafkaClusterConfigTest {
         for (var props : List.of(KafkaCluster.serverProperties(THREE.get(2), THREE, Path.of("/data")),
                 KafkaCluster.serverProperties(single.get(0), single, Path.of("/data")))) {
             assertThat(Integer.parseInt(props.get("offsets.topic.num.partitions"))).as("Kafka's default 50").isLessThanOrEqualTo(6);
-            assertThat(Integer.parseInt(props.get("transaction.state.log.num.partitions"))).as("Kafka's default 50").isLessThanOrEqualTo(6);
+            assertThat(props.get("transaction.state.log.num.partitions"))
+                    .as("one partition: a survivor takes over and loads at most one transaction-coordinator partition").isEqualTo("1");
         }
     }
 
