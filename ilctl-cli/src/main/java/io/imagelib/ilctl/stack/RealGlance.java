@@ -2,6 +2,7 @@ package io.imagelib.ilctl.stack;
 
 import io.imagelib.deploy.local.GlanceApiHost;
 import io.imagelib.deploy.local.GlanceConfig;
+import io.imagelib.deploy.local.KeystoneServer;
 import io.imagelib.deploy.local.Lifetime;
 import io.imagelib.deploy.local.PostgresCluster;
 import io.imagelib.deploy.local.Shell;
@@ -45,7 +46,7 @@ public final class RealGlance implements GlanceLauncher {
         if (!Files.isDirectory(PSYCOPG2)) {
             missing.add("python3-psycopg2");
         }
-        missing.addAll(Keystone.missingPackages());
+        missing.addAll(KeystoneServer.missingPackages());
         return missing;
     }
 
