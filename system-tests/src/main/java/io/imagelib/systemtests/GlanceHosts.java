@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -84,19 +83,14 @@ public final class GlanceHosts implements AutoCloseable {
         }
         try {
             Path dataDir = Files.createDirectories(root.resolve("shared/images"));
-            Path staging = Files.createDirectories(root.resolve("shared/staging"));
-            Path locks = Files.createDirectories(root.resolve("locks"));
-            Path commonConf = root.resolve("glance-common.conf");
-            Files.writeString(commonConf, GlanceConfig.common(db.glanceConnectionUrl(), dataDir, staging, locks, Optional.empty()));
+            Path commonConf = GlanceApiHost.writeCommon(root, db.glanceConnectionUrl(), dataDir, Optional.empty());
             long syncStart = System.nanoTime();
             GlanceApiHost.dbSync(commonConf, root, root.resolve("glance-manage.log"), Duration.ofMinutes(3));
             report("glance-manage db_sync took %d ms", (System.nanoTime() - syncStart) / 1_000_000);
             List<Host> hosts = new ArrayList<>();
             for (int i = 1; i <= count; i++) {
-                Path dir = Files.createDirectories(root.resolve("host-" + i));
-                Host host = new Host("glance-" + i, network.addHost(i), dir, commonConf);
-                Files.writeString(dir.resolve("paste.ini"), GlanceConfig.paste(false, Map.of(PORT, host.disableFile)));
-                Files.writeString(host.api.hostConf(), GlanceConfig.host(host.address(), PORT, dir.resolve("paste.ini")));
+                Host host = new Host("glance-" + i, network.addHost(i), Files.createDirectories(root.resolve("host-" + i)), commonConf);
+                host.api.writeConfig(host.address(), PORT, false, host.disableFile);
                 hosts.add(host);
             }
             GlanceHosts glance = new GlanceHosts(dataDir, hosts);

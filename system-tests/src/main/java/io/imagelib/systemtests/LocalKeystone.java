@@ -6,7 +6,6 @@ import io.imagelib.deploy.local.KeystoneServer;
 import io.imagelib.deploy.local.LocalResources;
 import io.imagelib.deploy.local.Shell;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,9 +25,6 @@ import java.util.OptionalInt;
  */
 public final class LocalKeystone implements AutoCloseable {
 
-    /** Executables the recipe needs; without any of them the Keystone scenarios are skipped, with this list. */
-    public static final List<String> REQUIRED = List.of("/usr/bin/keystone-manage", "/usr/bin/uwsgi",
-            "/usr/bin/openstack", "/usr/bin/sqlite3", "/usr/bin/curl");
     private static final Duration CLI_TIMEOUT = Duration.ofMinutes(3);
     /** The bootstrap admin's password of a new directory; a reused one keeps its own (its env says which). */
     private static final String ADMIN_PASSWORD = "admin-local-secret";
@@ -49,11 +45,6 @@ public final class LocalKeystone implements AutoCloseable {
         this.cliEnv = cliEnv;
         this.url = URI.create(cliEnv.get("OS_AUTH_URL").replaceFirst("/v3$", ""));
         this.admin = KeystoneAdmin.login(url, cliEnv.get("OS_USERNAME"), cliEnv.get("OS_PASSWORD"), cliEnv.get("OS_PROJECT_NAME"));
-    }
-
-    /** What is missing on this machine to run a real Keystone; empty when it can run. */
-    public static List<String> missingExecutables() {
-        return REQUIRED.stream().filter(p -> !Files.isExecutable(Path.of(p))).toList();
     }
 
     /**

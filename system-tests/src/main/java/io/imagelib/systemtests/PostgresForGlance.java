@@ -2,16 +2,13 @@ package io.imagelib.systemtests;
 
 import io.imagelib.deploy.local.LocalResources;
 import io.imagelib.deploy.local.PostgresCluster;
-import io.imagelib.deploy.local.Shell;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The test bed's {@link PostgresCluster}, owned by the test: in a new directory under /tmp, listening on 127.0.0.1
- * and on the bridge address so hosts in namespaces reach it, stopped and deleted on {@link #close}.
+ * The test bed's {@link PostgresCluster}, owned by the test: created in {@code dir} (or where {@link PostgresCluster#at}
+ * relocates it), listening on 127.0.0.1 and on the bridge address so hosts in namespaces reach it, stopped and
+ * deleted on {@link #close}.
  */
 public final class PostgresForGlance implements AutoCloseable {
 
@@ -26,27 +23,18 @@ public final class PostgresForGlance implements AutoCloseable {
     }
 
     /**
-     * Initializes and starts a cluster in a new directory under /tmp (the postgres user must reach it through every
-     * parent, which a build directory under /root or /work may not allow), listening on 127.0.0.1 and
-     * {@code extraListenAddress} (which must already exist on an interface), and creates the database.
+     * Creates and starts a cluster with its database in {@code dir} (which must not exist), listening on 127.0.0.1 and
+     * {@code extraListenAddress} (which must already exist on an interface).
      */
-    public static PostgresForGlance start(String extraListenAddress) {
+    public static PostgresForGlance start(Path dir, String extraListenAddress) {
         Path bin = PostgresCluster.binaries().orElseThrow(() -> new IllegalStateException(
                 "No PostgreSQL server under /usr/lib/postgresql; run system-tests/run.sh"));
-        try {
-            Path dir = Files.createTempDirectory(Path.of("/tmp"), "ilsys-pg-");
-            Shell.run("chown", PostgresCluster.OS_USER + ":" + PostgresCluster.OS_USER, dir.toString());
-            PostgresForGlance pg = new PostgresForGlance(dir, new PostgresCluster(bin, dir.resolve("data"), LocalResources.freePort(),
-                    dir.resolve("postgres.log")), extraListenAddress);
-            // Stop it even when the JVM is stopped before close() runs (pg_ctl daemonizes the server).
-            Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "ilsys-postgres-stop"));
-            pg.cluster.init(List.of(extraListenAddress), List.of(TestNetwork.SUBNET_PREFIX + "0/24"));
-            pg.cluster.start();
-            pg.cluster.createDatabase();
-            return pg;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a PostgreSQL directory in /tmp", e);
-        }
+        PostgresForGlance pg = new PostgresForGlance(dir, PostgresCluster.at(bin, dir, LocalResources.freePort(),
+                dir.resolveSibling("postgres.log")), extraListenAddress);
+        // Stop it even when the JVM is stopped before close() runs (pg_ctl daemonizes the server).
+        Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "ilsys-postgres-stop"));
+        pg.cluster.startOrCreate(List.of(extraListenAddress), List.of(TestNetwork.SUBNET_PREFIX + "0/24"));
+        return pg;
     }
 
     /** SQLAlchemy URL as seen from a Glance host in a namespace. */
@@ -57,6 +45,7 @@ public final class PostgresForGlance implements AutoCloseable {
     @Override
     public void close() {
         cluster.stopNow();
+        LocalResources.deleteTree(cluster.data());
         LocalResources.deleteTree(dir);
     }
 }

@@ -37,7 +37,7 @@ public final class TestBed implements AutoCloseable {
         TestNetwork network = TestNetwork.create();
         PostgresForGlance postgres = null;
         try {
-            postgres = PostgresForGlance.start(TestNetwork.ROOT_ADDRESS);
+            postgres = PostgresForGlance.start(root.resolve("postgres"), TestNetwork.ROOT_ADDRESS);
             GlanceHosts glance = GlanceHosts.start(root.resolve("glance"), network, postgres, hostCount);
             TestBed bed = new TestBed(network, postgres, glance, Duration.ofNanos(System.nanoTime() - t0));
             GlanceHosts.report("test bed (network, PostgreSQL, db_sync, %d hosts) up in %d ms", hostCount, bed.startTime.toMillis());

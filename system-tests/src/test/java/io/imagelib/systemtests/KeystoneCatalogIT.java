@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imagelib.avro.AdminEndpoint;
 import io.imagelib.avro.HealthStatus;
+import io.imagelib.deploy.local.KeystoneServer;
 import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.schemas.topics.Topics;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ class KeystoneCatalogIT {
         if (!jars.isEmpty()) {
             return Optional.of("Service jars not built: " + jars + " (expected <module>/target/<module>-*.jar under " + PROJECT_ROOT + ")");
         }
-        List<String> keystoneMissing = LocalKeystone.missingExecutables();
+        List<String> keystoneMissing = KeystoneServer.missingPackages();
         return keystoneMissing.isEmpty() ? Optional.empty() : Optional.of("Keystone not installed (missing " + keystoneMissing
                 + "): system-tests/run.sh installs keystone and python3-openstackclient");
     }

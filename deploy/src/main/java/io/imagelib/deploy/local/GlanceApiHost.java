@@ -1,9 +1,13 @@
 package io.imagelib.deploy.local;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -19,6 +23,34 @@ import java.util.function.UnaryOperator;
  *                   the recorded PID is glance-api's; {@link UnaryOperator#identity()} for none
  */
 public record GlanceApiHost(StackProcess process, String url, Path commonConf, Path hostConf, UnaryOperator<List<String>> wrap) {
+
+    /**
+     * Writes {@code dir/common.conf}, the file every host shares: one database, the image directory {@code dataDir},
+     * {@code dir/staging} and {@code dir/locks}; with an {@code authtoken}, the keystone paste flavor.
+     */
+    public static Path writeCommon(Path dir, String databaseUrl, Path dataDir, Optional<GlanceConfig.Authtoken> authtoken) {
+        Path staging = dir.resolve("staging");
+        Path locks = dir.resolve("locks");
+        try {
+            Files.createDirectories(staging);
+            Files.createDirectories(locks);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + staging + " and " + locks, e);
+        }
+        return write(dir.resolve("common.conf"), GlanceConfig.common(databaseUrl, dataDir, staging, locks, authtoken));
+    }
+
+    /**
+     * Writes the host's own files: {@link #hostConf} (where it listens) and its paste file beside it, whose pipeline
+     * checks tokens when {@code keystone} and whose {@code /healthcheck} answers 503 while {@code disableFile} exists.
+     * One paste file per host: the drain switch is keyed by port, and hosts in namespaces share one.
+     */
+    public GlanceApiHost writeConfig(String bindAddress, int port, boolean keystone, Path disableFile) {
+        Path paste = write(hostConf.resolveSibling(hostConf.getFileName().toString().replaceFirst("\\.conf$", "") + "-paste.ini"),
+                GlanceConfig.paste(keystone, port, disableFile));
+        write(hostConf, GlanceConfig.host(bindAddress, port, paste));
+        return this;
+    }
 
     /** Starts the host; it runs as the user running this JVM. */
     public ProcessHandle start(Path workDir, Lifetime lifetime) {
@@ -36,5 +68,14 @@ public record GlanceApiHost(StackProcess process, String url, Path commonConf, P
     public static void dbSync(Path commonConf, Path workDir, Path log, Duration timeout) {
         Shell.runLogged("glance-manage db_sync", List.of(GlanceConfig.GLANCE_MANAGE.toString(), "--config-file", commonConf.toString(),
                 "db_sync"), workDir, log, timeout);
+    }
+
+    private static Path write(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            return Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
     }
 }

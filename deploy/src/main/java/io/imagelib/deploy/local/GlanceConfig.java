@@ -2,9 +2,7 @@ package io.imagelib.deploy.local;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The configuration files of real glance-api hosts, as text: the one writer for {@code ilctl up} and the system tests
@@ -67,11 +65,10 @@ public final class GlanceConfig {
     }
 
     /**
-     * Debian's pipeline with a drain switch per port: {@code /healthcheck} answers 503 "DISABLED BY FILE" while the
-     * port's file exists. healthcheck and versionnegotiation answer before authtoken, so probes need no token.
+     * Debian's pipeline with the host's drain switch: {@code /healthcheck} answers 503 "DISABLED BY FILE" while
+     * {@code disableFile} exists. healthcheck and versionnegotiation answer before authtoken, so probes need no token.
      */
-    public static String paste(boolean keystone, Map<Integer, Path> disableFiles) {
-        String disable = disableFiles.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(","));
+    public static String paste(boolean keystone, int port, Path disableFile) {
         return """
                 [pipeline:glance-api-%s]
                 pipeline = cors healthcheck http_proxy_to_wsgi versionnegotiation osprofiler %scontext rootapp
@@ -90,7 +87,7 @@ public final class GlanceConfig {
                 [filter:healthcheck]
                 paste.filter_factory = oslo_middleware:Healthcheck.factory
                 backends = disable_by_files_ports
-                disable_by_file_paths = %s
+                disable_by_file_paths = %d:%s
 
                 [filter:versionnegotiation]
                 paste.filter_factory = glance.api.middleware.version_negotiation:VersionNegotiationFilter.factory
@@ -110,7 +107,7 @@ public final class GlanceConfig {
                 paste.filter_factory = oslo_middleware:HTTPProxyToWSGI.factory
                 """.formatted(flavor(keystone), keystone ? "authtoken " : "",
                 keystone ? "\n[filter:authtoken]\npaste.filter_factory = keystonemiddleware.auth_token:filter_factory\n" : "",
-                disable);
+                port, disableFile);
     }
 
     /** The paste pipeline glance-api.conf names and paste.ini defines: one rule for both files. */

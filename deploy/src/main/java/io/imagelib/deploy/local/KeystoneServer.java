@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
@@ -23,8 +24,21 @@ import java.util.stream.Stream;
 public record KeystoneServer(Path script, Path dir) {
 
     private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(5);
+    /** The Debian packages keystone-local.sh and the clients need, each with a file that tells it is there. */
+    private static final Map<String, Path> PACKAGES = Map.of(
+            "keystone", Path.of("/usr/bin/keystone-manage"),
+            "uwsgi-plugin-python3", Path.of("/usr/lib/uwsgi/plugins/python3_plugin.so"),
+            "python3-openstackclient", Path.of("/usr/bin/openstack"),
+            "python3-glanceclient", Path.of("/usr/bin/glance"),
+            "sqlite3", Path.of("/usr/bin/sqlite3"),
+            "curl", Path.of("/usr/bin/curl"));
     /** The Debian python scripts need the system python3, not a pyenv/venv one earlier on PATH. */
     private static final String SYSTEM_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /** The packages of {@link #PACKAGES} this machine lacks, sorted; empty when Keystone and the clients can run. */
+    public static List<String> missingPackages() {
+        return PACKAGES.entrySet().stream().filter(e -> !Files.exists(e.getValue())).map(Map.Entry::getKey).sorted().toList();
+    }
 
     public static KeystoneServer in(Path projectRoot, Path dir) {
         return new KeystoneServer(projectRoot.resolve("deploy/keystone/keystone-local.sh"), dir);

@@ -2,14 +2,18 @@ package io.imagelib.deploy.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -20,7 +24,7 @@ import java.util.stream.Stream;
  * option: concurrent Glance hosts lock it and leave images in {@code saving}.
  *
  * <p>initdb and postgres refuse to run as root, so under root every command runs as the {@code postgres} OS user,
- * which must reach {@code data} through every parent.
+ * which must reach {@code data} through every parent ({@link #at} moves the cluster where it can).
  *
  * @param bin  the server's binaries ({@link #binaries()})
  * @param data the cluster's data directory
@@ -32,6 +36,43 @@ public record PostgresCluster(Path bin, Path data, int port, Path log) {
     public static final String DATABASE = "glance";
     public static final String OS_USER = "postgres";
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
+    private static final Path RELOCATED_PARENT = Path.of("/var/tmp");
+
+    /**
+     * The cluster of {@code dir}: {@code dir} itself when the server's OS user reaches its parent, else (a checkout
+     * under /root) {@link #relocated}{@code (dir)} with {@code dir} a symlink to it, found again through the link
+     * next time. A relocated directory without that link is a leftover of a deleted {@code dir}: it is started afresh.
+     */
+    public static PostgresCluster at(Path bin, Path place, int port, Path log) {
+        Path dir = place.toAbsolutePath();
+        try {
+            if (Files.isSymbolicLink(dir)) {
+                return new PostgresCluster(bin, Files.readSymbolicLink(dir), port, log);
+            }
+            PostgresCluster inDir = new PostgresCluster(bin, dir, port, log);
+            if (inDir.exists() || !runningAsRoot()
+                    || Shell.exec(Shell.DEFAULT_TIMEOUT, asOsUser("test", "-x", dir.getParent().toString()).toArray(String[]::new)).ok()) {
+                return inDir;
+            }
+            Path relocated = relocated(dir);
+            LocalResources.deleteTree(relocated);
+            Files.deleteIfExists(dir);
+            Files.createSymbolicLink(dir, relocated);
+            return new PostgresCluster(bin, relocated, port, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot place the PostgreSQL cluster of " + dir, e);
+        }
+    }
+
+    /** Where {@link #at} puts the cluster of {@code dir} when the OS user cannot reach it: named by a hash of its parent. */
+    public static Path relocated(Path dir) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(dir.toAbsolutePath().getParent().toString().getBytes(StandardCharsets.UTF_8));
+            return RELOCATED_PARENT.resolve("ilctl-postgres-" + HexFormat.of().formatHex(hash).substring(0, 12));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
 
     /** The newest installed server, e.g. /usr/lib/postgresql/15/bin. */
     public static Optional<Path> binaries() {
@@ -69,7 +110,7 @@ public record PostgresCluster(Path bin, Path data, int port, Path log) {
      * initdb into {@code data}, listening on 127.0.0.1 and {@code extraListenAddresses} (which must exist on an
      * interface), with trust for clients from {@code trustedNetworks} (CIDR) besides the local ones.
      */
-    public void init(List<String> extraListenAddresses, List<String> trustedNetworks) {
+    private void init(List<String> extraListenAddresses, List<String> trustedNetworks) {
         try {
             Files.createDirectories(data);
             if (runningAsRoot()) {
@@ -110,7 +151,20 @@ public record PostgresCluster(Path bin, Path data, int port, Path log) {
         }
     }
 
-    public void createDatabase() {
+    /** {@link #start}, first initialising the cluster and creating the database unless {@link #exists}; returns the PID. */
+    public long startOrCreate(List<String> extraListenAddresses, List<String> trustedNetworks) {
+        boolean create = !exists();
+        if (create) {
+            init(extraListenAddresses, trustedNetworks);
+        }
+        long pid = start();
+        if (create) {
+            createDatabase();
+        }
+        return pid;
+    }
+
+    private void createDatabase() {
         run("createdb", bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", OS_USER, DATABASE);
     }
 

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** The generated Glance files carry the settings the local stack and the system tests depend on. */
@@ -36,7 +34,7 @@ class GlanceConfigTest {
 
     @Test
     void theTrustedPipelineHasNoKeystoneAndAPerHostDrainSwitch() {
-        String paste = GlanceConfig.paste(false, Map.of(9292, Path.of("/h1/disable")));
+        String paste = GlanceConfig.paste(false, 9292, Path.of("/h1/disable"));
 
         assertThat(paste).contains("[pipeline:glance-api-trusted]",
                 "pipeline = cors healthcheck http_proxy_to_wsgi versionnegotiation osprofiler context rootapp",
@@ -45,15 +43,13 @@ class GlanceConfigTest {
     }
 
     @Test
-    void theKeystonePipelineChecksTokensAfterTheProbesAndHasOneDrainSwitchPerPort() {
-        Map<Integer, Path> ports = new TreeMap<>(Map.of(9301, Path.of("/g/hc-disable-host-1"), 9302, Path.of("/g/hc-disable-host-2")));
-
-        String paste = GlanceConfig.paste(true, ports);
+    void theKeystonePipelineChecksTokensAfterTheProbes() {
+        String paste = GlanceConfig.paste(true, 9301, Path.of("/g/hc-disable-host-1"));
 
         assertThat(paste).contains("[pipeline:glance-api-keystone]",
                 "pipeline = cors healthcheck http_proxy_to_wsgi versionnegotiation osprofiler authtoken context rootapp",
                 "paste.filter_factory = keystonemiddleware.auth_token:filter_factory",
-                "disable_by_file_paths = 9301:/g/hc-disable-host-1,9302:/g/hc-disable-host-2");
+                "disable_by_file_paths = 9301:/g/hc-disable-host-1");
     }
 
     @Test

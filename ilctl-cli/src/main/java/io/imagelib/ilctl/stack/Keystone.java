@@ -11,8 +11,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The stack's real Keystone (Debian packages), run by {@code deploy/keystone/keystone-local.sh} in DIR/keystone
@@ -30,19 +28,7 @@ final class Keystone {
     static final String GLANCE_USER = "glance";
     static final String CATALOG_SYNC_USER = "catalog-sync";
     static final String CLOUD_NAME = "imagelib";
-    /** Debian packages and the file that tells each one is there. */
-    private static final Map<String, Path> PACKAGES = Map.of(
-            "keystone", Path.of("/usr/bin/keystone-manage"),
-            "uwsgi-plugin-python3", Path.of("/usr/lib/uwsgi/plugins/python3_plugin.so"),
-            "python3-openstackclient", Path.of("/usr/bin/openstack"),
-            "python3-glanceclient", Path.of("/usr/bin/glance"),
-            "sqlite3", Path.of("/usr/bin/sqlite3"));
-
     private Keystone() {
-    }
-
-    static List<String> missingPackages() {
-        return PACKAGES.entrySet().stream().filter(e -> !Files.exists(e.getValue())).map(Map.Entry::getKey).sorted().toList();
     }
 
     static int port(StackConfig config) {

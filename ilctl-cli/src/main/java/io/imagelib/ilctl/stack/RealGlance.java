@@ -2,6 +2,7 @@ package io.imagelib.ilctl.stack;
 
 import io.imagelib.deploy.local.GlanceApiHost;
 import io.imagelib.deploy.local.GlanceConfig;
+import io.imagelib.deploy.local.KeystoneServer;
 import io.imagelib.deploy.local.Lifetime;
 import io.imagelib.deploy.local.PostgresCluster;
 import io.imagelib.deploy.local.Shell;
@@ -17,9 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -47,7 +46,7 @@ public final class RealGlance implements GlanceLauncher {
         if (!Files.isDirectory(PSYCOPG2)) {
             missing.add("python3-psycopg2");
         }
-        missing.addAll(Keystone.missingPackages());
+        missing.addAll(KeystoneServer.missingPackages());
         return missing;
     }
 
@@ -96,54 +95,24 @@ public final class RealGlance implements GlanceLauncher {
     public void start(StackConfig config, StackLayout layout, PrintWriter out) {
         SimulatedGlance.SharedStore.prepare(layout);
         boolean newDatabase = GlanceDatabase.start(config, layout, out);
-        Path common = writeConfigs(config, layout);
+        Path common = GlanceApiHost.writeCommon(layout.glanceDir(), GlanceDatabase.connectionUrl(config), layout.glanceData(),
+                Optional.of(Keystone.authtoken(config, layout)));
         // db_sync is idempotent but costs 10 s on a busy machine: once per database.
         Path synced = layout.glanceDir().resolve("db-synced");
         if (newDatabase || !Files.isRegularFile(synced)) {
             long started = System.nanoTime();
             GlanceApiHost.dbSync(common, layout.glanceDir(), layout.logs().resolve("glance-manage.log"), SETUP_TIMEOUT);
-            write(synced, "");
+            try {
+                Files.writeString(synced, "");
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write " + synced, e);
+            }
             out.printf("  %-22s %-40s schema created (glance-manage db_sync, %s)%n", GlanceDatabase.NAME,
                     "database " + PostgresCluster.DATABASE, HumanDuration.of(Duration.ofNanos(System.nanoTime() - started)));
         }
         GlanceHosts.startEach(config, layout, out, (host, process) -> new GlanceApiHost(process, host.url(), common,
-                hostConf(layout, host), UnaryOperator.identity()).start(layout.glanceDir(), Lifetime.DETACHED), READY_TIMEOUT);
-    }
-
-    private static Path writeConfigs(StackConfig config, StackLayout layout) {
-        Path dir = layout.glanceDir();
-        Path paste = dir.resolve("glance-api-paste.ini");
-        Path common = dir.resolve("common.conf");
-        Path staging = dir.resolve("staging");
-        Path locks = dir.resolve("locks");
-        try {
-            Files.createDirectories(staging);
-            Files.createDirectories(locks);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create " + staging + " and " + locks, e);
-        }
-        // One paste file for all hosts: the healthcheck filter picks the disable file by the port the request came in on.
-        Map<Integer, Path> disableFiles = new TreeMap<>();
-        config.glanceHosts().forEach(h -> disableFiles.put(h.port(), layout.disableFile(h.name())));
-        write(paste, GlanceConfig.paste(true, disableFiles));
-        write(common, GlanceConfig.common(GlanceDatabase.connectionUrl(config), layout.glanceData(), staging, locks,
-                Optional.of(Keystone.authtoken(config, layout))));
-        for (GlanceHost host : config.glanceHosts()) {
-            write(hostConf(layout, host), GlanceConfig.host("127.0.0.1", host.port(), paste));
-        }
-        return common;
-    }
-
-    private static Path hostConf(StackLayout layout, GlanceHost host) {
-        return layout.glanceDir().resolve(host.name() + ".conf");
-    }
-
-    private static void write(Path file, String content) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + file, e);
-        }
+                layout.glanceDir().resolve(host.name() + ".conf"), UnaryOperator.identity())
+                .writeConfig("127.0.0.1", host.port(), true, layout.disableFile(host.name()))
+                .start(layout.glanceDir(), Lifetime.DETACHED), READY_TIMEOUT);
     }
 }

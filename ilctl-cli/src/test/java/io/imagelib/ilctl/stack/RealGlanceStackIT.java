@@ -2,6 +2,7 @@ package io.imagelib.ilctl.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imagelib.deploy.local.PostgresCluster;
 import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.ilctl.IlctlRun;
 import java.io.IOException;
@@ -75,7 +76,7 @@ class RealGlanceStackIT {
     void upRunsRealGlanceHostsOnOneDatabaseAndOneStoreByDefault() {
         assertThat(upOutput).contains("==> Glance hosts (glance-api, PostgreSQL)", "Glance, started", "schema created (glance-manage db_sync",
                 "(host-3, the last host given the role)", "| Service Name | Service Type | Enabled | Interface |").doesNotContain("SIMULATED");
-        assertThat(upOutput).contains("database glance in " + GlanceDatabase.relocatedDataDir(LAYOUT));
+        assertThat(upOutput).contains("database glance in " + PostgresCluster.relocated(GlanceDatabase.place(LAYOUT)));
         assertThat(Files.isSymbolicLink(DIR.resolve("postgres"))).as("DIR/postgres links to the relocated cluster").isTrue();
 
         IlctlRun status = IlctlRun.of(STACK.args("status", "-f", "value", "-c", "Component", "-c", "Kind", "-c", "State", "-c", "Health"));

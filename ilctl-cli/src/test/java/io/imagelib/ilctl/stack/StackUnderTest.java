@@ -90,7 +90,7 @@ record StackUnderTest(Path dir, StackConfig config) {
      */
     IlctlRun upFreshBelow(Path privateParent) throws IOException {
         deleteRecursively(privateParent);
-        deleteRecursively(GlanceDatabase.relocatedDataDir(new StackLayout(dir)));
+        deleteRecursively(PostgresCluster.relocated(GlanceDatabase.place(new StackLayout(dir))));
         Files.createDirectories(privateParent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         long started = System.nanoTime();
         IlctlRun up = IlctlRun.of(args("up"));
@@ -103,7 +103,7 @@ record StackUnderTest(Path dir, StackConfig config) {
     void downAndDeleteDatabase() throws IOException {
         if (Files.isDirectory(dir)) {
             IlctlRun.of(args("down"));
-            deleteRecursively(GlanceDatabase.relocatedDataDir(new StackLayout(dir)));
+            deleteRecursively(PostgresCluster.relocated(GlanceDatabase.place(new StackLayout(dir))));
         }
     }
 
