@@ -66,7 +66,7 @@ class RouterBenchmark {
     private static final int NIC_ROUNDS = Integer.getInteger("bench.nicRounds", 2);
     private static final int CONCURRENT = Integer.getInteger("bench.concurrent", 500);
     private static final int CONCURRENT_ROUNDS = Integer.getInteger("bench.concurrentRounds", 10);
-    private static final long CONCURRENT_IMAGE_BYTES = Long.getLong("bench.concurrentMb", 2) * 1024 * 1024;
+    private static final long CONCURRENT_IMAGE_BYTES = Long.getLong("bench.concurrentMb", 64) * 1024 * 1024;
     private static final String REGION = "BENCH";
     private static final String NIC_REGION = "BENCH-NIC";
     /** Arguments of a second router measured as column routed-B (comma separated; empty: no second router). */
@@ -285,16 +285,16 @@ class RouterBenchmark {
      */
     private void reportConcurrent(URI glance, URI dataPlane, Optional<HaproxyReference> haproxy) throws Exception {
         String imageId = upload(glance, CONCURRENT_IMAGE_BYTES);
-        ConcurrentDownloads downloads = new ConcurrentDownloads(http, REGION, imageId, CONCURRENT_IMAGE_BYTES, CONCURRENT);
+        ConcurrentDownloads downloads = new ConcurrentDownloads(http, REGION, imageId, CONCURRENT);
         List<ConcurrentDownloads.Subject> subjects = new ArrayList<>(List.of(
                 new ConcurrentDownloads.Subject("direct", glance, ConcurrentDownloads::thisJvm),
                 new ConcurrentDownloads.Subject("dataplane", dataPlane, ConcurrentDownloads::dataPlane)));
         haproxy.ifPresent(proxy -> subjects.add(new ConcurrentDownloads.Subject("haproxy-splice", proxy.baseUri(),
                 () -> ConcurrentDownloads.process(proxy.pid()))));
         System.out.println("=== " + CONCURRENT + " concurrent downloads of a " + (CONCURRENT_IMAGE_BYTES >> 20) + " MB image, "
-                + CONCURRENT_ROUNDS + " rounds taking each path in turn ===");
+                + CONCURRENT_ROUNDS + " rounds taking each path in turn (each client reads 64 KiB, waits for all, hangs up) ===");
         System.out.println("load average before: " + os.getSystemLoadAverage());
-        System.out.printf("%5s %-15s %5s %10s %8s %6s %13s | %s%n", "round", "path", "open", "mem/dl KB", "threads", "fds+",
+        System.out.printf("%5s %-15s %5s %6s %10s %8s %6s %13s | %s%n", "round", "path", "open", "failed", "mem/dl KB", "threads", "fds+",
                 "TCP buf/dl KB", "idle after: memory MB, threads, fds");
         List<List<ConcurrentDownloads.Round>> rounds = new ArrayList<>();
         subjects.forEach(subject -> rounds.add(new ArrayList<>()));
@@ -302,7 +302,7 @@ class RouterBenchmark {
             for (int i = 0; i < subjects.size(); i++) {
                 ConcurrentDownloads.Round result = downloads.round(subjects.get(i));
                 rounds.get(i).add(result);
-                System.out.printf("%5d %-15s %5d %10.1f %8d %6d %13.1f | %.2f, %d, %d%n", round, subjects.get(i).name(), result.open(),
+                System.out.printf("%5d %-15s %5d %6d %10.1f %8d %6d %13.1f | %.2f, %d, %d%n", round, subjects.get(i).name(), result.open(), result.failed(),
                         result.peak().memory() / 1024.0 / result.open(), result.idleAfter().threads() + result.peak().threads(),
                         result.peak().fds(), result.kernelTcpBytes() / 1024.0 / result.open(), result.idleAfter().memory() / 1048576.0,
                         result.idleAfter().threads(), result.idleAfter().fds());
@@ -318,8 +318,10 @@ class RouterBenchmark {
             List<ConcurrentDownloads.Round> of = rounds.get(i);
             ConcurrentDownloads.Footprint first = of.getFirst().idleAfter();
             ConcurrentDownloads.Footprint last = of.getLast().idleAfter();
-            System.out.printf("%s: memory per download %.1f KB (mean of %d rounds), threads %d with %d open; idle after round 1 ->"
+            System.out.printf("%s: %d of %d downloads answered with an error; memory per download %.1f KB (mean of %d rounds),"
+                            + " threads %d with %d open; idle after round 1 ->"
                             + " round %d: memory %.2f -> %.2f MB, threads %d -> %d, fds %d -> %d%n", subjects.get(i).name(),
+                    of.stream().mapToInt(ConcurrentDownloads.Round::failed).sum(), CONCURRENT * CONCURRENT_ROUNDS,
                     of.stream().mapToDouble(r -> r.peak().memory() / (double) r.open()).average().orElse(0) / 1024, CONCURRENT_ROUNDS,
                     last.threads() + of.getLast().peak().threads(), of.getLast().open(), CONCURRENT_ROUNDS,
                     first.memory() / 1048576.0, last.memory() / 1048576.0, first.threads(), last.threads(), first.fds(), last.fds());
