@@ -32,7 +32,7 @@ import javax.management.ObjectName;
  * hang up (the image is far larger than what the socket buffers and pipes on the way hold, so no download can have
  * left the proxy yet, and moving it whole 500 times a round would take minutes), and the idle footprint is taken.
  */
-final class ConcurrentDownloads {
+record ConcurrentDownloads(HttpClient http, String region, String imageId, int count) {
 
     /** What a proxy holds: memory (bytes; see {@link #dataPlane()} and {@link #process}), threads, descriptors. */
     record Footprint(long memory, long threads, long fds) {
@@ -50,18 +50,6 @@ final class ConcurrentDownloads {
      * the idle one before it) and the idle one after it.
      */
     record Round(int open, int failed, Footprint peak, Footprint idleAfter, long kernelTcpBytes) {
-    }
-
-    private final HttpClient http;
-    private final String region;
-    private final String imageId;
-    private final int count;
-
-    ConcurrentDownloads(HttpClient http, String region, String imageId, int count) {
-        this.http = http;
-        this.region = region;
-        this.imageId = imageId;
-        this.count = count;
     }
 
     Round round(Subject subject) throws Exception {
