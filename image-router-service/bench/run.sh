@@ -2,6 +2,7 @@
 # Router vs direct benchmark (not part of verify). Run from the repository root:
 #   image-router-service/bench/run.sh [-Dbench.imageMb=256 -Dbench.rounds=4 -Dbench.streams=2 -Dbench.metadataGets=2000
 #                                     -Dbench.nicMbit=1000 -Dbench.nicRounds=2 (0: skip the NIC-like case)
+#                                     -Dbench.concurrent=500 -Dbench.concurrentRounds=10 (0: skip) -Dbench.concurrentMb=64
 #                                     -Dbench.haproxy=/usr/sbin/haproxy (absent: the HAProxy columns are skipped)
 #                                     -Dbench.variant=<args,...> (a second router as column routed-B, for A/B in one run:
 #                                        Spring arguments, --bench.connector.<tomcat connector property>=<value>,

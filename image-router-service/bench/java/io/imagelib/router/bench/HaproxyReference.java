@@ -32,7 +32,7 @@ final class HaproxyReference implements AutoCloseable {
         this.config = Files.createTempFile("bench-haproxy-", ".cfg");
         Files.writeString(config, """
                 global
-                    maxconn 256
+                    maxconn 4096
                     nbthread 2
                 defaults
                     mode http
@@ -68,6 +68,10 @@ final class HaproxyReference implements AutoCloseable {
 
     URI baseUri() {
         return URI.create("http://127.0.0.1:" + port);
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** User + system CPU time of the haproxy process so far. */

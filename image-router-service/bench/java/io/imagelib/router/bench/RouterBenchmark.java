@@ -64,6 +64,9 @@ class RouterBenchmark {
     private static final int METADATA_GETS = Integer.getInteger("bench.metadataGets", 2000);
     private static final int NIC_MBIT = Integer.getInteger("bench.nicMbit", 1000);
     private static final int NIC_ROUNDS = Integer.getInteger("bench.nicRounds", 2);
+    private static final int CONCURRENT = Integer.getInteger("bench.concurrent", 500);
+    private static final int CONCURRENT_ROUNDS = Integer.getInteger("bench.concurrentRounds", 10);
+    private static final long CONCURRENT_IMAGE_BYTES = Long.getLong("bench.concurrentMb", 64) * 1024 * 1024;
     private static final String REGION = "BENCH";
     private static final String NIC_REGION = "BENCH-NIC";
     /** Arguments of a second router measured as column routed-B (comma separated; empty: no second router). */
@@ -91,7 +94,7 @@ class RouterBenchmark {
              Closer extras = new Closer()) {
             Optional<HaproxyReference> spliced = extras.add(HaproxyReference.start(glance.baseUri(), true));
             Optional<HaproxyReference> copying = extras.add(HaproxyReference.start(glance.baseUri(), false));
-            String imageId = upload(glance.baseUri());
+            String imageId = upload(glance.baseUri(), IMAGE_BYTES);
             register(kafka.typed(), REGION, "bench-h1", glance.baseUri());
             register(kafka.typed(), NIC_REGION, "bench-nic", nic.baseUri());
             // The data plane (issue 18) listens beside the servlet port of the same router: column "dataplane".
@@ -113,6 +116,9 @@ class RouterBenchmark {
                 System.out.printf("data plane bodies copied instead of spliced (imagelib.router.dataplane.copied): %.0f%n",
                         router.getBean(MeterRegistry.class).find("imagelib.router.dataplane.copied").counters().stream()
                                 .mapToDouble(Counter::count).sum());
+                if (CONCURRENT_ROUNDS > 0) {
+                    reportConcurrent(glance.baseUri(), dataPlane, spliced);
+                }
                 if (NIC_ROUNDS > 0) {
                     reportNicLike(nic.baseUri(), routed, imageId);
                 }
@@ -179,14 +185,21 @@ class RouterBenchmark {
         double cpuPerGbDirect = directTotal.cpuSecondsPerGb();
         double cpuPerGbRouted = routedTotal.cpuSecondsPerGb();
 
-        metadata(direct, imageId, METADATA_GETS / 4); // warm-up, not counted
-        metadata(routed, imageId, METADATA_GETS / 4);
-        Latency directLatency = new Latency(new ArrayList<>());
-        Latency routedLatency = new Latency(new ArrayList<>());
-        for (int i = 0; i < 4; i++) {
-            directLatency.samples().addAll(metadata(direct, imageId, METADATA_GETS / 4).samples());
-            routedLatency.samples().addAll(metadata(routed, imageId, METADATA_GETS / 4).samples());
+        // Metadata GETs through direct, the servlet router, the data plane and HAProxy, in turns like the downloads.
+        List<Target> metadataTargets = targets.stream().filter(target -> target.name().equals("direct") || target.name().equals("routed")
+                || target.name().equals("dataplane") || target.name().startsWith("haproxy")).toList();
+        List<Latency> latencies = new ArrayList<>();
+        for (Target target : metadataTargets) {
+            metadata(target.uri(), imageId, METADATA_GETS / 4); // warm-up, not counted
+            latencies.add(new Latency(new ArrayList<>()));
         }
+        for (int i = 0; i < 4; i++) {
+            for (int t = 0; t < metadataTargets.size(); t++) {
+                latencies.get(t).samples().addAll(metadata(metadataTargets.get(t).uri(), imageId, METADATA_GETS / 4).samples());
+            }
+        }
+        Latency directLatency = latencies.get(0);
+        Latency routedLatency = latencies.get(1);
         System.out.println("=== image-router benchmark (" + ROUNDS + " alternating rounds, " + STREAMS + " parallel streams, "
                 + (IMAGE_BYTES >> 20) + " MB image, " + Runtime.getRuntime().availableProcessors() + " cpus) ===");
         System.out.println("load average before the downloads: " + loadBefore);
@@ -214,8 +227,18 @@ class RouterBenchmark {
         System.out.println("(dataplane: the router's Netty epoll data plane, body spliced upstream socket -> pipe -> client socket;"
                 + " relay: bare TCP relay, 256 KB byte[] copy loop on socket streams, no HTTP; relay-direct: same on channels with a direct buffer; haproxy-splice: HAProxy " + HaproxyReference.version()
                 + " HTTP mode, option splice-response + splice-auto; haproxy-copy: same without splicing)");
-        System.out.printf("metadata GET direct : p50 %.3f ms  p99 %.3f ms%n", directLatency.percentile(50), directLatency.percentile(99));
-        System.out.printf("metadata GET routed : p50 %.3f ms  p99 %.3f ms%n", routedLatency.percentile(50), routedLatency.percentile(99));
+        for (int t = 0; t < metadataTargets.size(); t++) {
+            Latency latency = latencies.get(t);
+            System.out.printf("metadata GET %-14s: p50 %.3f ms  p99 %.3f ms  p99 overhead %.3f ms%n", metadataTargets.get(t).name(),
+                    latency.percentile(50), latency.percentile(99), latency.percentile(99) - directLatency.percentile(99));
+        }
+        int dataPlaneAt = metadataTargets.indexOf(targets.get(2));
+        int haproxyAt = metadataTargets.stream().map(Target::name).toList().indexOf("haproxy-splice");
+        if (haproxyAt >= 0) {
+            System.out.printf("metadata GET p99 overhead: dataplane %.3f ms vs haproxy-splice %.3f ms (goal: dataplane <= HAProxy's)%n",
+                    latencies.get(dataPlaneAt).percentile(99) - directLatency.percentile(99),
+                    latencies.get(haproxyAt).percentile(99) - directLatency.percentile(99));
+        }
         System.out.printf("metadata GET p99 overhead: %.3f ms (goal <= 2 ms); p50 overhead %.3f ms%n",
                 routedLatency.percentile(99) - directLatency.percentile(99), routedLatency.percentile(50) - directLatency.percentile(50));
         System.out.println("load average during run: " + os.getSystemLoadAverage());
@@ -253,6 +276,57 @@ class RouterBenchmark {
             high = Math.max(high, ratio);
         }
         return String.format("%.2f-%.2f", low, high);
+    }
+
+    /**
+     * {@link #CONCURRENT} downloads held open at once, {@link #CONCURRENT_ROUNDS} rounds taking direct, the data plane and
+     * HAProxy with splice in turn. The data plane runs in this JVM, so its memory per download is this JVM's growth
+     * through it minus the growth of the same downloads taken direct (the clients' and the simulator's share).
+     */
+    private void reportConcurrent(URI glance, URI dataPlane, Optional<HaproxyReference> haproxy) throws Exception {
+        String imageId = upload(glance, CONCURRENT_IMAGE_BYTES);
+        ConcurrentDownloads downloads = new ConcurrentDownloads(http, REGION, imageId, CONCURRENT);
+        List<ConcurrentDownloads.Subject> subjects = new ArrayList<>(List.of(
+                new ConcurrentDownloads.Subject("direct", glance, ConcurrentDownloads::thisJvm),
+                new ConcurrentDownloads.Subject("dataplane", dataPlane, ConcurrentDownloads::dataPlane)));
+        haproxy.ifPresent(proxy -> subjects.add(new ConcurrentDownloads.Subject("haproxy-splice", proxy.baseUri(),
+                () -> ConcurrentDownloads.process(proxy.pid()))));
+        System.out.println("=== " + CONCURRENT + " concurrent downloads of a " + (CONCURRENT_IMAGE_BYTES >> 20) + " MB image, "
+                + CONCURRENT_ROUNDS + " rounds taking each path in turn (each client reads 64 KiB, waits for all, hangs up) ===");
+        System.out.println("load average before: " + os.getSystemLoadAverage());
+        System.out.printf("%5s %-15s %5s %6s %10s %8s %6s %13s | %s%n", "round", "path", "open", "failed", "mem/dl KB", "threads", "fds+",
+                "TCP buf/dl KB", "idle after: memory MB, threads, fds");
+        List<List<ConcurrentDownloads.Round>> rounds = new ArrayList<>();
+        subjects.forEach(subject -> rounds.add(new ArrayList<>()));
+        for (int round = 1; round <= CONCURRENT_ROUNDS; round++) {
+            for (int i = 0; i < subjects.size(); i++) {
+                ConcurrentDownloads.Round result = downloads.round(subjects.get(i));
+                rounds.get(i).add(result);
+                System.out.printf("%5d %-15s %5d %6d %10.1f %8d %6d %13.1f | %.2f, %d, %d%n", round, subjects.get(i).name(), result.open(), result.failed(),
+                        result.peak().memory() / 1024.0 / result.open(), result.idleAfter().threads() + result.peak().threads(),
+                        result.peak().fds(), result.kernelTcpBytes() / 1024.0 / result.open(), result.idleAfter().memory() / 1048576.0,
+                        result.idleAfter().threads(), result.idleAfter().fds());
+            }
+        }
+        System.out.println("(mem/dl: growth of the proxy's memory with all downloads open, per download: for the data plane its"
+                + " live objects (Netty's and the router's web classes, class histogram after a full GC) plus Netty's allocator,"
+                + " for HAProxy its process's RSS; pipes and socket buffers are kernel memory, in neither; threads: the proxy's"
+                + " (data plane event loops; HAProxy's process; direct: the whole bench JVM's platform threads) with all open;"
+                + " fds+: growth with all open (for direct and the data plane: the whole bench JVM, clients and simulator included);"
+                + " TCP buf/dl: the machine's TCP socket buffers (/proc/net/sockstat), per download)");
+        for (int i = 1; i < subjects.size(); i++) {
+            List<ConcurrentDownloads.Round> of = rounds.get(i);
+            ConcurrentDownloads.Footprint first = of.getFirst().idleAfter();
+            ConcurrentDownloads.Footprint last = of.getLast().idleAfter();
+            System.out.printf("%s: %d of %d downloads answered with an error; memory per download %.1f KB (mean of %d rounds),"
+                            + " threads %d with %d open; idle after round 1 ->"
+                            + " round %d: memory %.2f -> %.2f MB, threads %d -> %d, fds %d -> %d%n", subjects.get(i).name(),
+                    of.stream().mapToInt(ConcurrentDownloads.Round::failed).sum(), CONCURRENT * CONCURRENT_ROUNDS,
+                    of.stream().mapToDouble(r -> r.peak().memory() / (double) r.open()).average().orElse(0) / 1024, CONCURRENT_ROUNDS,
+                    last.threads() + of.getLast().peak().threads(), of.getLast().open(), CONCURRENT_ROUNDS,
+                    first.memory() / 1048576.0, last.memory() / 1048576.0, first.threads(), last.threads(), first.fds(), last.fds());
+        }
+        System.out.println("load average after: " + os.getSystemLoadAverage());
     }
 
     /**
@@ -319,14 +393,14 @@ class RouterBenchmark {
         return new Latency(samples);
     }
 
-    private String upload(URI glance) throws Exception {
+    private String upload(URI glance, long size) throws Exception {
         String id = UUID.randomUUID().toString();
         http.send(HttpRequest.newBuilder(glance.resolve("/v2/images")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"name\":\"bench\"}")).build(), BodyHandlers.discarding());
         byte[] chunk = new byte[1024 * 1024];
         new Random(1).nextBytes(chunk);
         var publisher = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> new InputStream() {
-            long left = IMAGE_BYTES;
+            long left = size;
 
             @Override
             public int read() {
@@ -343,7 +417,7 @@ class RouterBenchmark {
                 left -= n;
                 return n;
             }
-        }), IMAGE_BYTES);
+        }), size);
         http.send(HttpRequest.newBuilder(glance.resolve("/v2/images/" + id + "/file"))
                 .header("Content-Type", "application/octet-stream").PUT(publisher).build(), BodyHandlers.discarding());
         return id;

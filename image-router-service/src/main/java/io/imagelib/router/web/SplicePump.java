@@ -2,6 +2,7 @@ package io.imagelib.router.web;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.FileRegion;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
@@ -26,10 +27,11 @@ import java.nio.channels.WritableByteChannel;
  * ({@link Listener#received}) as it happens, and every byte received is in this pump's pipe or already sent: when the
  * host breaks, all of them still reach the client, so the count is exactly where a resume starts.
  * <p>
- * The upstream socket is taken off its Netty channel (deregistered) and its reads are watched here; the client side is a
- * {@link FileRegion} written through the client channel, so it queues behind the response head and the bytes that came
- * with it, and Netty's own EPOLLOUT handling paces it. One region at a time: the host is read again once the pipe has
- * drained, as Netty's spliceTo does.
+ * The upstream socket is taken off its Netty channel (deregistered) and its reads are watched here. While nothing else
+ * is queued for the client, each readiness event relays in turns, host -> pipe -> client socket, with no trip through
+ * the event loop or the client's pipeline per pipeful (as HAProxy does). When the client cannot take the pipe's bytes
+ * (or the response head is still queued) they become a {@link FileRegion} written through the client channel, so Netty's
+ * own EPOLLOUT handling paces them, and the host is read again once that region is out.
  */
 final class SplicePump implements EpollIoHandle {
 
@@ -50,6 +52,8 @@ final class SplicePump implements EpollIoHandle {
     private static final EpollIoOps PAUSED = EpollIoOps.EPOLLET;
     /** Most asked of one splice call; a pipe takes 64 KiB by default, the call moves what fits. */
     private static final int MOST = 1 << 20;
+    /** Host -> pipe -> client turns per readiness event, as Netty reads at most 16 times per event. */
+    private static final int TURNS = 16;
 
     private final AbstractEpollStreamChannel upstream;
     private final Channel client;
@@ -59,8 +63,10 @@ final class SplicePump implements EpollIoHandle {
     private final FileDescriptor pipeIn;
     private long left;
     private IoRegistration registration;
-    /** Bytes in the pipe, written to the client as one region; the host is not read while there are any. */
+    /** Bytes in the pipe handed to Netty as one region (the client was full); the host is not read while there are any. */
     private int inPipe;
+    /** Bytes in the pipe not yet sent to the client nor handed to Netty. */
+    private int pending;
     private boolean paused;
     private boolean stopped;
 
@@ -134,23 +140,32 @@ final class SplicePump implements EpollIoHandle {
         if (stopped || inPipe > 0) {
             return;
         }
-        int got = 0;
         IOException failure = null;
+        boolean hostDry = false;
         try {
-            for (int n; left - got > 0 && (n = Native.splice(upstream.fd().intValue(), -1, pipeOut.intValue(), -1,
-                    (int) Math.min(left - got, MOST))) > 0; ) {
-                got += n;
+            // Relay in turns, host -> pipe -> client, while both keep up: no trip through the event loop or the client's
+            // pipeline per pipeful. A bounded number of turns, so the loop's other connections are served too.
+            for (int turn = 0; turn < TURNS && !stopped && left > 0 && !hostDry; turn++) {
+                hostDry = fill() == 0;
+                if (pending > 0 && !drainDirectly()) {
+                    break; // the client is full or gone: Netty's EPOLLOUT handling takes the rest
+                }
             }
         } catch (IOException e) {
-            failure = e; // bytes moved by earlier calls are in the pipe: they go out first
+            failure = e; // bytes moved by earlier turns are in the pipe: they go out first
         }
-        if (got > 0) {
-            left -= got;
-            listener.received(got);
-            send(got);
+        if (stopped) {
+            return;
+        }
+        if (pending > 0) {
+            send(pending);
+        } else if (left == 0) {
+            stop();
+            listener.finished();
+            return;
         }
         EpollIoOps ops = ((EpollIoEvent) event).ops();
-        if (failure == null && got == 0 && (ops.contains(EpollIoOps.EPOLLRDHUP) || ops.contains(EpollIoOps.EPOLLERR))) {
+        if (failure == null && hostDry && (ops.contains(EpollIoOps.EPOLLRDHUP) || ops.contains(EpollIoOps.EPOLLERR))) {
             failure = new EOFException("The host closed the connection " + left + " bytes before the end of the body");
         }
         if (failure != null) {
@@ -158,8 +173,44 @@ final class SplicePump implements EpollIoHandle {
         }
     }
 
+    /**
+     * Host -> empty pipe, one call: it moves what the host has now, up to what the pipe takes (a second call would
+     * mostly meet a full pipe, a wasted EAGAIN per turn; HAProxy stops at a full pipe too). The bytes moved.
+     */
+    private int fill() throws IOException {
+        int got = Native.splice(upstream.fd().intValue(), -1, pipeOut.intValue(), -1, (int) Math.min(left, MOST));
+        if (got > 0) {
+            left -= got;
+            pending += got;
+            listener.received(got);
+        }
+        return got;
+    }
+
+    /**
+     * Pipe -> client while nothing else is queued for the client (the response head and first bytes go through Netty
+     * first): whether the pipe is empty. A client error closes the client channel, which tells the download.
+     */
+    private boolean drainDirectly() {
+        ChannelOutboundBuffer queued = client.unsafe().outboundBuffer();
+        if (queued == null || queued.totalPendingWriteBytes() > 0) {
+            return false;
+        }
+        try {
+            for (int n; pending > 0 && (n = Native.splice(pipeIn.intValue(), -1, clientFd, -1, pending)) > 0; ) {
+                pending -= n;
+            }
+        } catch (IOException clientGone) {
+            stop();
+            client.close();
+            return false;
+        }
+        return pending == 0;
+    }
+
     private void send(int bytes) {
         inPipe = bytes;
+        pending = 0;
         ChannelFuture sent = client.writeAndFlush(new PipeRegion(bytes));
         if (!sent.isDone() && !stopped) {
             paused = true;
