@@ -2,10 +2,13 @@ package io.imagelib.systemtests;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,12 +20,24 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The Glance v2 calls the scenarios need, with the trusted-auth headers a keystone-less Glance reads the identity
  * from. Every download is hashed while it streams, so "nothing lost" is checked byte for byte.
+ * <p>
+ * A client that knows several routers ({@link #acrossRouters}) behaves as Nova with a {@code glance.api_servers}
+ * list: calls to any of them go round robin over all, and a call that finds its router gone (connection refused or
+ * reset, the body cut) or answering 5xx is made again on the next, a few rounds at most. An upload the router
+ * answers "create it again" ({@code upload-interrupted}: the host died mid-body and the image was removed) is created
+ * and uploaded again, as the router asks.
  */
 public final class GlanceClient {
 
@@ -33,28 +48,108 @@ public final class GlanceClient {
     public record Health(int status, String body) {
     }
 
+    /** An answer with another status than the call expects. */
+    public static final class UnexpectedStatus extends IOException {
+        private final int status;
+        private final String body;
+
+        UnexpectedStatus(String request, int status, String expected, String body) {
+            super(request + " answered " + status + " (expected " + expected + "): " + body);
+            this.status = status;
+            this.body = body;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        /** The router's answer to an upload whose host died mid-body and whose image it removed (image-router-service.md). */
+        boolean createAgain() {
+            return status == 503 && body.contains("upload-interrupted") && body.contains("create it again");
+        }
+    }
+
+    /** Rounds over the routers a call makes at most; a pause between rounds lets a moving admin settle. */
+    static final int ROUNDS = 3;
+    static final Duration ROUND_PAUSE = Duration.ofMillis(300);
+
     private final HttpClient http;
     private final Duration requestTimeout;
     private final Map<String, String> extraHeaders;
+    private final List<URI> routers;
+    private final AtomicInteger nextRouter = new AtomicInteger();
+    private final Map<String, LongAdder> retries = new ConcurrentHashMap<>();
 
     public GlanceClient(Duration connectTimeout, Duration requestTimeout) {
         this(HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
-                .build(), requestTimeout, Map.of());
+                .build(), requestTimeout, Map.of(), List.of());
     }
 
-    private GlanceClient(HttpClient http, Duration requestTimeout, Map<String, String> extraHeaders) {
+    private GlanceClient(HttpClient http, Duration requestTimeout, Map<String, String> extraHeaders, List<URI> routers) {
         this.http = http;
         this.requestTimeout = requestTimeout;
         this.extraHeaders = extraHeaders;
+        this.routers = routers;
     }
 
     /** The same client sending one more header on every API call (e.g. the router's region header). */
     public GlanceClient withHeader(String name, String value) {
         Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
         headers.put(name, value);
-        return new GlanceClient(http, requestTimeout, Map.copyOf(headers));
+        return new GlanceClient(http, requestTimeout, Map.copyOf(headers), routers);
+    }
+
+    /** The same client knowing every router in {@code routers}: calls to any of them fail over as the class says. */
+    public GlanceClient acrossRouters(List<URI> routers) {
+        return new GlanceClient(http, requestTimeout, extraHeaders, List.copyOf(routers));
+    }
+
+    /** How often a call was made again on the next router, by cause (connect, reset, 5xx, create again). */
+    public Map<String, Long> retries() {
+        Map<String, Long> counts = new TreeMap<>();
+        retries.forEach((cause, n) -> counts.put(cause, n.sum()));
+        return counts;
+    }
+
+    /** Whether a failed call may be made again on another router: it never reached one, was cut, or got a 5xx. */
+    static Optional<String> retryCause(IOException failure) {
+        return switch (failure) {
+            case UnexpectedStatus answer when answer.createAgain() -> Optional.empty();
+            case UnexpectedStatus answer -> answer.status() >= 500 ? Optional.of(answer.status() + "") : Optional.empty();
+            case HttpConnectTimeoutException refused -> Optional.of("connect");
+            case ConnectException refused -> Optional.of("connect");
+            // No answer in time: the request may still take effect, so it is not made twice.
+            case HttpTimeoutException slow -> Optional.empty();
+            default -> Optional.of("reset");
+        };
+    }
+
+    private interface Call<T> {
+        T on(URI base) throws IOException, InterruptedException;
+    }
+
+    /** {@code call} on {@code base}, or, for a client that knows routers, on them in turn as the class says. */
+    private <T> T call(URI base, Call<T> call) throws IOException, InterruptedException {
+        if (!routers.contains(base)) {
+            return call.on(base);
+        }
+        int first = Math.floorMod(nextRouter.getAndIncrement(), routers.size());
+        for (int attempt = 0; ; attempt++) {
+            if (attempt > 0 && attempt % routers.size() == 0) {
+                Thread.sleep(ROUND_PAUSE);
+            }
+            try {
+                return call.on(routers.get((first + attempt) % routers.size()));
+            } catch (IOException failed) {
+                Optional<String> cause = retryCause(failed);
+                if (cause.isEmpty() || attempt + 1 == ROUNDS * routers.size()) {
+                    throw failed;
+                }
+                retries.computeIfAbsent(cause.get(), c -> new LongAdder()).increment();
+            }
+        }
     }
 
     private HttpRequest.Builder request(URI uri) {
@@ -85,19 +180,24 @@ public final class GlanceClient {
     /** POST /v2/images (raw/bare); returns the new image id. */
     public String createImage(URI base, String name) throws IOException, InterruptedException {
         String body = "{\"name\":\"" + name + "\",\"disk_format\":\"raw\",\"container_format\":\"bare\",\"visibility\":\"shared\"}";
-        HttpResponse<String> response = http.send(request(base.resolve("/v2/images"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        expect(response, 201);
-        return jsonString(response.body(), "id");
+        return call(base, router -> {
+            HttpResponse<String> response = http.send(request(router.resolve("/v2/images"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            expect(response, 201);
+            return jsonString(response.body(), "id");
+        });
     }
 
     /** PUT /v2/images/{id}/file. */
     public void upload(URI base, String imageId, byte[] bytes) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request(base.resolve("/v2/images/" + imageId + "/file"))
-                .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
-        expect(response, 204);
+        call(base, router -> {
+            HttpResponse<String> response = http.send(request(router.resolve("/v2/images/" + imageId + "/file"))
+                    .header("Content-Type", "application/octet-stream")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+            expect(response, 204);
+            return null;
+        });
     }
 
     /**
@@ -130,40 +230,65 @@ public final class GlanceClient {
 
     /** Creates and uploads an image; returns its id. */
     public String createAndUpload(URI base, String name, byte[] bytes) throws IOException, InterruptedException {
-        String id = createImage(base, name);
-        upload(base, id, bytes);
-        return id;
+        return createAndUpload(base, name, bytes, created -> { });
+    }
+
+    /**
+     * {@link #createAndUpload(URI, String, byte[])} telling {@code created} each image id as soon as the create
+     * answers (the last one is the result); a client that knows routers creates again when the router asks to.
+     */
+    public String createAndUpload(URI base, String name, byte[] bytes, Consumer<String> created) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            String id = createImage(base, name);
+            created.accept(id);
+            try {
+                upload(base, id, bytes);
+                return id;
+            } catch (UnexpectedStatus answer) {
+                if (!routers.contains(base) || !answer.createAgain() || attempt == ROUNDS) {
+                    throw answer;
+                }
+                retries.computeIfAbsent("create again", c -> new LongAdder()).increment();
+            }
+        }
     }
 
     /** DELETE /v2/images/{id}. */
     public void delete(URI base, String imageId) throws IOException, InterruptedException {
-        expect(http.send(request(base.resolve("/v2/images/" + imageId)).DELETE().build(), HttpResponse.BodyHandlers.ofString()), 204);
+        call(base, router -> {
+            expect(http.send(request(router.resolve("/v2/images/" + imageId)).DELETE().build(), HttpResponse.BodyHandlers.ofString()), 204);
+            return null;
+        });
     }
 
     /** The image's status field (queued, saving, active, ...). */
     public String status(URI base, String imageId) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request(base.resolve("/v2/images/" + imageId)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        expect(response, 200);
-        return jsonString(response.body(), "status");
+        return call(base, router -> {
+            HttpResponse<String> response = http.send(request(router.resolve("/v2/images/" + imageId)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            expect(response, 200);
+            return jsonString(response.body(), "status");
+        });
     }
 
     /** GET /v2/images/{id}/file, hashed while streaming; returns the lowercase hex SHA-256 of the body. */
     public String downloadSha256(URI base, String imageId) throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = http.send(request(base.resolve("/v2/images/" + imageId + "/file")).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IOException("GET " + response.uri() + " answered " + response.statusCode() + ": "
-                        + new String(body.readNBytes(300), StandardCharsets.UTF_8));
+        return call(base, router -> {
+            HttpResponse<InputStream> response = http.send(request(router.resolve("/v2/images/" + imageId + "/file")).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new UnexpectedStatus("GET " + response.uri(), response.statusCode(), "200",
+                            new String(body.readNBytes(300), StandardCharsets.UTF_8));
+                }
+                MessageDigest digest = sha256();
+                byte[] buffer = new byte[64 * 1024];
+                for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+                    digest.update(buffer, 0, n);
+                }
+                return HexFormat.of().formatHex(digest.digest());
             }
-            MessageDigest digest = sha256();
-            byte[] buffer = new byte[64 * 1024];
-            for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        }
+        });
     }
 
     /** GET /v2/images?limit=1: touches the database (a deep check), unlike /healthcheck. */
@@ -194,8 +319,8 @@ public final class GlanceClient {
 
     private static void expect(HttpResponse<String> response, int status) throws IOException {
         if (response.statusCode() != status) {
-            throw new IOException(response.request().method() + " " + response.uri() + " answered "
-                    + response.statusCode() + " (expected " + status + "): " + response.body());
+            throw new UnexpectedStatus(response.request().method() + " " + response.uri(), response.statusCode(),
+                    Integer.toString(status), response.body());
         }
     }
 

@@ -38,15 +38,19 @@ public final class ServiceStack implements AutoCloseable {
      * How to start the stack. {@code kafkaNodes} 1 or 3 (3: the catalogue's replication factor 3 and min.insync 2, and
      * the Streams internal topics replicated 3 times, so one broker may die). The registry always keeps its schemas in
      * a file under the stack's directory, so {@link #stopRegistry()} and {@link #startRegistry()} are an outage, not
-     * a loss of every schema id.
+     * a loss of every schema id. {@code replicas}: instances of every service, named as {@link ServiceModule#instanceName}.
      */
-    public record Options(int kafkaNodes) {
+    public record Options(int kafkaNodes, int replicas) {
         public static Options defaults() {
-            return new Options(1);
+            return new Options(1, 1);
         }
 
         public Options withKafkaNodes(int nodes) {
-            return new Options(nodes);
+            return new Options(nodes, replicas);
+        }
+
+        public Options withReplicas(int instances) {
+            return new Options(kafkaNodes, instances);
         }
     }
 
@@ -66,15 +70,17 @@ public final class ServiceStack implements AutoCloseable {
     private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
     private final Path dir;
     private final int kafkaNodes;
+    private final int replicas;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private ServiceStack(KafkaCluster kafka, ApicurioRegistryProcess registry, Path dir, int kafkaNodes) {
+    private ServiceStack(KafkaCluster kafka, ApicurioRegistryProcess registry, Path dir, int kafkaNodes, int replicas) {
         this.kafka = kafka;
         this.registry = registry;
         this.registryDir = dir.resolve("registry");
         this.registryPort = registry.port();
         this.dir = dir;
         this.kafkaNodes = kafkaNodes;
+        this.replicas = replicas;
     }
 
     /** Services whose jar is not built here; the scenarios that need them are skipped with this list. */
@@ -99,12 +105,16 @@ public final class ServiceStack implements AutoCloseable {
         ServiceStack stack = null;
         try {
             registry = ApicurioRegistryProcess.start(dir.resolve("registry"), 0);
-            stack = new ServiceStack(kafka, registry, dir, options.kafkaNodes());
-            List<ServiceProcess> started = new ArrayList<>();
-            for (ServiceModule service : ServiceModule.of(false)) {
-                started.add(stack.launch(stack.service(projectRoot, service), Map.of()));
+            stack = new ServiceStack(kafka, registry, dir, options.kafkaNodes(), options.replicas());
+            // One wave per instance number: eight or more Spring Boot JVMs starting at once on 2 cores outran the
+            // ready timeout at load 60; the second wave also starts against services that are already up.
+            for (int instance = 1; instance <= options.replicas(); instance++) {
+                List<ServiceProcess> started = new ArrayList<>();
+                for (ServiceModule service : ServiceModule.of(false)) {
+                    started.add(stack.launch(stack.service(projectRoot, service, instance), Map.of()));
+                }
+                started.forEach(stack::awaitReady);
             }
-            started.forEach(stack::awaitReady);
             return stack;
         } catch (RuntimeException e) {
             if (stack != null) {
@@ -119,12 +129,28 @@ public final class ServiceStack implements AutoCloseable {
         }
     }
 
+    /** A router that runs: the first instance, or the next while it is down. */
     public URI router() {
-        return url(ServiceModule.ROUTER.module());
+        return live(ServiceModule.ROUTER);
+    }
+
+    /** Every router instance's URL, running or not: the list a client that knows all routers is given. */
+    public List<URI> routers() {
+        return instances(ServiceModule.ROUTER.module()).stream().map(this::url).toList();
     }
 
     public URI roleService() {
-        return url(ServiceModule.ROLE.module());
+        return live(ServiceModule.ROLE);
+    }
+
+    /** The names of a service's instances in this stack ({@link ServiceModule#instanceName}): kill and restart take them. */
+    public List<String> instances(String module) {
+        return services.values().stream().filter(s -> s.service().module().equals(module)).map(s -> s.process().name()).toList();
+    }
+
+    private URI live(ServiceModule module) {
+        return instances(module.module()).stream().filter(this::isRunning).findFirst().map(this::url)
+                .orElseGet(() -> url(module.module()));
     }
 
     public String bootstrapServers() {
@@ -218,7 +244,7 @@ public final class ServiceStack implements AutoCloseable {
         startKafka();
         startRegistry();
         services.values().stream().filter(s -> s.process().running().isEmpty())
-                .forEach(s -> launch(s, environments.get(s.service().module())));
+                .forEach(s -> launch(s, environments.get(s.process().name())));
         services.values().forEach(this::awaitReady);
     }
 
@@ -227,7 +253,7 @@ public final class ServiceStack implements AutoCloseable {
         return service(service).process().logFile();
     }
 
-    /** Base URL of one of {@link #SERVICES}. */
+    /** Base URL of one of {@link #SERVICES} (its first instance) or of an instance by name. */
     public URI url(String service) {
         return service(service).url();
     }
@@ -245,22 +271,25 @@ public final class ServiceStack implements AutoCloseable {
         return service;
     }
 
-    /** A service of this stack on a free port, its log and pid file in the stack's directory. */
-    private ServiceProcess service(Path projectRoot, ServiceModule service) {
-        String name = service.module();
-        Path jar = ServiceModule.executableJar(projectRoot, name).orElseThrow(() -> new IllegalStateException(name + " jar not built"));
+    /** An instance of a service of this stack on a free port, its log and pid file in the stack's directory. */
+    private ServiceProcess service(Path projectRoot, ServiceModule service, int instance) {
+        String name = service.instanceName(instance);
+        Path jar = ServiceModule.executableJar(projectRoot, service.module())
+                .orElseThrow(() -> new IllegalStateException(service.module() + " jar not built"));
         StackProcess process = new StackProcess(name, dir.resolve(name + ".pid"), dir.resolve(name + ".log"));
         // An argument no other JVM has: the pid file is only believed for this service's process.
-        return new ServiceProcess(service, jar, ports.port(service), process, "-Dimagelib.systemtests.pidfile=" + process.pidFile());
+        return new ServiceProcess(service, jar, ports.port(service, instance), process, "-Dimagelib.systemtests.pidfile=" + process.pidFile());
     }
 
     /** Starts the service with the stack's environment plus {@code extraEnv}, which its restarts keep. */
     private ServiceProcess launch(ServiceProcess service, Map<String, String> extraEnv) {
+        String name = service.process().name();
         Map<String, String> env = service.environment(new ServiceProcess.Shared(kafka.bootstrapServers(), registry.ccompatUrl(),
-                ADMIN_TOKEN, "system-tests"));
+                ADMIN_TOKEN, "system-tests", replicas));
         // The endpoint-service's Streams state under this stack, not the shared default in /tmp: a restart must
-        // find its own state, and parallel lanes (or an earlier run on another cluster) must not share it.
-        env.put("IMAGELIB_STATE_DIR", dir.resolve("endpoint-service-state").toString());
+        // find its own state, and parallel lanes (or an earlier run on another cluster) must not share it; one
+        // directory per instance (endpoint-service-state, endpoint-service-2-state), as two Streams instances never share one.
+        env.put("IMAGELIB_STATE_DIR", dir.resolve(name + "-state").toString());
         env.put("IMAGELIB_STREAMS_REPLICATION", Integer.toString(kafkaNodes));
         // Requests naming no region, and the router's /actuator/health/upstreams count, are about our region.
         env.put("IMAGELIB_ROUTER_DEFAULT_REGION", Scenarios.REGION);
@@ -268,8 +297,8 @@ public final class ServiceStack implements AutoCloseable {
         // Unique per process (consumer groups and observation keys are built from it); not every build defaults it.
         env.put("IMAGELIB_KAFKA_INSTANCE_ID", service.service().module() + "-" + service.port());
         env.putAll(extraEnv);
-        services.put(service.service().module(), service);
-        environments.put(service.service().module(), extraEnv);
+        services.put(name, service);
+        environments.put(name, extraEnv);
         service.start("256m", env, dir, Lifetime.TIED_TO_THIS_JVM);
         return service;
     }
@@ -347,13 +376,13 @@ public final class ServiceStack implements AutoCloseable {
      * others. Returns its base URL.
      */
     public URI startModule(Path projectRoot, ServiceModule module, Map<String, String> extraEnv) {
-        ServiceProcess service = launch(service(projectRoot, module), extraEnv);
+        ServiceProcess service = launch(service(projectRoot, module, 1), extraEnv);
         awaitReady(service);
         return service.url();
     }
 
     public URI endpointService() {
-        return url("endpoint-service");
+        return live(ServiceModule.ENDPOINT);
     }
 
     /**

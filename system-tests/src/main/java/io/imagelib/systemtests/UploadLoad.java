@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code concurrency} clients creating and uploading small images in a loop through one URL until stopped; every
@@ -63,13 +64,12 @@ public final class UploadLoad {
         random.nextBytes(bytes);
         String sha = GlanceClient.sha256Hex(bytes);
         long t0 = System.nanoTime();
-        String id = null;
+        AtomicReference<String> id = new AtomicReference<>();
         try {
-            id = client.createImage(base, name);
-            client.upload(base, id, bytes);
-            return new Upload(t0, System.nanoTime(), id, sha, null);
+            client.createAndUpload(base, name, bytes, id::set);
+            return new Upload(t0, System.nanoTime(), id.get(), sha, null);
         } catch (Exception e) {
-            return new Upload(t0, System.nanoTime(), id, sha, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new Upload(t0, System.nanoTime(), id.get(), sha, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 }

@@ -55,6 +55,17 @@ public enum ServiceModule {
         return module;
     }
 
+    /**
+     * The name of instance {@code instance} (1, 2, ...) in a stack's pid files, logs and state: the module's name for
+     * the first, so a stack of one instance each is named as before replicas existed; {@code module-n} for the others.
+     */
+    public String instanceName(int instance) {
+        if (instance < 1) {
+            throw new IllegalArgumentException("Instances count from 1, not " + instance);
+        }
+        return instance == 1 ? module : module + "-" + instance;
+    }
+
     public int defaultPort() {
         return defaultPort;
     }

@@ -20,8 +20,11 @@ import java.util.Map;
  */
 public record ServiceProcess(ServiceModule service, Path jar, int port, StackProcess process, String marker) {
 
-    /** What every service of one stack is given: its Kafka, its registry and the one admin principal allowed changes. */
-    public record Shared(String bootstrapServers, String registryUrl, String adminToken, String adminPrincipal) {
+    /**
+     * What every service of one stack is given: its Kafka, its registry, the one admin principal allowed changes, and
+     * how many instances of each service the stack runs.
+     */
+    public record Shared(String bootstrapServers, String registryUrl, String adminToken, String adminPrincipal, int replicas) {
     }
 
     public URI url() {
@@ -38,6 +41,11 @@ public record ServiceProcess(ServiceModule service, Path jar, int port, StackPro
         env.put("IMAGELIB_SECURITY_TOKENS_0_TOKEN", shared.adminToken());
         env.put("IMAGELIB_SECURITY_TOKENS_0_PRINCIPAL", shared.adminPrincipal());
         env.put("IMAGELIB_SECURITY_TOKENS_0_ROLES_0", "admin");
+        if (service == ServiceModule.ENDPOINT && shared.replicas() > 1) {
+            // A warm copy of the election's stores on another instance: a dead instance's tasks resume there at once
+            // instead of after a restore from the changelogs.
+            env.put("IMAGELIB_ENDPOINT_STREAMS_STANDBYREPLICAS", "1");
+        }
         return env;
     }
 

@@ -1,6 +1,9 @@
 package io.imagelib.ilctl.command;
 
+import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.ilctl.http.ServiceClient;
+import io.imagelib.ilctl.stack.StackConfig;
+import io.imagelib.ilctl.stack.StackLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,13 +18,14 @@ import picocli.CommandLine.Option;
  */
 public final class ServiceOptions {
 
-    @Option(names = "--role-url", paramLabel = "URL", defaultValue = "${env:ILCTL_ROLE_URL:-http://127.0.0.1:8090}",
+    @Option(names = "--role-url", paramLabel = "URL", defaultValue = "${env:ILCTL_ROLE_URL}",
             description = "role-service base URL, or several replicas' URLs comma-separated, tried in turn on no answer "
-                    + "or 503 (env ILCTL_ROLE_URL; default ${DEFAULT-VALUE}).")
+                    + "or 503 (env ILCTL_ROLE_URL; default: every instance of the stack in --dir, else http://127.0.0.1:8090).")
     String roleUrl;
 
-    @Option(names = "--endpoint-url", paramLabel = "URL", defaultValue = "${env:ILCTL_ENDPOINT_URL:-http://127.0.0.1:8091}",
-            description = "endpoint-service base URL (env ILCTL_ENDPOINT_URL; default ${DEFAULT-VALUE}).")
+    @Option(names = "--endpoint-url", paramLabel = "URL", defaultValue = "${env:ILCTL_ENDPOINT_URL}",
+            description = "endpoint-service base URL, or several comma-separated (env ILCTL_ENDPOINT_URL; default: every "
+                    + "instance of the stack in --dir, else http://127.0.0.1:8091).")
     String endpointUrl;
 
     @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:ILCTL_TOKEN}",
@@ -37,11 +41,20 @@ public final class ServiceOptions {
     Duration httpTimeout;
 
     public ServiceClient roleService() {
-        return new ServiceClient("role-service", roleUrl, token(), httpTimeout);
+        return new ServiceClient("role-service", url(roleUrl, ServiceModule.ROLE), token(), httpTimeout);
     }
 
     public ServiceClient endpointService() {
-        return new ServiceClient("endpoint-service", endpointUrl, token(), httpTimeout);
+        return new ServiceClient("endpoint-service", url(endpointUrl, ServiceModule.ENDPOINT), token(), httpTimeout);
+    }
+
+    /** The URL given, else every instance of the stack 'ilctl up' started in --dir, else the default port. */
+    private String url(String given, ServiceModule service) {
+        if (given != null && !given.isBlank()) {
+            return given;
+        }
+        return StackConfig.load(new StackLayout(dir).stateFile()).map(stack -> stack.serviceUrls(service))
+                .orElse("http://127.0.0.1:" + service.defaultPort());
     }
 
     private Optional<String> token() {

@@ -42,6 +42,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  ./ilctl up                          # 3 hosts: real glance-api if installed, else simulated; state in .imagelib/",
                 "  ./ilctl up --install-glance         # as root: apt-get glance-api, postgresql, keystone, clients (~3 min), then real hosts",
                 "  ./ilctl up --simulated              # the glance-simulator even where Glance is installed",
+                "  ./ilctl up --replicas 2             # two of every service: role-service 8090 and 8190, ..., routers 9292 and 9392",
                 "  ./ilctl up --dir /tmp/il2 --port-offset 1000   # a second stack: Kafka 10092, role-service 9090, ..."})
 public final class UpCommand implements Callable<Integer> {
 
@@ -66,6 +67,11 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--region", paramLabel = "REGION", defaultValue = "${env:ILCTL_REGION:-RegionOne}",
             description = "Region of the hosts (default ${DEFAULT-VALUE}).")
     String region;
+
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "1",
+            description = "Instances of every service (default ${DEFAULT-VALUE}, at most 5): instance n listens on its port + 100 x (n - 1) "
+                    + "(router 2 on 9392) and is named <service>-n; up prints every router and the client list.")
+    int replicas;
 
     @Option(names = "--port-offset", paramLabel = "N", defaultValue = "0",
             description = "Added to every default port (Kafka 9092, registry 8081, services 8090-8093 and 9292, hosts 9301+, Keystone 5000, PostgreSQL 5433).")
@@ -92,7 +98,7 @@ public final class UpCommand implements Callable<Integer> {
         choice.notice().ifPresent(out::println);
         StackConfig config;
         try {
-            config = new StackConfig(portOffset, hosts, region, choice.mode());
+            config = new StackConfig(portOffset, hosts, region, choice.mode(), replicas);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

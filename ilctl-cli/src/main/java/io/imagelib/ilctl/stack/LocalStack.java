@@ -221,37 +221,46 @@ public final class LocalStack {
     }
 
     private Void startServices(StackConfig config, List<ServiceModule> services, String bootstrap, String registryUrl, String token) {
-        ServiceProcess.Shared shared = new ServiceProcess.Shared(bootstrap, registryUrl, token, "ilctl");
+        ServiceProcess.Shared shared = new ServiceProcess.Shared(bootstrap, registryUrl, token, "ilctl", config.replicas());
         List<ServiceProcess> started = new ArrayList<>();
         for (ServiceModule service : services) {
-            StackProcess process = layout.process(service.module());
-            Optional<ProcessHandle> running = process.running();
-            if (running.isPresent()) {
-                say("  %-22s %-40s already running (PID %d)", service.module(), config.serviceUrl(service), running.get().pid());
-                continue;
+            Path jar = null;
+            for (int instance = 1; instance <= config.replicas(); instance++) {
+                String name = service.instanceName(instance);
+                StackProcess process = layout.process(name);
+                Optional<ProcessHandle> running = process.running();
+                if (running.isPresent()) {
+                    say("  %-22s %-40s already running (PID %d)", name, config.serviceUrl(service, instance), running.get().pid());
+                    continue;
+                }
+                if (jar == null) {
+                    Path bootJar = project.jar(service.module()).orElseThrow(() -> IlctlException.stack("No jar for " + service.module()));
+                    jar = ExtractedJar.of(bootJar, layout.dir().resolve("app").resolve(service.module()), process.logFile());
+                }
+                ServiceProcess launch = new ServiceProcess(service, jar, config.port(service, instance), process, layout.jvmMarker(name));
+                Path stateDir = layout.dir().resolve("state").resolve(name);
+                ProcessHandle handle = launch.start("384m", serviceEnvironment(config, launch, instance, shared, stateDir), stateDir,
+                        Lifetime.DETACHED);
+                say("  %-22s %-40s started (PID %d), log %s", name, config.serviceUrl(service, instance), handle.pid(), process.logFile());
+                started.add(launch);
             }
-            Path bootJar = project.jar(service.module()).orElseThrow(() -> IlctlException.stack("No jar for " + service.module()));
-            Path jar = ExtractedJar.of(bootJar, layout.dir().resolve("app").resolve(service.module()), process.logFile());
-            ServiceProcess launch = new ServiceProcess(service, jar, config.port(service), process, layout.jvmMarker(service.module()));
-            Path stateDir = layout.dir().resolve("state").resolve(service.module());
-            ProcessHandle handle = launch.start("384m", serviceEnvironment(config, launch, shared, stateDir), stateDir, Lifetime.DETACHED);
-            say("  %-22s %-40s started (PID %d), log %s", service.module(), config.serviceUrl(service), handle.pid(), process.logFile());
-            started.add(launch);
         }
         // Spring Boot services start in parallel; waiting for each in turn would add their start times up.
         List<CompletableFuture<Void>> ready = started.stream()
                 .map(launch -> CompletableFuture.runAsync(() -> {
                     launch.awaitReady(SERVICE_READY_TIMEOUT);
-                    say("  %-22s ready", launch.service().module());
+                    say("  %-22s ready", launch.process().name());
                 }))
                 .toList();
         join(ready);
         return null;
     }
 
-    private Map<String, String> serviceEnvironment(StackConfig config, ServiceProcess launch, ServiceProcess.Shared shared, Path stateDir) {
+    private Map<String, String> serviceEnvironment(StackConfig config, ServiceProcess launch, int instance, ServiceProcess.Shared shared,
+                                                   Path stateDir) {
         Map<String, String> env = launch.environment(shared);
-        env.put("IMAGELIB_KAFKA_INSTANCE_ID", launch.service().module() + "-1");
+        // <service>-<n>, as compose names its instances: records, metrics and DLT headers tell the instances apart.
+        env.put("IMAGELIB_KAFKA_INSTANCE_ID", launch.service().module() + "-" + instance);
         env.put("IMAGELIB_STATE_DIR", stateDir.toString());
         // One admin principal for the whole stack: ilctl reads the same token from the state directory.
         env.put("IMAGELIB_ADMIN_TOKEN", shared.adminToken());
@@ -268,7 +277,7 @@ public final class LocalStack {
     }
 
     private Void assignRoles(StackConfig config, String token) {
-        ServiceClient roles = new ServiceClient("role-service", config.serviceUrl(ServiceModule.ROLE), Optional.of(token), Duration.ofSeconds(30));
+        ServiceClient roles = new ServiceClient("role-service", config.serviceUrls(ServiceModule.ROLE), Optional.of(token), Duration.ofSeconds(30));
         for (GlanceHost host : config.glanceHosts()) {
             RoleRequest request = new RoleRequest(host.url(), host.url(),
                     new RoleRequest.Storage("NFS", layout.glanceData().toString(), STORAGE_ID, null));
@@ -330,7 +339,7 @@ public final class LocalStack {
     }
 
     private static ServiceClient endpointClient(StackConfig config, String token) {
-        return new ServiceClient("endpoint-service", config.serviceUrl(ServiceModule.ENDPOINT), Optional.of(token), Duration.ofSeconds(10));
+        return new ServiceClient("endpoint-service", config.serviceUrls(ServiceModule.ENDPOINT), Optional.of(token), Duration.ofSeconds(10));
     }
 
     private void summary(StackConfig config, String token) {
@@ -375,8 +384,10 @@ public final class LocalStack {
                 rows.add(new ComponentStatus(service.module(), "service", null, config.serviceUrl(service), "missing", "module not in this checkout"));
                 continue;
             }
-            rows.add(processStatus(service.module(), "service", config.serviceUrl(service),
-                    config.serviceUrl(service) + service.readinessPath()));
+            for (int instance = 1; instance <= config.replicas(); instance++) {
+                rows.add(processStatus(service.instanceName(instance), "service", config.serviceUrl(service, instance),
+                        config.serviceUrl(service, instance) + service.readinessPath()));
+            }
         }
         if (config.glance() == StackConfig.GlanceMode.real) {
             rows.add(GlanceDatabase.status(config, layout));

@@ -25,6 +25,9 @@ public final class NextSteps {
         List<String> lines = new ArrayList<>();
         lines.add("Next steps");
         lines.add("  OpenStack clients reach Glance through image-router-service at " + router + ":");
+        if (config.replicas() > 1) {
+            lines.addAll(routerList(config));
+        }
         if (config.glance() == StackConfig.GlanceMode.real) {
             lines.addAll(List.of(
                     "    source " + openrc + "        # Keystone admin; the catalog's public image endpoint is the router",
@@ -49,5 +52,18 @@ public final class NextSteps {
         lines.add("  Re-running ./ilctl up" + dirOption + " keeps what runs and restarts a stopped or killed host;"
                 + " ./ilctl down" + dirOption + " stops everything.");
         return lines;
+    }
+
+    /**
+     * Every router, and how clients use them: a list where the client takes one (Nova, Cinder); one URL, router 1,
+     * in Keystone's catalog and the commands below, where production puts a VIP (docs/operations.md).
+     */
+    private static List<String> routerList(StackConfig config) {
+        String routers = config.serviceUrls(ServiceModule.ROUTER);
+        return List.of(
+                "    " + config.replicas() + " routers: " + routers,
+                "    nova.conf [glance] api_servers = " + routers + "   (cinder.conf [DEFAULT] glance_api_servers)",
+                "    single-URL clients" + (config.glance() == StackConfig.GlanceMode.real ? " and Keystone's catalog" : "")
+                        + " use router 1 here; in production a keepalived VIP in front of all routers (docs/operations.md)");
     }
 }

@@ -21,12 +21,15 @@ import java.util.Properties;
  * @param hosts      number of Glance hosts
  * @param region     region the hosts get the role in
  * @param glance     real Glance hosts or the simulator
+ * @param replicas   instances of every service; instance n listens on its port + 100 × (n − 1)
  */
-public record StackConfig(int portOffset, int hosts, String region, GlanceMode glance) {
+public record StackConfig(int portOffset, int hosts, String region, GlanceMode glance, int replicas) {
 
     public static final int KAFKA_PORT = 9092;
     public static final int REGISTRY_PORT = 8081;
     public static final int FIRST_HOST_PORT = 9301;
+    /** Instance 5's ports (base + 400) stay clear of the Glance hosts' 9301+ and of a stack at --port-offset 1000. */
+    public static final int MAX_REPLICAS = 5;
 
     public StackConfig {
         if (hosts < 1 || hosts > 50) {
@@ -35,6 +38,14 @@ public record StackConfig(int portOffset, int hosts, String region, GlanceMode g
         if (portOffset < 0 || portOffset > 50000) {
             throw new IllegalArgumentException("--port-offset takes 0 to 50000, not " + portOffset);
         }
+        if (replicas < 1 || replicas > MAX_REPLICAS) {
+            throw new IllegalArgumentException("--replicas takes 1 to " + MAX_REPLICAS + ", not " + replicas);
+        }
+    }
+
+    /** One instance of every service. */
+    public StackConfig(int portOffset, int hosts, String region, GlanceMode glance) {
+        this(portOffset, hosts, region, glance, 1);
     }
 
     /** Real Glance ({@code /usr/bin/glance-api}) or the glance-simulator module. */
@@ -49,7 +60,11 @@ public record StackConfig(int portOffset, int hosts, String region, GlanceMode g
     }
 
     public int port(ServiceModule service) {
-        return PortPlan.offset(portOffset).port(service);
+        return port(service, 1);
+    }
+
+    public int port(ServiceModule service, int instance) {
+        return PortPlan.offset(portOffset).port(service, instance);
     }
 
     public String bootstrapServers() {
@@ -60,8 +75,22 @@ public record StackConfig(int portOffset, int hosts, String region, GlanceMode g
         return "http://127.0.0.1:" + registryPort() + "/apis/ccompat/v7";
     }
 
+    /** The first instance's URL. */
     public String serviceUrl(ServiceModule service) {
-        return "http://127.0.0.1:" + port(service);
+        return serviceUrl(service, 1);
+    }
+
+    public String serviceUrl(ServiceModule service, int instance) {
+        return "http://127.0.0.1:" + port(service, instance);
+    }
+
+    /** Every instance's URL, comma-separated: what ilctl's --*-url options and Nova's api_servers take. */
+    public String serviceUrls(ServiceModule service) {
+        List<String> urls = new ArrayList<>();
+        for (int instance = 1; instance <= replicas; instance++) {
+            urls.add(serviceUrl(service, instance));
+        }
+        return String.join(",", urls);
     }
 
     public List<GlanceHost> glanceHosts() {
@@ -78,6 +107,7 @@ public record StackConfig(int portOffset, int hosts, String region, GlanceMode g
         props.setProperty("hosts", Integer.toString(hosts));
         props.setProperty("region", region);
         props.setProperty("glance", glance.name());
+        props.setProperty("replicas", Integer.toString(replicas));
         try {
             Files.createDirectories(file.getParent());
             try (Writer out = Files.newBufferedWriter(file)) {
@@ -100,6 +130,7 @@ public record StackConfig(int portOffset, int hosts, String region, GlanceMode g
         }
         return Optional.of(new StackConfig(Integer.parseInt(props.getProperty("port-offset", "0")),
                 Integer.parseInt(props.getProperty("hosts", "3")), props.getProperty("region", "RegionOne"),
-                GlanceMode.valueOf(props.getProperty("glance", GlanceMode.simulated.name()))));
+                GlanceMode.valueOf(props.getProperty("glance", GlanceMode.simulated.name())),
+                Integer.parseInt(props.getProperty("replicas", "1"))));
     }
 }

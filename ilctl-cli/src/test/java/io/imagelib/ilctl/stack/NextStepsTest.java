@@ -42,4 +42,21 @@ class NextStepsTest {
                 "./ilctl status --dir /tmp/il2", "--endpoint-url http://127.0.0.1:9091",
                 "--bootstrap 127.0.0.1:10092 --registry http://127.0.0.1:9081/apis/ccompat/v7", "./ilctl down --dir /tmp/il2");
     }
+
+    @Test
+    void twoReplicasListEveryRouterForClientsThatTakeAListAndSayWhereSingleUrlClientsGo() {
+        String text = String.join("\n", NextSteps.lines(new StackConfig(0, 3, "RegionOne", StackConfig.GlanceMode.real, 2), OPENRC, CLOUDS, ""));
+
+        assertThat(text).contains("image-router-service at http://127.0.0.1:9292:",
+                "2 routers: http://127.0.0.1:9292,http://127.0.0.1:9392",
+                "nova.conf [glance] api_servers = http://127.0.0.1:9292,http://127.0.0.1:9392",
+                "single-URL clients and Keystone's catalog use router 1 here; in production a keepalived VIP");
+    }
+
+    @Test
+    void oneReplicaPrintsNoRouterList() {
+        String text = String.join("\n", NextSteps.lines(new StackConfig(0, 3, "RegionOne", StackConfig.GlanceMode.simulated, 1), OPENRC, CLOUDS, ""));
+
+        assertThat(text).doesNotContain("routers:", "api_servers", "9392");
+    }
 }

@@ -1,6 +1,7 @@
 package io.imagelib.ilctl.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.imagelib.deploy.local.Lifetime;
 import io.imagelib.deploy.local.ServiceModule;
@@ -103,5 +104,28 @@ class StackProcessTest {
         assertThat(loaded.serviceUrl(ServiceModule.ROUTER)).isEqualTo("http://127.0.0.1:10292");
         assertThat(loaded.glanceHosts()).containsExactly(new GlanceHost("host-1", 10301, true), new GlanceHost("host-2", 10302, true));
         assertThat(StackConfig.load(dir.resolve("absent"))).isEmpty();
+    }
+
+    @Test
+    void replicasSurviveTheRoundTripAndInstanceNListensOnThePortPlus100TimesNMinus1() {
+        StackConfig config = new StackConfig(1000, 2, "SJC", StackConfig.GlanceMode.simulated, 3);
+        config.save(dir.resolve("stack.properties"));
+
+        StackConfig loaded = StackConfig.load(dir.resolve("stack.properties")).orElseThrow();
+
+        assertThat(loaded).isEqualTo(config);
+        assertThat(loaded.serviceUrl(ServiceModule.ROLE, 2)).isEqualTo("http://127.0.0.1:9190");
+        assertThat(loaded.serviceUrls(ServiceModule.ROUTER)).isEqualTo("http://127.0.0.1:10292,http://127.0.0.1:10392,http://127.0.0.1:10492");
+        assertThat(ServiceModule.ROUTER.instanceName(1)).isEqualTo("image-router-service");
+        assertThat(ServiceModule.ROUTER.instanceName(3)).isEqualTo("image-router-service-3");
+    }
+
+    @Test
+    void aStateFileWrittenBeforeReplicasMeansOneOfEach() throws Exception {
+        Files.writeString(dir.resolve("stack.properties"), "port-offset=0\nhosts=3\nregion=RegionOne\nglance=simulated\n");
+
+        assertThat(StackConfig.load(dir.resolve("stack.properties")).orElseThrow().replicas()).isEqualTo(1);
+        assertThatIllegalArgumentException().isThrownBy(() -> new StackConfig(0, 3, "RegionOne", StackConfig.GlanceMode.simulated, 6))
+                .withMessageContaining("--replicas takes 1 to 5");
     }
 }
