@@ -113,11 +113,15 @@ public final class GlanceClient {
         return counts;
     }
 
+    private void countRetry(String cause) {
+        retries.computeIfAbsent(cause, c -> new LongAdder()).increment();
+    }
+
     /** Whether a failed call may be made again on another router: it never reached one, was cut, or got a 5xx. */
     static Optional<String> retryCause(IOException failure) {
         return switch (failure) {
             case UnexpectedStatus answer when answer.createAgain() -> Optional.empty();
-            case UnexpectedStatus answer -> answer.status() >= 500 ? Optional.of(answer.status() + "") : Optional.empty();
+            case UnexpectedStatus answer -> answer.status() >= 500 ? Optional.of(String.valueOf(answer.status())) : Optional.empty();
             case HttpConnectTimeoutException refused -> Optional.of("connect");
             case ConnectException refused -> Optional.of("connect");
             // No answer in time: the request may still take effect, so it is not made twice.
@@ -147,7 +151,7 @@ public final class GlanceClient {
                 if (cause.isEmpty() || attempt + 1 == ROUNDS * routers.size()) {
                     throw failed;
                 }
-                retries.computeIfAbsent(cause.get(), c -> new LongAdder()).increment();
+                countRetry(cause.get());
             }
         }
     }
@@ -248,7 +252,7 @@ public final class GlanceClient {
                 if (!routers.contains(base) || !answer.createAgain() || attempt == ROUNDS) {
                     throw answer;
                 }
-                retries.computeIfAbsent("create again", c -> new LongAdder()).increment();
+                countRetry("create again");
             }
         }
     }

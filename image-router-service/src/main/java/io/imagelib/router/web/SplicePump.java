@@ -125,8 +125,7 @@ final class SplicePump implements EpollIoHandle {
     void readElsewhere(int bytes) {
         left -= bytes;
         if (left == 0 && !stopped) {
-            stop();
-            listener.finished();
+            finish();
         }
     }
 
@@ -160,8 +159,7 @@ final class SplicePump implements EpollIoHandle {
         if (pending > 0) {
             send(pending);
         } else if (left == 0) {
-            stop();
-            listener.finished();
+            finish();
             return;
         }
         EpollIoOps ops = ((EpollIoEvent) event).ops();
@@ -223,13 +221,18 @@ final class SplicePump implements EpollIoHandle {
             } else if (stopped) {
                 closePipe();
             } else if (left == 0) {
-                stop();
-                listener.finished();
+                finish();
             } else if (paused) {
                 paused = false;
                 registration.submit(READ);
             }
         });
+    }
+
+    /** The whole body is out of the host and, with the pipe empty, sent. */
+    private void finish() {
+        stop();
+        listener.finished();
     }
 
     private void fail(IOException cause) {
