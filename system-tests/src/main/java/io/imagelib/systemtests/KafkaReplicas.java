@@ -32,8 +32,8 @@ public final class KafkaReplicas implements AutoCloseable {
      */
     static final Map<String, Object> CLIENT_FAILOVER = Map.of(
             CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG, 50,
-            CommonClientConfigs.RETRY_BACKOFF_MAX_MS_CONFIG, 250,
-            CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 250,
+            CommonClientConfigs.RETRY_BACKOFF_MAX_MS_CONFIG, 100,
+            CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 100,
             CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 1000,
             CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 5000);
 

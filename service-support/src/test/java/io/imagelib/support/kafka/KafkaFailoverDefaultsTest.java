@@ -32,7 +32,7 @@ class KafkaFailoverDefaultsTest {
             for (Map<String, Object> client : new Map[] {kafka.buildProducerProperties(), kafka.buildConsumerProperties(),
                     kafka.buildAdminProperties(), kafka.buildStreamsProperties()}) {
                 assertThat(client).containsAllEntriesOf(KafkaFailoverDefaults.CLIENT_DEFAULTS)
-                        .containsEntry("retry.backoff.max.ms", "250")
+                        .containsEntry("retry.backoff.max.ms", "100")
                         .containsEntry("socket.connection.setup.timeout.ms", "1000");
             }
         });
@@ -43,7 +43,7 @@ class KafkaFailoverDefaultsTest {
         context.withPropertyValues("spring.kafka.properties.retry.backoff.max.ms=900").run(app -> {
             Map<String, Object> producer = app.getBean(KafkaProperties.class).buildProducerProperties();
             assertThat(producer).containsEntry("retry.backoff.max.ms", "900")
-                    .containsEntry("reconnect.backoff.max.ms", "250");
+                    .containsEntry("reconnect.backoff.max.ms", "100");
         });
     }
 
@@ -62,7 +62,7 @@ class KafkaFailoverDefaultsTest {
         context.withPropertyValues("spring.kafka.producer.properties.reconnect.backoff.max.ms=400").run(app -> {
             KafkaProperties kafka = app.getBean(KafkaProperties.class);
             assertThat(kafka.buildProducerProperties()).containsEntry("reconnect.backoff.max.ms", "400");
-            assertThat(kafka.buildConsumerProperties()).containsEntry("reconnect.backoff.max.ms", "250");
+            assertThat(kafka.buildConsumerProperties()).containsEntry("reconnect.backoff.max.ms", "100");
         });
     }
 }
