@@ -500,7 +500,7 @@ final class DataPlaneRead {
             }
             watchIdle();
             try {
-                pump = new SplicePump((EpollSocketChannel) upstream, (EpollSocketChannel) client, rest, this);
+                pump = new SplicePump((EpollSocketChannel) upstream, (EpollSocketChannel) client, rest, plane.pipeBytes(), this);
             } catch (IOException noPipe) {
                 broke(noPipe);
                 return;
