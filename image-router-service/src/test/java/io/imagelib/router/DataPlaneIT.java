@@ -47,9 +47,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -294,6 +296,42 @@ class DataPlaneIT {
         assertThat(digests).hasSize(200).allMatch(expected::equals);
         assertThat(resumes(region, "resumed")).as("the killed host was mid-body on its downloads").isPositive();
         awaitObservation(region.hostId(1), ObservationKind.RESET);
+    }
+
+    @Test
+    void aBurstOfDownloadsHeldOpenOnOneHostIsServedWhileItsHeadsComeLate() throws Exception {
+        Region region = region(1);
+        String id = upload(region, bytes(32 * 1024 * 1024));
+        int count = 300;
+        // Each client reads the start of its body, then holds it until every client has (as the benchmark's 500 do):
+        // the host is streaming while it answers the later heads seconds late, past the 1 s read-headers timeout.
+        CountDownLatch started = new CountDownLatch(count);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Future<String>> downloads = new ArrayList<>();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < count; i++) {
+                downloads.add(clients.submit(() -> {
+                    HttpResponse<InputStream> response = http.send(request(region, "/v2/images/" + id + "/file").build(),
+                            BodyHandlers.ofInputStream());
+                    try (InputStream body = response.body()) {
+                        String outcome = response.statusCode() == 200 ? "200, " + body.readNBytes(64 * 1024).length + " bytes"
+                                : response.statusCode() + " " + new String(body.readAllBytes(), StandardCharsets.UTF_8);
+                        started.countDown();
+                        release.await();
+                        return outcome;
+                    }
+                }));
+            }
+            started.await(2, TimeUnit.MINUTES);
+            release.countDown();
+        }
+        List<String> outcomes = new ArrayList<>();
+        for (Future<String> download : downloads) {
+            outcomes.add(download.get());
+        }
+
+        assertThat(outcomes).as("no 502/503: a host that is serving is waited for, not given up on")
+                .hasSize(count).allMatch(("200, " + 64 * 1024 + " bytes")::equals);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.imagelib.router.config;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The zero-copy data plane for image downloads (docs/image-router-service.md, "Data plane"): a Netty epoll listener
@@ -12,11 +13,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param port       its port (0: any free port, for tests)
  * @param address    the address it binds (all interfaces by default, as the servlet port)
  * @param eventLoops event-loop threads; 0: one per CPU
+ * @param pipeSize   capacity of each spliced body's pipe (fcntl F_SETPIPE_SZ); 0: the kernel's default, 64 KiB. A
+ *                   larger pipe means fewer splice(2) calls per GB but more kernel memory per download held by a
+ *                   slow client; at most /proc/sys/fs/pipe-max-size (1 MiB by default)
  */
 @ConfigurationProperties("imagelib.router.data-plane")
 public record DataPlaneProperties(
         @DefaultValue("false") boolean enabled,
         @DefaultValue("9293") int port,
         @DefaultValue("0.0.0.0") String address,
-        @DefaultValue("0") int eventLoops) {
+        @DefaultValue("0") int eventLoops,
+        @DefaultValue("0") DataSize pipeSize) {
 }

@@ -135,6 +135,10 @@ public final class DataPlane implements AutoCloseable {
         return properties;
     }
 
+    int pipeBytes() {
+        return Math.toIntExact(settings.pipeSize().toBytes());
+    }
+
     SslContext tls() {
         return tls;
     }

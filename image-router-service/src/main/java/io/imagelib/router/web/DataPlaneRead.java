@@ -35,9 +35,11 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -314,11 +316,22 @@ final class DataPlaneRead {
                 }
                 phase = Phase.AWAITING_HEAD;
                 upstream.writeAndFlush(Unpooled.wrappedBuffer(requestHead));
-                timer = upstream.eventLoop().schedule(() -> {
-                    timedOut = true;
-                    upstream.close();
-                }, plane.properties().timeouts().readHeaders().toNanos(), TimeUnit.NANOSECONDS);
+                awaitHead(System.nanoTime(), plane.properties().timeouts().readHeaders());
             });
+        }
+
+        /** Gives up on the head after {@code wait}, unless the host is serving other reads meanwhile (then waits on). */
+        private void awaitHead(long sent, Duration wait) {
+            timer = upstream.eventLoop().schedule(() -> {
+                Optional<Duration> more = plane.properties().timeouts().moreWaitForHead(
+                        Duration.ofNanos(System.nanoTime() - sent), plane.inFlight().sinceHeard(host.hostId()));
+                if (more.isPresent()) {
+                    awaitHead(sent, more.get());
+                    return;
+                }
+                timedOut = true;
+                upstream.close();
+            }, wait.toNanos(), TimeUnit.NANOSECONDS);
         }
 
         @Override
@@ -487,7 +500,7 @@ final class DataPlaneRead {
             }
             watchIdle();
             try {
-                pump = new SplicePump((EpollSocketChannel) upstream, (EpollSocketChannel) client, rest, this);
+                pump = new SplicePump((EpollSocketChannel) upstream, (EpollSocketChannel) client, rest, plane.pipeBytes(), this);
             } catch (IOException noPipe) {
                 broke(noPipe);
                 return;

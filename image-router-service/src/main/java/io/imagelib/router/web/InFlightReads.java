@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads (GET/HEAD) in flight per upstream host, so that when the live snapshot takes a host out (DOWN, role removed)
@@ -19,11 +20,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class InFlightReads {
 
+    /** Long before any read (nanoTime differences stay exact for 292 years): a host never heard from. */
+    private static final long NEVER = System.nanoTime() - (1L << 62);
+
     private final Map<String, Set<Flight>> byHost = new ConcurrentHashMap<>();
+    /** When each host last sent data on any read (nanoTime); kept per host seen, a handful per region. */
+    private final Map<String, AtomicLong> heard = new ConcurrentHashMap<>();
 
     /** Registers a read to {@code hostId}; close it when the read is over. */
     Flight open(String hostId) {
-        Flight flight = new Flight(hostId);
+        Flight flight = new Flight(hostId, heard.computeIfAbsent(hostId, id -> new AtomicLong(NEVER)));
         byHost.computeIfAbsent(hostId, id -> ConcurrentHashMap.newKeySet()).add(flight);
         return flight;
     }
@@ -50,6 +56,12 @@ public final class InFlightReads {
         return cut;
     }
 
+    /** How long ago the host last sent data on any read through this router (a head or body bytes). */
+    Duration sinceHeard(String hostId) {
+        AtomicLong last = heard.get(hostId);
+        return Duration.ofNanos(System.nanoTime() - (last == null ? NEVER : last.get()));
+    }
+
     /** Reads registered now, for tests and the health page. */
     int count(String hostId) {
         return byHost.getOrDefault(hostId, Set.of()).size();
@@ -58,13 +70,15 @@ public final class InFlightReads {
     /** A read to one host, from its connect until its body is closed. */
     final class Flight implements AutoCloseable {
         private final String hostId;
+        private final AtomicLong hostHeard;
         private final List<AutoCloseable> cuts = new CopyOnWriteArrayList<>();
         private volatile boolean aborted;
         /** When the read last received data (or was opened). */
         private volatile long lastProgressNanos = System.nanoTime();
 
-        private Flight(String hostId) {
+        private Flight(String hostId, AtomicLong hostHeard) {
             this.hostId = hostId;
+            this.hostHeard = hostHeard;
         }
 
         /** What cuts the read (its socket, its pending exchange); run at once if the read was aborted already. */
@@ -121,7 +135,9 @@ public final class InFlightReads {
         /** Records {@code read} bytes received (the data plane, which never sees them, passes 1 per socket wake-up). */
         int progressed(int read) {
             if (read > 0) {
-                lastProgressNanos = System.nanoTime();
+                long now = System.nanoTime();
+                lastProgressNanos = now;
+                hostHeard.setRelease(now); // no fence per wake-up: readers need a recent value, not the latest
             }
             return read;
         }

@@ -50,7 +50,7 @@ final class SplicePump implements EpollIoHandle {
     private static final EpollIoOps READ = EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLRDHUP);
     /** Reads paused while the pipe drains; EPOLL_CTL_DEL would end the registration, so only errors are left on. */
     private static final EpollIoOps PAUSED = EpollIoOps.EPOLLET;
-    /** Most asked of one splice call; a pipe takes 64 KiB by default, the call moves what fits. */
+    /** Most asked of one splice call; a pipe takes 64 KiB by default (more if set larger), the call moves what fits. */
     private static final int MOST = 1 << 20;
     /** Host -> pipe -> client turns per readiness event, as Netty reads at most 16 times per event. */
     private static final int TURNS = 16;
@@ -70,7 +70,9 @@ final class SplicePump implements EpollIoHandle {
     private boolean paused;
     private boolean stopped;
 
-    SplicePump(AbstractEpollStreamChannel upstream, AbstractEpollStreamChannel client, long length, Listener listener) throws IOException {
+    /** {@code pipeBytes}: the pipe's capacity to ask for ({@link PipeSize}); 0 keeps the kernel's 64 KiB. */
+    SplicePump(AbstractEpollStreamChannel upstream, AbstractEpollStreamChannel client, long length, int pipeBytes,
+               Listener listener) throws IOException {
         this.upstream = upstream;
         this.client = client;
         this.clientFd = client.fd().intValue();
@@ -79,6 +81,9 @@ final class SplicePump implements EpollIoHandle {
         FileDescriptor[] pipe = FileDescriptor.pipe();
         this.pipeIn = pipe[0];
         this.pipeOut = pipe[1];
+        if (pipeBytes > 0) {
+            PipeSize.set(pipeOut.intValue(), pipeBytes); // refused: the default pipe still works, with more calls
+        }
     }
 
     /**

@@ -29,4 +29,25 @@ class UpstreamTimeoutsTest {
         assertThat(timeouts.headers(ImageOperation.UPLOAD)).isEmpty();
         assertThat(timeouts.headers(ImageOperation.STAGE)).isEmpty();
     }
+
+    @Test
+    void aReadWhoseHostIsSilentForTheReadWaitGivesUpOnItsHead() {
+        assertThat(timeouts.moreWaitForHead(READ, READ)).isEmpty();
+        assertThat(timeouts.moreWaitForHead(READ, Duration.ofMinutes(10))).as("never heard from").isEmpty();
+        assertThat(timeouts.moreWaitForHead(Duration.ofSeconds(6), READ.plusMillis(1))).isEmpty();
+    }
+
+    @Test
+    void aReadWhoseHostServesOthersWaitsUntilTheHostFallsSilent() {
+        assertThat(timeouts.moreWaitForHead(READ, Duration.ofMillis(10))).contains(READ.minusMillis(10));
+        assertThat(timeouts.moreWaitForHead(READ, Duration.ZERO)).contains(READ);
+        assertThat(timeouts.moreWaitForHead(Duration.ofSeconds(20), Duration.ofSeconds(4))).contains(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aReadWaitsForItsHeadAtMostTheWriteWaitEvenOnAServingHost() {
+        assertThat(timeouts.moreWaitForHead(Duration.ofSeconds(28), Duration.ZERO)).contains(Duration.ofSeconds(2));
+        assertThat(timeouts.moreWaitForHead(WRITE, Duration.ZERO)).isEmpty();
+        assertThat(timeouts.moreWaitForHead(WRITE.plusSeconds(1), Duration.ZERO)).isEmpty();
+    }
 }
