@@ -347,10 +347,12 @@ public final class ImageProxy {
                 continue;
             }
             String status = seen.get().status();
-            InterruptedUpload.Action action = InterruptedUpload.decide(seen, created.contains(imageId), sentAt);
+            boolean createdHere = created.contains(imageId);
+            InterruptedUpload.Action action = InterruptedUpload.decide(seen, createdHere, sentAt);
             metrics.interruptedUpload(upload.region(), action);
-            log.info("Upload of image {} to host {} (region {}) broke; image is {} on host {}: {}", imageId,
-                    broken.hostId(), upload.region(), status, other.hostId(), action);
+            log.info("Upload of image {} to host {} (region {}) broke; image is {} (updated {}) on host {}, created through "
+                    + "this router: {}: {}", imageId, broken.hostId(), upload.region(), status,
+                    seen.get().updatedAt().map(Instant::toString).orElse("?"), other.hostId(), createdHere, action);
             switch (action) {
                 case COMPLETED -> response.setStatus(HttpStatus.NO_CONTENT.value());
                 case REMOVE -> removeInterrupted(image, broken, other, status, request, response);
