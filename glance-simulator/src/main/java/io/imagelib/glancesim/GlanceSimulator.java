@@ -25,13 +25,15 @@ public final class GlanceSimulator implements AutoCloseable {
     private final RequestLog requests = new RequestLog();
     private final HttpServer server;
     private final ExecutorService workers;
+    private final ImageStore store;
 
     private GlanceSimulator(SimulatorConfig config) throws IOException {
         this.config = config;
         this.server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 1024);
         this.workers = Executors.newVirtualThreadPerTaskExecutor();
+        this.store = new ImageStore(config.dataDir());
         server.setExecutor(workers);
-        server.createContext("/", new GlanceApiHandler(new ImageStore(config.dataDir()), config, faults, requests));
+        server.createContext("/", new GlanceApiHandler(store, config, faults, requests));
     }
 
     /** Binds and starts serving; the port is known when this returns (use port 0 for an ephemeral one). */
@@ -67,9 +69,11 @@ public final class GlanceSimulator implements AutoCloseable {
 
     /**
      * Stops at once like a crashed host: the listening socket closes (new connections are refused) and open
-     * connections, including downloads in progress, are dropped.
+     * connections, including downloads in progress, are dropped; an image whose upload it was receiving stays
+     * {@code saving}, as real Glance leaves it.
      */
     public void kill() {
+        store.kill();
         server.stop(0);
         workers.shutdownNow();
     }

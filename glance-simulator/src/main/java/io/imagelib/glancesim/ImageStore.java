@@ -43,6 +43,7 @@ final class ImageStore {
     private final Path metadataDir;
     private final Path dataDir;
     private final Path stagingDir;
+    private volatile boolean killed;
 
     ImageStore(Path root) {
         this.metadataDir = root.resolve("images");
@@ -174,20 +175,45 @@ final class ImageStore {
         Files.deleteIfExists(metadataFile(id));
     }
 
-    /** Streams the body to disk (never whole in memory), then publishes data and checksums atomically. */
+    /**
+     * Streams the body to disk (never whole in memory), then publishes data and checksums atomically. As in Glance,
+     * the image is {@code saving} meanwhile (so a second upload gets 409) and goes back to {@code queued} if the
+     * upload fails, except when the host was killed: then nothing is left to revert it and it stays {@code saving}.
+     */
     Map<String, Object> upload(String id, InputStream body) throws IOException {
-        requireStatus(get(id), "queued");
-        Hashes hashes = receive(body, dataDir, dataFile(id));
+        Map<String, Object> image = requireStatus(get(id), "queued");
+        setStatus(image, "saving");
+        Hashes hashes;
+        try {
+            hashes = receive(body, dataDir, dataFile(id));
+        } catch (IOException | RuntimeException failed) {
+            if (!killed) {
+                Optional<Map<String, Object>> left = find(id);
+                if (left.isPresent()) {
+                    setStatus(left.get(), "queued");
+                }
+            }
+            throw failed;
+        }
         return activate(id, hashes);
+    }
+
+    /** From now on a failing upload is left as a killed glance-api leaves it. */
+    void kill() {
+        killed = true;
+    }
+
+    private void setStatus(Map<String, Object> image, String status) throws IOException {
+        image.put("status", status);
+        image.put("updated_at", now());
+        save(image);
     }
 
     void stage(String id, InputStream body) throws IOException {
         Map<String, Object> image = requireStatus(get(id), "queued");
         Path staged = stagingDir.resolve(id);
         receive(body, stagingDir, staged);
-        image.put("status", "uploading");
-        image.put("updated_at", now());
-        save(image);
+        setStatus(image, "uploading");
     }
 
     /** glance-direct import, done at once: the staged data becomes the image data. */

@@ -21,7 +21,9 @@ import io.imagelib.testing.KafkaTestBroker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -45,6 +47,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -341,6 +344,60 @@ class ImageRouterIT {
         assertThat(cluster.hosts.stream().mapToLong(h -> h.requests().count("create")).sum()).isEqualTo(3);
     }
 
+    /**
+     * Issue 19: a client that knows several routers (Nova's {@code glance.api_servers}) may create an image through
+     * one and send its data through another. When the admin host dies mid-body, the router that relayed the cut body
+     * must still remove the image Glance leaves {@code saving}, though it did not relay the create.
+     */
+    @Test
+    void anUploadCutByItsHostsDeathRemovesTheImageLeftSavingThoughAnotherRouterRelayedTheCreate() throws Exception {
+        Cluster cluster = cluster();
+        String id = UUID.randomUUID().toString();
+        HttpResponse<String> created = http.send(direct(cluster, 0, "/v2/images").header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofString("{\"id\":\"" + id + "\",\"name\":\"elsewhere\"}")).build(), BodyHandlers.ofString());
+        assertThat(created.statusCode()).as("created without this router").isEqualTo(201);
+
+        CountDownLatch hostKilled = new CountDownLatch(1);
+        InputStream body = new InputStream() {
+            private final InputStream first = new ByteArrayInputStream(bytes(512 * 1024));
+            private final InputStream rest = new ByteArrayInputStream(bytes(1024 * 1024));
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException("read in chunks");
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int length) throws IOException {
+                int read = first.read(into, offset, length);
+                if (read > 0) {
+                    return read;
+                }
+                try {
+                    hostKilled.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException();
+                }
+                return rest.read(into, offset, length); // sent to a dead host
+            }
+        };
+        Future<HttpResponse<String>> upload;
+        try (ExecutorService client = Executors.newVirtualThreadPerTaskExecutor()) {
+            upload = client.submit(() -> http.send(request(cluster, "/v2/images/" + id + "/file")
+                    .header("Content-Type", "application/octet-stream")
+                    .PUT(BodyPublishers.ofInputStream(() -> body)).build(), BodyHandlers.ofString()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> statusShownBy(cluster, 1, id).equals("saving"));
+            cluster.host(0).kill();
+            hostKilled.countDown();
+        }
+
+        HttpResponse<String> answer = upload.get();
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+        assertThat(answer.body()).contains("upload-interrupted").contains("create it again");
+        assertThat(statusShownBy(cluster, 1, id)).as("the image left saving was removed").isEqualTo("(404)");
+    }
+
     @Test
     void a503BeforeAnyByteMovesTheRequestToAnotherHost() throws Exception {
         Cluster cluster = cluster();
@@ -518,6 +575,21 @@ class ImageRouterIT {
                 .header("X-Identity-Status", "Confirmed")
                 .header("X-Roles", "admin")
                 .header("X-Project-Id", PROJECT);
+    }
+
+    /** A request straight to one host, past the router. */
+    private HttpRequest.Builder direct(Cluster cluster, int host, String path) {
+        return HttpRequest.newBuilder(cluster.host(host).baseUri().resolve(path))
+                .header("X-Auth-Token", "token-" + cluster.region)
+                .header("X-Identity-Status", "Confirmed")
+                .header("X-Roles", "admin")
+                .header("X-Project-Id", PROJECT);
+    }
+
+    /** The image's status as one host shows it, or "(404)" and the like. */
+    private String statusShownBy(Cluster cluster, int host, String id) throws Exception {
+        HttpResponse<String> shown = http.send(direct(cluster, host, "/v2/images/" + id).build(), BodyHandlers.ofString());
+        return shown.statusCode() == 200 ? JSON.readTree(shown.body()).get("status").asString() : "(" + shown.statusCode() + ")";
     }
 
     private HttpResponse<String> send(Cluster cluster, String method, String path) throws Exception {

@@ -1,5 +1,8 @@
 package io.imagelib.router.domain;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -10,6 +13,12 @@ import java.util.Optional;
  * shows the image's state and can remove it.
  */
 public final class InterruptedUpload {
+
+    /**
+     * Glance shows {@code updated_at} in whole seconds, and the router's clock and the hosts' may differ a little
+     * (NTP keeps them within milliseconds); both are allowed for when comparing it with the upload's start.
+     */
+    static final Duration CLOCK_ALLOWANCE = Duration.ofSeconds(1);
 
     /** The decision, from the image's status as another host reports it. */
     public enum Action {
@@ -23,24 +32,41 @@ public final class InterruptedUpload {
         LEAVE
     }
 
+    /**
+     * The image as another UP host shows it after the break.
+     *
+     * @param updatedAt its {@code updated_at}; empty if absent or unreadable
+     */
+    public record Seen(String status, Optional<Instant> updatedAt) {
+    }
+
     private InterruptedUpload() {
     }
 
     /**
-     * @param status       the image's status read from another UP host after the break; empty if none answered
-     * @param createdHere  the image's create went through this router and Glance answered 201: the client that owns
-     *                     it is the one whose upload broke, so removing it loses nothing the client still has
+     * @param seen           the image read from another UP host after the break; empty if none answered
+     * @param createdHere    the image's create went through this router and Glance answered 201: the client that owns
+     *                       it is the one whose upload broke, so removing it loses nothing the client still has
+     * @param uploadBegan    when this router began sending the broken upload to its host
      */
-    public static Action decide(Optional<String> status, boolean createdHere) {
-        if (status.isEmpty()) {
+    public static Action decide(Optional<Seen> seen, boolean createdHere, Instant uploadBegan) {
+        if (seen.isEmpty()) {
             return Action.LEAVE;
         }
-        return switch (status.get()) {
+        return switch (seen.get().status()) {
             case "active" -> Action.COMPLETED;
             case "queued" -> createdHere ? Action.REMOVE : Action.UPLOAD_AGAIN;
-            // saving with no upload running any more: only a delete ends it, and only the creator may decide that
-            case "saving" -> createdHere ? Action.REMOVE : Action.LEAVE;
+            // Saving with no upload running any more: only a delete ends it. Glance lets one upload at a time move an
+            // image from queued to saving (any other gets 409), so an image that went saving after this upload began
+            // is this upload's, whichever router relayed the create (clients spread calls over routers).
+            case "saving" -> createdHere || wentSavingDuring(seen.get(), uploadBegan) ? Action.REMOVE : Action.LEAVE;
             default -> Action.LEAVE; // killed, deleted, importing, ...: Glance's own states, not an upload of ours
         };
+    }
+
+    /** Glance stamps {@code updated_at} when an upload moves the image from queued to saving. */
+    private static boolean wentSavingDuring(Seen seen, Instant uploadBegan) {
+        Instant earliest = uploadBegan.truncatedTo(ChronoUnit.SECONDS).minus(CLOCK_ALLOWANCE);
+        return seen.updatedAt().filter(updated -> !updated.isBefore(earliest)).isPresent();
     }
 }

@@ -31,6 +31,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +128,7 @@ public final class ImageProxy {
                 Upstream host = plan.get(i);
                 tried.add(host.hostId());
                 long started = System.nanoTime();
+                Instant sentAt = Instant.now();
                 Failure failure;
                 UpstreamResponse answer = null;
                 try {
@@ -168,7 +171,7 @@ public final class ImageProxy {
                 }
                 if (!RetryPolicy.mayRetry(target.operation(), failure, body.replayable(), clientImageId)) {
                     if (target.operation() == ImageOperation.UPLOAD && failure == Failure.LOST_AFTER_SEND) {
-                        afterInterruptedUpload(target, host, request, response);
+                        afterInterruptedUpload(target, host, sentAt, request, response);
                         return;
                     }
                     problem(response, HttpStatus.BAD_GATEWAY, "upstream-failed", "Image-library host failed",
@@ -330,7 +333,7 @@ public final class ImageProxy {
      * UP host and act on it ({@link InterruptedUpload}), so that no image of ours is left {@code saving} for good and
      * the client gets an answer it can act on.
      */
-    private void afterInterruptedUpload(ProxyTarget upload, Upstream broken, HttpServletRequest request,
+    private void afterInterruptedUpload(ProxyTarget upload, Upstream broken, Instant sentAt, HttpServletRequest request,
                                         HttpServletResponse response) throws IOException {
         String imageId = upload.imageId().orElseThrow();
         ProxyTarget image = new ProxyTarget(upload.region(), "/v2/images/" + imageId, null, ImageOperation.READ,
@@ -339,27 +342,31 @@ public final class ImageProxy {
             if (other.hostId().equals(broken.hostId())) {
                 continue;
             }
-            Optional<String> status = statusOn(other, image, request);
-            if (status.isEmpty()) {
+            Optional<InterruptedUpload.Seen> seen = shownBy(other, image, request);
+            if (seen.isEmpty()) {
                 continue;
             }
-            InterruptedUpload.Action action = InterruptedUpload.decide(status, created.contains(imageId));
+            String status = seen.get().status();
+            boolean createdHere = created.contains(imageId);
+            InterruptedUpload.Action action = InterruptedUpload.decide(seen, createdHere, sentAt);
             metrics.interruptedUpload(upload.region(), action);
-            log.info("Upload of image {} to host {} (region {}) broke; image is {} on host {}: {}", imageId,
-                    broken.hostId(), upload.region(), status.get(), other.hostId(), action);
+            log.info("Upload of image {} to host {} (region {}) broke; image is {} (updated {}) on host {}, created through "
+                    + "this router: {}: {}", imageId, broken.hostId(), upload.region(), status,
+                    seen.get().updatedAt().map(Instant::toString).orElse("?"), other.hostId(), createdHere, action);
             switch (action) {
                 case COMPLETED -> response.setStatus(HttpStatus.NO_CONTENT.value());
-                case REMOVE -> removeInterrupted(image, broken, other, status.get(), request, response);
+                case REMOVE -> removeInterrupted(image, broken, other, status, request, response);
                 case UPLOAD_AGAIN -> retryableProblem(response, "upload-interrupted", "Upload interrupted",
                         "Host " + broken.hostId() + " failed while receiving the data of image " + imageId
                                 + "; the image is queued again: upload its data again.");
                 case LEAVE -> problem(response, HttpStatus.BAD_GATEWAY, "upstream-failed", "Image-library host failed",
                         "Host " + broken.hostId() + " failed while receiving the data of image " + imageId + ", which is now "
-                                + status.get() + " and was not created through this router, so it is left as it is; delete it and create it again.");
+                                + status + ", and neither created through this router nor moved to saving by this upload, so it is "
+                                + "left as it is; delete it and create it again.");
             }
             return;
         }
-        metrics.interruptedUpload(upload.region(), InterruptedUpload.decide(Optional.empty(), false));
+        metrics.interruptedUpload(upload.region(), InterruptedUpload.decide(Optional.empty(), false, sentAt));
         problem(response, HttpStatus.BAD_GATEWAY, "upstream-failed", "Image-library host failed",
                 "Host " + broken.hostId() + " failed while receiving the data of image " + imageId
                         + " and no other host could show the image's state; check it before retrying.");
@@ -381,8 +388,8 @@ public final class ImageProxy {
                         + "; removing it through host " + other.hostId() + " answered " + deleted + ". Delete it and create it again.");
     }
 
-    /** The image's status as {@code host} shows it; empty if the host did not answer 200 with one. */
-    private Optional<String> statusOn(Upstream host, ProxyTarget image, HttpServletRequest request) throws IOException {
+    /** The image's status and update time as {@code host} shows them; empty if the host did not answer 200 with a status. */
+    private Optional<InterruptedUpload.Seen> shownBy(Upstream host, ProxyTarget image, HttpServletRequest request) throws IOException {
         Optional<UpstreamResponse> shown = exchange(host, image, request, "GET");
         if (shown.isEmpty()) {
             return Optional.empty();
@@ -392,9 +399,22 @@ public final class ImageProxy {
             if (shown.get().status() != 200) {
                 return Optional.empty();
             }
-            JsonNode status = JSON.readTree(json).get("status");
-            return Optional.ofNullable(status).filter(JsonNode::isString).map(JsonNode::asString);
+            JsonNode fields = JSON.readTree(json);
+            return textOf(fields, "status").map(status -> new InterruptedUpload.Seen(status, instantOf(fields, "updated_at")));
         } catch (JacksonException notJson) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> textOf(JsonNode object, String field) {
+        return Optional.ofNullable(object.get(field)).filter(JsonNode::isString).map(JsonNode::asString);
+    }
+
+    /** An ISO-8601 instant such as Glance's "2026-12-07T17:00:10Z"; empty if absent or not one. */
+    private static Optional<Instant> instantOf(JsonNode object, String field) {
+        try {
+            return textOf(object, field).map(Instant::parse);
+        } catch (DateTimeParseException notAnInstant) {
             return Optional.empty();
         }
     }
@@ -449,9 +469,7 @@ public final class ImageProxy {
     /** The UUID a create request names for its image, if any (anything else is left for Glance to refuse). */
     private static Optional<String> imageIdIn(byte[] json) {
         try {
-            JsonNode id = JSON.readTree(json).get("id");
-            return Optional.ofNullable(id).filter(JsonNode::isString).map(JsonNode::asString)
-                    .filter(value -> IMAGE_ID.matcher(value).matches());
+            return textOf(JSON.readTree(json), "id").filter(value -> IMAGE_ID.matcher(value).matches());
         } catch (JacksonException notJson) {
             return Optional.empty();
         }
