@@ -6,12 +6,13 @@ import io.imagelib.deploy.local.HttpProbe;
 import io.imagelib.deploy.local.KafkaCluster;
 import io.imagelib.deploy.local.KafkaDistribution;
 import io.imagelib.deploy.local.KafkaNode;
-import io.imagelib.deploy.local.KeystoneAdmin;
 import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.LocalKeystone;
 import io.imagelib.deploy.local.Readiness;
 import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.deploy.local.ServiceProcess;
 import io.imagelib.deploy.local.StackProcess;
+import io.imagelib.deploy.local.StackSecret;
 import io.imagelib.ilctl.IlctlException;
 import io.imagelib.ilctl.http.RoleRequest;
 import io.imagelib.ilctl.http.ServiceClient;
@@ -164,24 +165,22 @@ public final class LocalStack {
     }
 
     private Void startKeystone(StackConfig config) {
-        Keystone.start(project, config, layout, out);
-        List<GlanceHost> hosts = config.glanceHosts();
+        LocalKeystone keystone = Keystone.start(project, config, layout, out);
         // The last host given the role becomes the admin; catalog-sync corrects this whenever that changes.
-        Keystone.catalog(config, layout, config.serviceUrl(ServiceModule.ROUTER), hosts.getLast().url());
-        Keystone.writeClientFiles(config, layout);
+        keystone.catalog(config.region(), config.serviceUrl(ServiceModule.ROUTER), config.glanceHosts().getLast().url(), false);
+        Keystone.writeClientFiles(keystone, layout);
         say("  %-22s %s, %s", "clients", layout.openrc(), layout.cloudsYaml());
         return null;
     }
 
     /** Waits until Keystone lists the admin endpoint-service elected: catalog-sync has caught up. */
     private Void awaitCatalog(StackConfig config, String token) {
-        KeystoneAdmin keystone = Keystone.admin(config, layout);
-        String serviceId = keystone.service("image", "glance");
+        LocalKeystone keystone = Keystone.of(project, layout);
         ServiceClient endpoints = endpointClient(config, token);
         long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             List<JsonNode> admin = JsonRows.items(adminEndpoints(endpoints, config.region()), "endpoints");
-            List<String> listed = keystone.endpointUrls(serviceId, config.region(), "admin");
+            List<String> listed = keystone.endpointUrls(config.region(), "admin");
             if (!admin.isEmpty() && listed.equals(List.of(admin.get(0).path("url").asText()))) {
                 say("  Keystone lists glance admin %s (kept current by catalog-sync)", listed.get(0));
                 return null;
@@ -270,8 +269,7 @@ public final class LocalStack {
             env.put("IMAGELIB_MONITOR_DEEPCHECKPATH", "/versions");
         }
         if (launch.service() == ServiceModule.CATALOG_SYNC) {
-            env.putAll(ServiceProcess.keystoneLogin(Keystone.url(config), Keystone.CATALOG_SYNC_USER,
-                    Keystone.password(layout, Keystone.CATALOG_SYNC_USER), Keystone.SERVICE_PROJECT));
+            env.putAll(Keystone.of(project, layout).catalogSyncLogin());
         }
         return env;
     }
