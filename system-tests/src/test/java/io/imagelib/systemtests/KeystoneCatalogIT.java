@@ -85,7 +85,7 @@ class KeystoneCatalogIT {
 
         // The catalog as an operator registered it: admin endpoint at the current admin, public/internal at the router.
         keystone.catalog(REGION, stack.router().toString(), admin.getUrl(), true);
-        catalogSync = CatalogSyncProcess.start(stack, PROJECT_ROOT, keystone);
+        catalogSync = CatalogSyncProcess.start(stack, keystone);
         // Its first sync gets the token and the service id, long before any failover in a real deployment.
         catalogSync.awaitSynced(REGION, admin.getEpoch(), Duration.ofSeconds(120));
     }
