@@ -5,11 +5,11 @@ import io.imagelib.deploy.local.KafkaCluster;
 import io.imagelib.deploy.local.Lifetime;
 import io.imagelib.deploy.local.LocalResources;
 import io.imagelib.deploy.local.PortPlan;
+import io.imagelib.deploy.local.ProcessDir;
 import io.imagelib.deploy.local.ServiceFleet;
 import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.deploy.local.ServiceProcess;
 import io.imagelib.deploy.local.Shell;
-import io.imagelib.deploy.local.StackProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -74,42 +74,17 @@ public final class ServiceStack implements AutoCloseable {
         this.registry = registry;
         this.registryDir = dir.resolve("registry");
         this.registryPort = registry.port();
-        this.fleet = new ServiceFleet(PortPlan.free(), layout(projectRoot, dir), new ServiceProcess.Shared(kafka.bootstrapServers(),
-                registry.ccompatUrl(), ADMIN_TOKEN, "system-tests", options.replicas()), "256m", Lifetime.TIED_TO_THIS_JVM);
+        // Pid files, logs and Streams state under this stack, not the shared default in /tmp: a restart must find its
+        // own state, and parallel lanes (or an earlier run on another cluster) must not share it.
+        this.fleet = new ServiceFleet(new ProcessDir(dir), PortPlan.free(), service -> ServiceModule.executableJar(projectRoot, service.module())
+                .orElseThrow(() -> new IllegalStateException(service.module() + " jar not built")),
+                new ServiceProcess.Shared(kafka.bootstrapServers(), registry.ccompatUrl(), ADMIN_TOKEN, "system-tests", options.replicas()),
+                "256m", Lifetime.TIED_TO_THIS_JVM);
         this.environment = Map.of(
                 "IMAGELIB_STREAMS_REPLICATION", Integer.toString(options.kafkaNodes()),
                 // Requests naming no region, and the router's /actuator/health/upstreams count, are about our region.
                 "IMAGELIB_ROUTER_DEFAULT_REGION", Scenarios.REGION,
                 "SERVER_ADDRESS", "127.0.0.1");
-    }
-
-    /** Pid files, logs and Streams state in the stack's directory; the jars as the build left them. */
-    private static ServiceFleet.Layout layout(Path projectRoot, Path dir) {
-        return new ServiceFleet.Layout() {
-            @Override
-            public StackProcess process(String name) {
-                return new StackProcess(name, dir.resolve(name + ".pid"), dir.resolve(name + ".log"));
-            }
-
-            @Override
-            public String marker(String name) {
-                // An argument no other JVM has: the pid file is only believed for this service's process.
-                return "-Dimagelib.systemtests.pidfile=" + dir.resolve(name + ".pid");
-            }
-
-            @Override
-            public Path stateDir(String name) {
-                // Under this stack, not the shared default in /tmp: a restart must find its own state, and parallel
-                // lanes (or an earlier run on another cluster) must not share it.
-                return dir.resolve(name + "-state");
-            }
-
-            @Override
-            public Path jar(ServiceModule service, StackProcess process) {
-                return ServiceModule.executableJar(projectRoot, service.module())
-                        .orElseThrow(() -> new IllegalStateException(service.module() + " jar not built"));
-            }
-        };
     }
 
     /** Services whose jar is not built here; the scenarios that need them are skipped with this list. */

@@ -12,26 +12,10 @@ import java.util.function.Function;
 /**
  * Every instance of a stack's services, started, awaited and stopped the one way {@code ilctl up} and the system tests
  * share: instance n of service s is named {@link ServiceModule#instanceName}, listens on the {@link PortPlan}'s port,
- * keeps its Streams state in its own directory, and is started in wave n (all services' instance 1, their readiness,
- * then instance 2, ...). A stack adds only where it keeps things ({@link Layout}) and its own settings.
+ * keeps its pid file, log and Streams state in the stack's {@link ProcessDir}, and is started in wave n (all services'
+ * instance 1, their readiness, then instance 2, ...). A stack adds only its own settings.
  */
 public final class ServiceFleet {
-
-    /** Where a stack keeps an instance. */
-    public interface Layout {
-
-        /** Its pid file and log. */
-        StackProcess process(String name);
-
-        /** The JVM argument that makes a recorded PID this instance's ({@link StackProcess}). */
-        String marker(String name);
-
-        /** Its state directory (Streams state; two instances never share one). */
-        Path stateDir(String name);
-
-        /** The jar to run for the module, asked once per start and only when an instance of it must be launched. */
-        Path jar(ServiceModule service, StackProcess process);
-    }
 
     /** What a stack is told while its services start; the default says nothing. */
     public interface Progress {
@@ -47,17 +31,21 @@ public final class ServiceFleet {
         }
     }
 
+    private final ProcessDir dir;
     private final PortPlan ports;
-    private final Layout layout;
+    private final Function<ServiceModule, Path> jars;
     private final ServiceProcess.Shared shared;
     private final String maxHeap;
     private final Lifetime lifetime;
     private final Map<String, ServiceProcess> instances = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
 
-    public ServiceFleet(PortPlan ports, Layout layout, ServiceProcess.Shared shared, String maxHeap, Lifetime lifetime) {
+    /** {@code jars}: the jar to run for a module, asked once per start and only when an instance of it must be launched. */
+    public ServiceFleet(ProcessDir dir, PortPlan ports, Function<ServiceModule, Path> jars, ServiceProcess.Shared shared, String maxHeap,
+                        Lifetime lifetime) {
+        this.dir = dir;
         this.ports = ports;
-        this.layout = layout;
+        this.jars = jars;
         this.shared = shared;
         this.maxHeap = maxHeap;
         this.lifetime = lifetime;
@@ -71,16 +59,16 @@ public final class ServiceFleet {
      */
     public void start(List<ServiceModule> services, Function<ServiceModule, Map<String, String>> extraEnv, Duration readyTimeout,
                       Progress progress) {
-        Map<ServiceModule, Path> jars = new LinkedHashMap<>();
+        Map<ServiceModule, Path> jarsOfThisStart = new LinkedHashMap<>();
         for (int instance = 1; instance <= shared.replicas(); instance++) {
             List<ServiceProcess> wave = new ArrayList<>();
             for (ServiceModule service : services) {
                 String name = service.instanceName(instance);
-                StackProcess process = layout.process(name);
+                StackProcess process = dir.process(name);
                 Optional<ProcessHandle> running = process.running();
                 // An instance found running keeps its jar: only what this fleet launches is given one (and can relaunch).
-                Path jar = running.isPresent() ? null : jars.computeIfAbsent(service, s -> layout.jar(s, process));
-                ServiceProcess launch = new ServiceProcess(service, jar, ports.port(service, instance), process, layout.marker(name));
+                Path jar = running.isPresent() ? null : jarsOfThisStart.computeIfAbsent(service, jars);
+                ServiceProcess launch = new ServiceProcess(service, jar, ports.port(service, instance), process, dir.jvmMarker(name));
                 instances.put(name, launch);
                 if (running.isPresent()) {
                     progress.alreadyRunning(launch, running.get());
@@ -104,12 +92,12 @@ public final class ServiceFleet {
         Map<String, String> env = launch.environment(shared);
         // <service>-<n>, as compose names its instances: records, metrics and DLT headers tell the instances apart.
         env.put("IMAGELIB_KAFKA_INSTANCE_ID", launch.service().module() + "-" + instance);
-        env.put("IMAGELIB_STATE_DIR", layout.stateDir(launch.process().name()).toString());
+        env.put("IMAGELIB_STATE_DIR", dir.stateDir(launch.process().name()).toString());
         return env;
     }
 
     private ProcessHandle launch(ServiceProcess instance) {
-        Path workDir = layout.stateDir(instance.process().name());
+        Path workDir = dir.stateDir(instance.process().name());
         return instance.start(maxHeap, environments.get(instance.process().name()), workDir, lifetime);
     }
 

@@ -222,7 +222,7 @@ public final class LocalStack {
 
     private Void startServices(StackConfig config, List<ServiceModule> services, String bootstrap, String registryUrl, String token) {
         ServiceProcess.Shared shared = new ServiceProcess.Shared(bootstrap, registryUrl, token, "ilctl", config.replicas());
-        new ServiceFleet(PortPlan.offset(config.portOffset()), fleetLayout(), shared, "384m", Lifetime.DETACHED)
+        new ServiceFleet(layout.processes(), PortPlan.offset(config.portOffset()), this::extractedJar, shared, "384m", Lifetime.DETACHED)
                 .start(services, service -> serviceEnvironment(config, service), SERVICE_READY_TIMEOUT, new ServiceFleet.Progress() {
                     @Override
                     public void alreadyRunning(ServiceProcess instance, ProcessHandle process) {
@@ -243,30 +243,10 @@ public final class LocalStack {
         return null;
     }
 
-    /** The stack directory's pids/, logs/ and state/, and each module's Boot jar extracted under app/ (it starts faster). */
-    private ServiceFleet.Layout fleetLayout() {
-        return new ServiceFleet.Layout() {
-            @Override
-            public StackProcess process(String name) {
-                return layout.process(name);
-            }
-
-            @Override
-            public String marker(String name) {
-                return layout.jvmMarker(name);
-            }
-
-            @Override
-            public Path stateDir(String name) {
-                return layout.dir().resolve("state").resolve(name);
-            }
-
-            @Override
-            public Path jar(ServiceModule service, StackProcess process) {
-                Path bootJar = project.jar(service.module()).orElseThrow(() -> IlctlException.stack("No jar for " + service.module()));
-                return ExtractedJar.of(bootJar, layout.dir().resolve("app").resolve(service.module()), process.logFile());
-            }
-        };
+    /** Each module's Boot jar extracted under app/: it starts faster. */
+    private Path extractedJar(ServiceModule service) {
+        Path bootJar = project.jar(service.module()).orElseThrow(() -> IlctlException.stack("No jar for " + service.module()));
+        return ExtractedJar.of(bootJar, layout.dir().resolve("app").resolve(service.module()), layout.process(service.module()).logFile());
     }
 
     /** What this stack adds for one service: the monitor's probe of real hosts, catalog-sync's Keystone login. */
