@@ -1,5 +1,6 @@
 package io.imagelib.systemtests;
 
+import io.imagelib.deploy.local.LocalKeystone;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

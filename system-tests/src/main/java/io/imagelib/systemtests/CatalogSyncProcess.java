@@ -1,7 +1,7 @@
 package io.imagelib.systemtests;
 
 import io.imagelib.deploy.local.ServiceModule;
-import io.imagelib.deploy.local.ServiceProcess;
+import io.imagelib.deploy.local.LocalKeystone;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -54,10 +54,10 @@ public final class CatalogSyncProcess {
     }
 
     /** Starts catalog-sync on the stack and waits for its readiness (admin-endpoint read to the end). */
-    public static CatalogSyncProcess start(ServiceStack stack, Path projectRoot, URI keystone, LocalKeystone.ServiceUser user) {
-        Map<String, String> env = new LinkedHashMap<>(ServiceProcess.keystoneLogin(keystone, user.name(), user.password(), user.project()));
+    public static CatalogSyncProcess start(ServiceStack stack, LocalKeystone keystone) {
+        Map<String, String> env = new LinkedHashMap<>(keystone.catalogSyncLogin());
         env.put("IMAGELIB_CATALOGSYNC_BACKOFF_MAX", BACKOFF_MAX);
-        URI url = stack.startModule(projectRoot, ServiceModule.CATALOG_SYNC, env);
+        URI url = stack.startModule(ServiceModule.CATALOG_SYNC, env);
         return new CatalogSyncProcess(url, stack.log(ServiceModule.CATALOG_SYNC.module()));
     }
 

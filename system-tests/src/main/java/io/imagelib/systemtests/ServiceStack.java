@@ -5,10 +5,11 @@ import io.imagelib.deploy.local.KafkaCluster;
 import io.imagelib.deploy.local.Lifetime;
 import io.imagelib.deploy.local.LocalResources;
 import io.imagelib.deploy.local.PortPlan;
+import io.imagelib.deploy.local.ProcessDir;
+import io.imagelib.deploy.local.ServiceFleet;
 import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.deploy.local.ServiceProcess;
 import io.imagelib.deploy.local.Shell;
-import io.imagelib.deploy.local.StackProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,22 +65,26 @@ public final class ServiceStack implements AutoCloseable {
     private final Path registryDir;
     private final int registryPort;
     private ApicurioRegistryProcess registry;
-    private final PortPlan ports = PortPlan.free();
-    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
-    private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
-    private final Path dir;
-    private final int kafkaNodes;
-    private final int replicas;
+    private final ServiceFleet fleet;
+    private final Map<String, String> environment;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private ServiceStack(KafkaCluster kafka, ApicurioRegistryProcess registry, Path dir, int kafkaNodes, int replicas) {
+    private ServiceStack(KafkaCluster kafka, ApicurioRegistryProcess registry, Path projectRoot, Path dir, Options options) {
         this.kafka = kafka;
         this.registry = registry;
         this.registryDir = dir.resolve("registry");
         this.registryPort = registry.port();
-        this.dir = dir;
-        this.kafkaNodes = kafkaNodes;
-        this.replicas = replicas;
+        // Pid files, logs and Streams state under this stack, not the shared default in /tmp: a restart must find its
+        // own state, and parallel lanes (or an earlier run on another cluster) must not share it.
+        this.fleet = new ServiceFleet(new ProcessDir(dir), PortPlan.free(), service -> ServiceModule.executableJar(projectRoot, service.module())
+                .orElseThrow(() -> new IllegalStateException(service.module() + " jar not built")),
+                new ServiceProcess.Shared(kafka.bootstrapServers(), registry.ccompatUrl(), ADMIN_TOKEN, "system-tests", options.replicas()),
+                "256m", Lifetime.TIED_TO_THIS_JVM);
+        this.environment = Map.of(
+                "IMAGELIB_STREAMS_REPLICATION", Integer.toString(options.kafkaNodes()),
+                // Requests naming no region, and the router's /actuator/health/upstreams count, are about our region.
+                "IMAGELIB_ROUTER_DEFAULT_REGION", Scenarios.REGION,
+                "SERVER_ADDRESS", "127.0.0.1");
     }
 
     /** Services whose jar is not built here; the scenarios that need them are skipped with this list. */
@@ -105,16 +109,8 @@ public final class ServiceStack implements AutoCloseable {
         ServiceStack stack = null;
         try {
             registry = ApicurioRegistryProcess.start(dir.resolve("registry"), 0);
-            stack = new ServiceStack(kafka, registry, dir, options.kafkaNodes(), options.replicas());
-            // One wave per instance number: eight or more Spring Boot JVMs starting at once on 2 cores outran the
-            // ready timeout at load 60; the second wave also starts against services that are already up.
-            for (int instance = 1; instance <= options.replicas(); instance++) {
-                List<ServiceProcess> started = new ArrayList<>();
-                for (ServiceModule service : ServiceModule.of(false)) {
-                    started.add(stack.launch(stack.service(projectRoot, service, instance), Map.of()));
-                }
-                started.forEach(stack::awaitReady);
-            }
+            stack = new ServiceStack(kafka, registry, projectRoot, dir, options);
+            stack.startServices(ServiceModule.of(false), Map.of());
             return stack;
         } catch (RuntimeException e) {
             if (stack != null) {
@@ -145,7 +141,7 @@ public final class ServiceStack implements AutoCloseable {
 
     /** The names of a service's instances in this stack ({@link ServiceModule#instanceName}): kill and restart take them. */
     public List<String> instances(String module) {
-        return services.values().stream().filter(s -> s.service().module().equals(module)).map(s -> s.process().name()).toList();
+        return fleet.instances().stream().filter(s -> s.service().module().equals(module)).map(s -> s.process().name()).toList();
     }
 
     private URI live(ServiceModule module) {
@@ -167,14 +163,14 @@ public final class ServiceStack implements AutoCloseable {
 
     /** kill -9 of one service, as a crash; returns when its PID is gone. */
     public void kill(String service) {
-        service(service).process().kill();
+        fleet.instance(service).process().kill();
     }
 
     /** Starts a killed service again with the same jar, port and environment, and waits for its readiness. */
     public Restart restart(String service) {
         long launched = System.nanoTime();
         relaunch(service);
-        awaitReady(service(service));
+        awaitReady(fleet.instance(service));
         return new Restart(launched, System.nanoTime());
     }
 
@@ -183,11 +179,7 @@ public final class ServiceStack implements AutoCloseable {
      * records undecodable) never gets ready, and the test watches its log instead.
      */
     public void relaunch(String service) {
-        ServiceProcess s = service(service);
-        if (isRunning(service)) {
-            throw new IllegalStateException(service + " is still running (PID " + s.process().running().orElseThrow().pid() + ")");
-        }
-        launch(s, environments.get(service));
+        fleet.relaunch(service);
     }
 
     /** Stops the schema registry (SIGTERM, as an operator or an orchestrator does); its schemas stay on disk. */
@@ -234,7 +226,7 @@ public final class ServiceStack implements AutoCloseable {
      * and started again on the same directories and ports, as {@code ilctl up}; returns when every service is ready.
      */
     public void stopAll() {
-        StackProcess.stopAll(services.values().stream().map(ServiceProcess::process).toList(), Duration.ofSeconds(10));
+        fleet.stop(Duration.ofSeconds(10));
         registry.stop();
         kafka.stop();
     }
@@ -243,67 +235,38 @@ public final class ServiceStack implements AutoCloseable {
     public void startAll() {
         startKafka();
         startRegistry();
-        services.values().stream().filter(s -> s.process().running().isEmpty())
-                .forEach(s -> launch(s, environments.get(s.process().name())));
-        services.values().forEach(this::awaitReady);
+        fleet.instances().stream().filter(s -> s.process().running().isEmpty()).forEach(s -> fleet.relaunch(s.process().name()));
+        fleet.instances().forEach(ServiceStack::awaitReady);
     }
 
     /** The log a service writes (appended to across restarts). */
     public Path log(String service) {
-        return service(service).process().logFile();
+        return fleet.instance(service).process().logFile();
     }
 
     /** Base URL of one of {@link #SERVICES} (its first instance) or of an instance by name. */
     public URI url(String service) {
-        return service(service).url();
+        return fleet.instance(service).url();
     }
 
     /** Whether the service's process still runs: a bad input must never take a service down. */
     public boolean isRunning(String service) {
-        return service(service).process().running().isPresent();
+        return fleet.instance(service).process().running().isPresent();
     }
 
-    private ServiceProcess service(String name) {
-        ServiceProcess service = services.get(name);
-        if (service == null) {
-            throw new IllegalArgumentException("No service " + name + " in this stack; services: " + services.keySet());
-        }
-        return service;
-    }
-
-    /** An instance of a service of this stack on a free port, its log and pid file in the stack's directory. */
-    private ServiceProcess service(Path projectRoot, ServiceModule service, int instance) {
-        String name = service.instanceName(instance);
-        Path jar = ServiceModule.executableJar(projectRoot, service.module())
-                .orElseThrow(() -> new IllegalStateException(service.module() + " jar not built"));
-        StackProcess process = new StackProcess(name, dir.resolve(name + ".pid"), dir.resolve(name + ".log"));
-        // An argument no other JVM has: the pid file is only believed for this service's process.
-        return new ServiceProcess(service, jar, ports.port(service, instance), process, "-Dimagelib.systemtests.pidfile=" + process.pidFile());
-    }
-
-    /** Starts the service with the stack's environment plus {@code extraEnv}, which its restarts keep. */
-    private ServiceProcess launch(ServiceProcess service, Map<String, String> extraEnv) {
-        String name = service.process().name();
-        Map<String, String> env = service.environment(new ServiceProcess.Shared(kafka.bootstrapServers(), registry.ccompatUrl(),
-                ADMIN_TOKEN, "system-tests", replicas));
-        // The endpoint-service's Streams state under this stack, not the shared default in /tmp: a restart must
-        // find its own state, and parallel lanes (or an earlier run on another cluster) must not share it; one
-        // directory per instance (endpoint-service-state, endpoint-service-2-state), as two Streams instances never share one.
-        env.put("IMAGELIB_STATE_DIR", dir.resolve(name + "-state").toString());
-        env.put("IMAGELIB_STREAMS_REPLICATION", Integer.toString(kafkaNodes));
-        // Requests naming no region, and the router's /actuator/health/upstreams count, are about our region.
-        env.put("IMAGELIB_ROUTER_DEFAULT_REGION", Scenarios.REGION);
-        env.put("SERVER_ADDRESS", "127.0.0.1");
-        // Unique per process (consumer groups and observation keys are built from it); not every build defaults it.
-        env.put("IMAGELIB_KAFKA_INSTANCE_ID", service.service().module() + "-" + service.port());
+    /** Starts {@code services} in the fleet's waves with the stack's environment plus {@code extraEnv}, which restarts keep. */
+    private void startServices(List<ServiceModule> services, Map<String, String> extraEnv) {
+        Map<String, String> env = new LinkedHashMap<>(environment);
         env.putAll(extraEnv);
-        services.put(name, service);
-        environments.put(name, extraEnv);
-        service.start("256m", env, dir, Lifetime.TIED_TO_THIS_JVM);
-        return service;
+        fleet.start(services, service -> env, READY_TIMEOUT, new ServiceFleet.Progress() {
+            @Override
+            public void ready(ServiceProcess instance) {
+                requireListening(instance);
+            }
+        });
     }
 
-    private void awaitReady(ServiceProcess service) {
+    private static void awaitReady(ServiceProcess service) {
         service.awaitReady(READY_TIMEOUT);
         requireListening(service);
     }
@@ -362,7 +325,7 @@ public final class ServiceStack implements AutoCloseable {
 
     @Override
     public void close() {
-        StackProcess.stopAll(services.values().stream().map(ServiceProcess::process).toList(), Duration.ofSeconds(10));
+        fleet.stop(Duration.ofSeconds(10));
         try {
             registry.close();
         } finally {
@@ -371,14 +334,13 @@ public final class ServiceStack implements AutoCloseable {
     }
 
     /**
-     * Starts one more service of {@code projectRoot} (e.g. catalog-sync) on this stack's Kafka and registry, with the
+     * Starts one more service (e.g. catalog-sync) on this stack's Kafka and registry, with the
      * stack's environment plus {@code extraEnv}, and waits for its readiness; {@link #close} stops it with the
      * others. Returns its base URL.
      */
-    public URI startModule(Path projectRoot, ServiceModule module, Map<String, String> extraEnv) {
-        ServiceProcess service = launch(service(projectRoot, module, 1), extraEnv);
-        awaitReady(service);
-        return service.url();
+    public URI startModule(ServiceModule module, Map<String, String> extraEnv) {
+        startServices(List.of(module), extraEnv);
+        return fleet.instance(module.module()).url();
     }
 
     public URI endpointService() {

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imagelib.avro.AdminEndpoint;
 import io.imagelib.avro.HealthStatus;
+import io.imagelib.deploy.local.HttpProbe;
 import io.imagelib.deploy.local.KeystoneServer;
+import io.imagelib.deploy.local.LocalKeystone;
+import io.imagelib.deploy.local.LocalResources;
 import io.imagelib.deploy.local.ServiceModule;
+import io.imagelib.deploy.local.Shell;
 import io.imagelib.schemas.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,8 +67,8 @@ class KeystoneCatalogIT {
     @BeforeAll
     static void startKeystoneServicesAndCatalogSync() throws Exception {
         // Keystone's start (seconds, a minute when its directory is new) overlaps Kafka's and the services'.
-        var keystoneStart = CompletableFuture.supplyAsync(() -> LocalKeystone.start(PROJECT_ROOT,
-                Path.of("target", TestNetwork.PREFIX + "keystone").toAbsolutePath(), REGION));
+        var keystoneStart = CompletableFuture.supplyAsync(() -> startKeystone(
+                KeystoneServer.in(PROJECT_ROOT, Path.of("target", TestNetwork.PREFIX + "keystone").toAbsolutePath())));
         Path dir = Path.of("target/system/keystone-services").toAbsolutePath();
         try {
             stack = ServiceStack.start(PROJECT_ROOT, dir);
@@ -79,10 +84,45 @@ class KeystoneCatalogIT {
         AdminEndpoint admin = Scenarios.awaitAdmin(events, BED.glance().host(3).id(), 0, Duration.ofSeconds(30));
 
         // The catalog as an operator registered it: admin endpoint at the current admin, public/internal at the router.
-        var user = keystone.catalogFor(REGION, admin.getUrl(), stack.router().toString());
-        catalogSync = CatalogSyncProcess.start(stack, PROJECT_ROOT, keystone.url(), user);
+        keystone.catalog(REGION, stack.router().toString(), admin.getUrl(), true);
+        catalogSync = CatalogSyncProcess.start(stack, keystone);
         // Its first sync gets the token and the service id, long before any failover in a real deployment.
         catalogSync.awaitSynced(REGION, admin.getEpoch(), Duration.ofSeconds(120));
+    }
+
+    /**
+     * Keystone's directory is kept between runs on purpose: db_sync, key setup and bootstrap cost 20-70 s here, a
+     * reused directory starts in a few seconds. If its port is taken by someone else now, it is started over on a free one.
+     */
+    private static LocalKeystone startKeystone(KeystoneServer server) {
+        long startedNanos = System.nanoTime();
+        OptionalInt saved = server.savedPort();
+        LocalKeystone started;
+        try {
+            started = LocalKeystone.start(server, saved.orElseGet(LocalResources::freePort), REGION);
+        } catch (IllegalStateException e) {
+            if (saved.isEmpty()) {
+                throw e;
+            }
+            GlanceHosts.report("keystone: reused %s did not start (%s); initialising it again", server.dir(), e.getMessage());
+            LocalResources.deleteTree(server.dir());
+            started = LocalKeystone.start(server, LocalResources.freePort(), REGION);
+        }
+        GlanceHosts.report("keystone: %s (took %d ms)", started.url(), (System.nanoTime() - startedNanos) / 1_000_000);
+        return started;
+    }
+
+    /**
+     * SIGKILL to Keystone's whole process group (uwsgi master, HTTP router, worker: the script starts it with setsid),
+     * like a crashed host: a KILLed master alone would leave the worker and router holding the port.
+     */
+    private static void killKeystone() {
+        Shell.run("kill", "-KILL", "--", "-" + keystone.server().pid());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (HttpProbe.get(keystone.url() + "/v3").ok()) {
+            assertThat(System.nanoTime()).as("Keystone still answers 10 s after SIGKILL").isLessThan(deadline);
+            GlanceHosts.sleep(Duration.ofMillis(50));
+        }
     }
 
     @AfterAll
@@ -162,7 +202,7 @@ class KeystoneCatalogIT {
         try (CatalogHistory catalog = CatalogHistory.watch(keystone, REGION)) {
             assertThat(catalog.await(0, first.getUrl()::equals, Duration.ofSeconds(30))).as("catalog in sync first").isPresent();
         }
-        keystone.kill();
+        killKeystone();
         AdminEndpoint second = killAdmin(first);
         AdminEndpoint third = killAdmin(second);
         // catalog-sync keeps trying the newest decision against the dead Keystone.
@@ -170,7 +210,8 @@ class KeystoneCatalogIT {
 
         try (CatalogHistory catalog = CatalogHistory.watch(keystone, REGION)) {
             long restarting = System.nanoTime();
-            Duration uwsgiStart = keystone.restart();
+            keystone.server().restart().orThrow();
+            Duration uwsgiStart = Duration.ofNanos(System.nanoTime() - restarting);
             CatalogHistory.Change converged = catalog.await(restarting, third.getUrl()::equals, Duration.ofSeconds(60))
                     .orElseThrow(() -> new AssertionError("Keystone does not list " + third.getUrl() + " 60 s after its restart; it showed "
                             + catalog.urls()));

@@ -49,14 +49,6 @@ public record ServiceProcess(ServiceModule service, Path jar, int port, StackPro
         return env;
     }
 
-    /** catalog-sync's login to Keystone as its service user: the variables its application.yml documents. */
-    public static Map<String, String> keystoneLogin(URI keystone, String user, String password, String project) {
-        return Map.of("IMAGELIB_CATALOGSYNC_KEYSTONEURL", keystone.toString(),
-                "KEYSTONE_USERNAME", user,
-                "KEYSTONE_PASSWORD", password,
-                "KEYSTONE_PROJECT", project);
-    }
-
     /** Starts the jar in {@code workDir} with {@code environment}; C1 only, as start-up time matters more than peak speed. */
     public ProcessHandle start(String maxHeap, Map<String, String> environment, Path workDir, Lifetime lifetime) {
         List<String> command = List.of(JavaCommand.java(), "-Xmx" + maxHeap,

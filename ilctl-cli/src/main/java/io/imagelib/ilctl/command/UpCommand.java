@@ -102,7 +102,7 @@ public final class UpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        GlanceLauncher glance = choice.mode() == StackConfig.GlanceMode.real ? new RealGlance() : new SimulatedGlance(project);
+        GlanceLauncher glance = choice.mode() == StackConfig.GlanceMode.real ? new RealGlance(project) : new SimulatedGlance(project);
         List<String> missing = stack.up(config, glance);
         if (!missing.isEmpty()) {
             throw new IlctlException(ExitCode.STACK_FAILED, "Stack is up WITHOUT " + missing

@@ -6,12 +6,16 @@ import io.imagelib.deploy.local.HttpProbe;
 import io.imagelib.deploy.local.KafkaCluster;
 import io.imagelib.deploy.local.KafkaDistribution;
 import io.imagelib.deploy.local.KafkaNode;
-import io.imagelib.deploy.local.KeystoneAdmin;
 import io.imagelib.deploy.local.Lifetime;
+import io.imagelib.deploy.local.LocalKeystone;
+import io.imagelib.deploy.local.Parallel;
+import io.imagelib.deploy.local.PortPlan;
 import io.imagelib.deploy.local.Readiness;
+import io.imagelib.deploy.local.ServiceFleet;
 import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.deploy.local.ServiceProcess;
 import io.imagelib.deploy.local.StackProcess;
+import io.imagelib.deploy.local.StackSecret;
 import io.imagelib.ilctl.IlctlException;
 import io.imagelib.ilctl.http.RoleRequest;
 import io.imagelib.ilctl.http.ServiceClient;
@@ -32,8 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -164,24 +166,22 @@ public final class LocalStack {
     }
 
     private Void startKeystone(StackConfig config) {
-        Keystone.start(project, config, layout, out);
-        List<GlanceHost> hosts = config.glanceHosts();
+        LocalKeystone keystone = Keystone.start(project, config, layout, out);
         // The last host given the role becomes the admin; catalog-sync corrects this whenever that changes.
-        Keystone.catalog(config, layout, config.serviceUrl(ServiceModule.ROUTER), hosts.getLast().url());
-        Keystone.writeClientFiles(config, layout);
+        keystone.catalog(config.region(), config.serviceUrl(ServiceModule.ROUTER), config.glanceHosts().getLast().url(), false);
+        Keystone.writeClientFiles(keystone, layout);
         say("  %-22s %s, %s", "clients", layout.openrc(), layout.cloudsYaml());
         return null;
     }
 
     /** Waits until Keystone lists the admin endpoint-service elected: catalog-sync has caught up. */
     private Void awaitCatalog(StackConfig config, String token) {
-        KeystoneAdmin keystone = Keystone.admin(config, layout);
-        String serviceId = keystone.service("image", "glance");
+        LocalKeystone keystone = Keystone.of(project, layout);
         ServiceClient endpoints = endpointClient(config, token);
         long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             List<JsonNode> admin = JsonRows.items(adminEndpoints(endpoints, config.region()), "endpoints");
-            List<String> listed = keystone.endpointUrls(serviceId, config.region(), "admin");
+            List<String> listed = keystone.endpointUrls(config.region(), "admin");
             if (!admin.isEmpty() && listed.equals(List.of(admin.get(0).path("url").asText()))) {
                 say("  Keystone lists glance admin %s (kept current by catalog-sync)", listed.get(0));
                 return null;
@@ -222,58 +222,44 @@ public final class LocalStack {
 
     private Void startServices(StackConfig config, List<ServiceModule> services, String bootstrap, String registryUrl, String token) {
         ServiceProcess.Shared shared = new ServiceProcess.Shared(bootstrap, registryUrl, token, "ilctl", config.replicas());
-        List<ServiceProcess> started = new ArrayList<>();
-        for (ServiceModule service : services) {
-            Path jar = null;
-            for (int instance = 1; instance <= config.replicas(); instance++) {
-                String name = service.instanceName(instance);
-                StackProcess process = layout.process(name);
-                Optional<ProcessHandle> running = process.running();
-                if (running.isPresent()) {
-                    say("  %-22s %-40s already running (PID %d)", name, config.serviceUrl(service, instance), running.get().pid());
-                    continue;
-                }
-                if (jar == null) {
-                    Path bootJar = project.jar(service.module()).orElseThrow(() -> IlctlException.stack("No jar for " + service.module()));
-                    jar = ExtractedJar.of(bootJar, layout.dir().resolve("app").resolve(service.module()), process.logFile());
-                }
-                ServiceProcess launch = new ServiceProcess(service, jar, config.port(service, instance), process, layout.jvmMarker(name));
-                Path stateDir = layout.dir().resolve("state").resolve(name);
-                ProcessHandle handle = launch.start("384m", serviceEnvironment(config, launch, instance, shared, stateDir), stateDir,
-                        Lifetime.DETACHED);
-                say("  %-22s %-40s started (PID %d), log %s", name, config.serviceUrl(service, instance), handle.pid(), process.logFile());
-                started.add(launch);
-            }
-        }
-        // Spring Boot services start in parallel; waiting for each in turn would add their start times up.
-        List<CompletableFuture<Void>> ready = started.stream()
-                .map(launch -> CompletableFuture.runAsync(() -> {
-                    launch.awaitReady(SERVICE_READY_TIMEOUT);
-                    say("  %-22s ready", launch.process().name());
-                }))
-                .toList();
-        join(ready);
+        new ServiceFleet(layout.processes(), PortPlan.offset(config.portOffset()), this::extractedJar, shared, "384m", Lifetime.DETACHED)
+                .start(services, service -> serviceEnvironment(config, service), SERVICE_READY_TIMEOUT, new ServiceFleet.Progress() {
+                    @Override
+                    public void alreadyRunning(ServiceProcess instance, ProcessHandle process) {
+                        say("  %-22s %-40s already running (PID %d)", instance.process().name(), instance.url(), process.pid());
+                    }
+
+                    @Override
+                    public void started(ServiceProcess instance, ProcessHandle process) {
+                        say("  %-22s %-40s started (PID %d), log %s", instance.process().name(), instance.url(), process.pid(),
+                                instance.process().logFile());
+                    }
+
+                    @Override
+                    public void ready(ServiceProcess instance) {
+                        say("  %-22s ready", instance.process().name());
+                    }
+                });
         return null;
     }
 
-    private Map<String, String> serviceEnvironment(StackConfig config, ServiceProcess launch, int instance, ServiceProcess.Shared shared,
-                                                   Path stateDir) {
-        Map<String, String> env = launch.environment(shared);
-        // <service>-<n>, as compose names its instances: records, metrics and DLT headers tell the instances apart.
-        env.put("IMAGELIB_KAFKA_INSTANCE_ID", launch.service().module() + "-" + instance);
-        env.put("IMAGELIB_STATE_DIR", stateDir.toString());
-        // One admin principal for the whole stack: ilctl reads the same token from the state directory.
-        env.put("IMAGELIB_ADMIN_TOKEN", shared.adminToken());
-        if (launch.service() == ServiceModule.MONITOR && config.glance() == StackConfig.GlanceMode.real) {
+    /** Each module's Boot jar extracted under app/: it starts faster. */
+    private Path extractedJar(ServiceModule service) {
+        Path bootJar = project.jar(service.module()).orElseThrow(() -> IlctlException.stack("No jar for " + service.module()));
+        return ExtractedJar.of(bootJar, layout.dir().resolve("app").resolve(service.module()), layout.process(service.module()).logFile());
+    }
+
+    /** What this stack adds for one service: the monitor's probe of real hosts, catalog-sync's Keystone login. */
+    private Map<String, String> serviceEnvironment(StackConfig config, ServiceModule service) {
+        if (service == ServiceModule.MONITOR && config.glance() == StackConfig.GlanceMode.real) {
             // Hosts that validate tokens answer the default deep check (GET /v2/images) with 401 to a probe without one;
             // /versions runs through glance-api's WSGI app without a token. The one database is not per host anyway.
-            env.put("IMAGELIB_MONITOR_DEEPCHECKPATH", "/versions");
+            return Map.of("IMAGELIB_MONITOR_DEEPCHECKPATH", "/versions");
         }
-        if (launch.service() == ServiceModule.CATALOG_SYNC) {
-            env.putAll(ServiceProcess.keystoneLogin(Keystone.url(config), Keystone.CATALOG_SYNC_USER,
-                    Keystone.password(layout, Keystone.CATALOG_SYNC_USER), Keystone.SERVICE_PROJECT));
+        if (service == ServiceModule.CATALOG_SYNC) {
+            return Keystone.of(project, layout).catalogSyncLogin();
         }
-        return env;
+        return Map.of();
     }
 
     private Void assignRoles(StackConfig config, String token) {
@@ -445,20 +431,18 @@ public final class LocalStack {
     public List<String> down() {
         List<String> stopped = new CopyOnWriteArrayList<>();
         // Clients first, so the database, the registry and Kafka do not wait on connections that are going away.
-        List<CompletableFuture<Void>> clients = recordedProcesses().stream()
+        Parallel.each(recordedProcesses().stream()
                 .filter(process -> !process.name().equals(GlanceDatabase.NAME) && !process.name().equals(Keystone.NAME))
-                .map(process -> CompletableFuture.runAsync(() -> stopOne(process, stopped)))
-                .toList();
-        join(clients);
-        List<CompletableFuture<Void>> infrastructure = List.of(
-                CompletableFuture.runAsync(() -> stopOne(layout.process(GlanceDatabase.NAME), stopped)),
-                CompletableFuture.runAsync(() -> stopOne(layout.process(Keystone.NAME), stopped)),
-                CompletableFuture.runAsync(() -> ApicurioRegistryProcess.find(layout.registryDir()).ifPresent(registry -> {
+                .toList(), process -> stopOne(process, stopped));
+        List<Runnable> infrastructure = List.of(
+                () -> stopOne(layout.process(GlanceDatabase.NAME), stopped),
+                () -> stopOne(layout.process(Keystone.NAME), stopped),
+                () -> ApicurioRegistryProcess.find(layout.registryDir()).ifPresent(registry -> {
                     long pid = registry.pid();
                     registry.stop();
                     report(stopped, "registry", pid);
-                })),
-                CompletableFuture.runAsync(() -> {
+                }),
+                () -> {
                     if (project.kafkaLibBuilt()) {
                         KafkaCluster.open(layout.kafkaDir(), distribution()).ifPresent(cluster -> {
                             List<Long> pids = cluster.nodes().stream().filter(KafkaNode::isRunning).map(n -> n.pid().getAsLong()).toList();
@@ -466,8 +450,8 @@ public final class LocalStack {
                             pids.forEach(pid -> report(stopped, "kafka", pid));
                         });
                     }
-                }));
-        join(infrastructure);
+                });
+        Parallel.each(infrastructure, Runnable::run);
         return stopped;
     }
 
@@ -507,17 +491,6 @@ public final class LocalStack {
     /** The bearer token of this stack's services. */
     private String token() {
         return StackSecret.readOrCreate(layout.tokenFile());
-    }
-
-    private static void join(List<CompletableFuture<Void>> futures) {
-        try {
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
     }
 
     synchronized void say(String format, Object... args) {

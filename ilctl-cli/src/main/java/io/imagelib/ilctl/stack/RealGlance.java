@@ -34,6 +34,12 @@ public final class RealGlance implements GlanceLauncher {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(15);
 
+    private final Project project;
+
+    public RealGlance(Project project) {
+        this.project = project;
+    }
+
     /** Debian packages real hosts need that this machine lacks; empty when ilctl up can run real Glance. */
     public static List<String> missingPackages() {
         List<String> missing = new ArrayList<>();
@@ -96,7 +102,7 @@ public final class RealGlance implements GlanceLauncher {
         SimulatedGlance.SharedStore.prepare(layout);
         boolean newDatabase = GlanceDatabase.start(config, layout, out);
         Path common = GlanceApiHost.writeCommon(layout.glanceDir(), GlanceDatabase.connectionUrl(config), layout.glanceData(),
-                Optional.of(Keystone.authtoken(config, layout)));
+                Optional.of(Keystone.of(project, layout).glanceAuthtoken()));
         // db_sync is idempotent but costs 10 s on a busy machine: once per database.
         Path synced = layout.glanceDir().resolve("db-synced");
         if (newDatabase || !Files.isRegularFile(synced)) {

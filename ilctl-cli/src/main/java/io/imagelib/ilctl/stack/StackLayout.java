@@ -1,5 +1,6 @@
 package io.imagelib.ilctl.stack;
 
+import io.imagelib.deploy.local.ProcessDir;
 import io.imagelib.deploy.local.StackProcess;
 import java.nio.file.Path;
 
@@ -37,12 +38,17 @@ public record StackLayout(Path dir) {
         return dir.resolve("token");
     }
 
+    /** pids/, logs/ and state/: where the stack keeps its processes, as the system tests do. */
+    public ProcessDir processes() {
+        return new ProcessDir(dir);
+    }
+
     public Path logs() {
-        return dir.resolve("logs");
+        return processes().logs();
     }
 
     public Path pids() {
-        return dir.resolve("pids");
+        return processes().pids();
     }
 
     public Path kafkaDir() {
@@ -79,11 +85,11 @@ public record StackLayout(Path dir) {
 
     /** A process of the stack: its pid file and log. */
     public StackProcess process(String name) {
-        return new StackProcess(name, pids().resolve(name + ".pid"), logs().resolve(name + ".log"));
+        return processes().process(name);
     }
 
     /** JVM argument that marks a JVM as this component of this state directory (see {@link StackProcess}). */
     public String jvmMarker(String name) {
-        return "-Dilctl.component=" + dir.resolve(name);
+        return processes().jvmMarker(name);
     }
 }

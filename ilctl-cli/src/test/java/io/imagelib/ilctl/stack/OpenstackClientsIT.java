@@ -2,7 +2,7 @@ package io.imagelib.ilctl.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imagelib.deploy.local.KeystoneAdmin;
+import io.imagelib.deploy.local.LocalKeystone;
 import io.imagelib.deploy.local.ServiceModule;
 import io.imagelib.ilctl.IlctlRun;
 import java.io.File;
@@ -227,18 +227,17 @@ class OpenstackClientsIT {
     }
 
     private void killTheAdminAndSeeTheCatalogFollow() {
-        KeystoneAdmin keystone = Keystone.admin(CONFIG, LAYOUT);
-        String serviceId = keystone.service("image", "glance");
+        LocalKeystone keystone = Keystone.of(Project.locate(), LAYOUT);
         String admin = STACK.adminUrl().orElseThrow();
-        assertThat(keystone.endpointUrls(serviceId, CONFIG.region(), "admin")).as("Keystone before the kill").containsExactly(admin);
+        assertThat(keystone.endpointUrls(CONFIG.region(), "admin")).as("Keystone before the kill").containsExactly(admin);
         GlanceHost adminHost = CONFIG.glanceHosts().stream().filter(h -> h.url().equals(admin)).findFirst().orElseThrow();
 
         long killed = System.nanoTime();
         LAYOUT.process(adminHost.name()).running().orElseThrow().destroyForcibly();
-        List<String> listed = keystone.endpointUrls(serviceId, CONFIG.region(), "admin");
+        List<String> listed = keystone.endpointUrls(CONFIG.region(), "admin");
         while (listed.equals(List.of(admin)) && System.nanoTime() - killed < Duration.ofSeconds(30).toNanos()) {
             pause(Duration.ofMillis(50));
-            listed = keystone.endpointUrls(serviceId, CONFIG.region(), "admin");
+            listed = keystone.endpointUrls(CONFIG.region(), "admin");
         }
         Duration lag = Duration.ofNanos(System.nanoTime() - killed);
         System.out.printf("admin %s SIGKILLed: Keystone lists %s after %d ms (load %s)%n", adminHost.name(), listed, lag.toMillis(), load());

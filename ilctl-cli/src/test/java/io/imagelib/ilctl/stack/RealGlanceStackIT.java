@@ -168,7 +168,7 @@ class RealGlanceStackIT {
     private static HttpRequest.Builder glance(String url) {
         // The hosts validate the token with the stack's Keystone; the router passes it through.
         return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("X-Auth-Token", Keystone.admin(CONFIG, LAYOUT).token());
+                .header("X-Auth-Token", Keystone.of(Project.locate(), LAYOUT).admin().token());
     }
 
     private static String sha256Download(String baseUrl) throws Exception {

@@ -1,4 +1,4 @@
-package io.imagelib.ilctl.stack;
+package io.imagelib.deploy.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,19 +9,24 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /** A random secret of the stack kept in a file (mode 600), created once so every up of the same directory keeps it. */
-final class StackSecret {
+public final class StackSecret {
 
     private StackSecret() {
     }
 
-    static String readOrCreate(Path file) {
+    /** 24 random bytes in hex. */
+    public static String random() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    public static String readOrCreate(Path file) {
         try {
             if (Files.isRegularFile(file)) {
                 return Files.readString(file).strip();
             }
-            byte[] bytes = new byte[24];
-            new SecureRandom().nextBytes(bytes);
-            String secret = HexFormat.of().formatHex(bytes);
+            String secret = random();
             Files.createDirectories(file.getParent());
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, secret + "\n");
