@@ -177,7 +177,8 @@ final class ImageStore {
 
     /**
      * Streams the body to disk (never whole in memory), then publishes data and checksums atomically. As in Glance,
-     * the image is {@code saving} meanwhile (so a second upload gets 409) and goes back to {@code queued} if the
+     * the image is {@code saving} meanwhile (so a later upload gets 409; with no database, unlike Glance's conditional
+     * update, two uploads arriving at the same instant are not kept apart) and goes back to {@code queued} if the
      * upload fails, except when the host was killed: then nothing is left to revert it and it stays {@code saving}.
      */
     Map<String, Object> upload(String id, InputStream body) throws IOException {
@@ -239,9 +240,7 @@ final class ImageStore {
         image.put("checksum", hashes.md5());
         image.put("os_hash_algo", "sha512");
         image.put("os_hash_value", hashes.sha512());
-        image.put("status", "active");
-        image.put("updated_at", now());
-        save(image);
+        setStatus(image, "active");
         return image;
     }
 
