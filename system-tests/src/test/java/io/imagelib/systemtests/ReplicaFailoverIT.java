@@ -262,7 +262,7 @@ class ReplicaFailoverIT {
     /**
      * The election task of the region reads the endpoint-commands partition of the region's key (the repartition topic
      * is co-partitioned with it, ElectionTopology). Its member's client id starts with the Streams client's own id,
-     * which only that instance's log names.
+     * with which only that instance's log prefixes its stream thread's lines.
      */
     private static String electionOwner(List<String> instances) {
         try {
@@ -274,9 +274,10 @@ class ReplicaFailoverIT {
                     .iterator().next().members().stream().filter(m -> m.assignment().topicPartitions().contains(partition))
                     .findFirst().orElseThrow(() -> new IllegalStateException("No endpoint-service member reads " + partition))
                     .clientId();
-            String streamsClient = clientId.substring(0, clientId.indexOf("-StreamThread"));
-            return instances.stream().filter(i -> log(i).contains(streamsClient)).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("No endpoint-service log names " + streamsClient));
+            // Only the owner prefixes its own lines with it; a group leader's log lists the other members' ids too.
+            String ownLines = "stream-thread [" + clientId.substring(0, clientId.indexOf("-StreamThread")) + "-StreamThread-";
+            return instances.stream().filter(i -> log(i).contains(ownLines)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No endpoint-service log starts lines with " + ownLines));
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot find the election task's owner", e.getCause());
         } catch (InterruptedException e) {
