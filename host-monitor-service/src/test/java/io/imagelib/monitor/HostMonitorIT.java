@@ -47,6 +47,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.core.ConsumerFactory;
 
 /**
  * The monitor end to end on a real broker against real sockets on 127.0.0.1: a host that stops (refused), hangs
@@ -181,7 +182,7 @@ class HostMonitorIT {
 
     /**
      * Two instances in one group split the hosts; one dies without leaving the group (no LeaveGroup, like a killed
-     * process), so the broker notices only after session.timeout.ms (6 s) and the survivor takes its partitions,
+     * process), so the broker notices only after the group session (imagelib.kafka.group-session, 3 s) and the survivor takes its partitions,
      * rebuilds their hosts and still detects a DOWN on a host the dead one used to watch.
      */
     @Test
@@ -190,6 +191,9 @@ class HostMonitorIT {
         try (var glance = FakeGlanceHost.start();
              var a = startInstance("monitor-a", "it-failover");
              var b = startInstance("monitor-b", "it-failover", "--spring.kafka.consumer.properties.internal.leave.group.on.close=false")) {
+            assertThat(b.getBean(ConsumerFactory.class).getConfigurationProperties())
+                    .as("the group session service-support sets, not Kafka's 45 s or the old 6 s")
+                    .containsEntry("session.timeout.ms", 3000).containsEntry("heartbeat.interval.ms", 1000);
             long mark = System.nanoTime();
             hostIds.forEach(id -> kafka.typed().produce(Topics.HOST_ROLES, id, role(id, glance.url())));
             HostProber proberA = a.getBean(HostProber.class);

@@ -158,10 +158,16 @@ public final class Scenarios {
                 .orElseThrow(() -> new IllegalStateException(hostId + " did not become admin of " + REGION + " within " + timeout));
     }
 
+    /**
+     * How long a failover step is waited for before the test gives up (not a budget: tests assert their own). Above the
+     * hand-over of a dead host-monitor or endpoint-service instance (its group session, then the survivor's start).
+     */
+    static final Duration FAILOVER_WAIT = Duration.ofSeconds(20);
+
     /** The DOWN event for {@code host} that arrived after {@code sinceNanos}. */
     public static EventLog.Event awaitDown(EventLog events, GlanceHosts.Host host, long sinceNanos) {
-        return events.await(Topics.HOST_HEALTH, sinceNanos, status(host, HealthStatus.DOWN), Duration.ofSeconds(10))
-                .orElseThrow(() -> new IllegalStateException("No DOWN event for " + host.id() + " within 10 s"));
+        return events.await(Topics.HOST_HEALTH, sinceNanos, status(host, HealthStatus.DOWN), FAILOVER_WAIT)
+                .orElseThrow(() -> new IllegalStateException("No DOWN event for " + host.id() + " within " + FAILOVER_WAIT));
     }
 
     /**
@@ -198,9 +204,9 @@ public final class Scenarios {
         glance.kill(admin);
         EventLog.Event down = awaitDown(events, admin, killed);
         Duration exclusion = awaitRouterExclusion(stack, down.receivedNanos(), healthyBefore - 1);
-        EventLog.Event newAdmin = awaitNewAdmin(events, killed, admin.id(), epoch, Duration.ofSeconds(10))
-                .orElseThrow(() -> new IllegalStateException("No new admin within 10 s of killing " + admin.id()));
-        Duration uploadBudget = Duration.ofSeconds(20).minusNanos(System.nanoTime() - killed);
+        EventLog.Event newAdmin = awaitNewAdmin(events, killed, admin.id(), epoch, FAILOVER_WAIT)
+                .orElseThrow(() -> new IllegalStateException("No new admin within " + FAILOVER_WAIT + " of killing " + admin.id()));
+        Duration uploadBudget = FAILOVER_WAIT.plusSeconds(10).minusNanos(System.nanoTime() - killed);
         long uploaded = uploadVerified(viaRouter, stack, "after-admin-kill", uploadBudget);
         return new AdminFailover(((AdminEndpoint) newAdmin.value()).getHostId(), Duration.ofNanos(down.receivedNanos() - killed),
                 exclusion, Duration.ofNanos(newAdmin.receivedNanos() - killed), Duration.ofNanos(uploaded - killed));

@@ -37,6 +37,8 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
             broker = new EmbeddedKafkaKraftBroker(1, 1);
             broker.brokerProperties(Map.of(
                     "group.initial.rebalance.delay.ms", "0",
+                    // the services' group sessions are 3 s (service-support), under Kafka's default floor of 6 s
+                    "group.min.session.timeout.ms", "1000",
                     "offsets.topic.num.partitions", "3",
                     "transaction.state.log.replication.factor", "1",
                     "transaction.state.log.min.isr", "1"));

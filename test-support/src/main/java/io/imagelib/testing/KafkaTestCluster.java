@@ -25,6 +25,8 @@ public final class KafkaTestCluster implements AutoCloseable {
                     .setNumBrokerNodes(3)
                     .build())
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    // the services' group sessions are 3 s (service-support), under Kafka's default floor of 6 s
+                    .setConfigProp("group.min.session.timeout.ms", "1000")
                     .setConfigProp("offsets.topic.replication.factor", "3")
                     .setConfigProp("transaction.state.log.replication.factor", "3")
                     .setConfigProp("transaction.state.log.min.isr", "2")

@@ -42,10 +42,12 @@ public final class KafkaCluster implements AutoCloseable {
      * after its death (session minus one heartbeat, up to the session) instead of 7-9 s with Kafka's defaults
      * (9000/2000). Six heartbeats per session: a live broker is fenced only if it is silent for 3 s (a stall, a GC
      * pause, a saturated CPU). The same values are in deploy/compose and docs/operations.md explains the trade-off.
+     * The group floor lets the services' consumer groups end a dead member after 3 s (service-support's group session).
      */
     public static final Map<String, String> BROKER_FENCING = Map.of(
             "broker.session.timeout.ms", "3000",
-            "broker.heartbeat.interval.ms", "500");
+            "broker.heartbeat.interval.ms", "500",
+            "group.min.session.timeout.ms", "2000");
 
     /**
      * Partitions of Kafka's own coordinator topics, instead of 50 each. A dead broker's every partition (all of them

@@ -25,6 +25,7 @@ class KafkaClusterConfigTest {
                 .containsEntry("offsets.topic.replication.factor", "3")
                 .containsEntry("broker.session.timeout.ms", "3000")
                 .containsEntry("broker.heartbeat.interval.ms", "500")
+                .containsEntry("group.min.session.timeout.ms", "2000")
                 .containsEntry("log.dirs", Path.of("/data").toString());
     }
 

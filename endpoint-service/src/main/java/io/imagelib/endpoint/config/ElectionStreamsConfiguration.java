@@ -6,6 +6,7 @@ import io.imagelib.endpoint.kafka.PoisonToDeadLetterHandler;
 import io.imagelib.schemas.registry.SchemaRegistry;
 import io.imagelib.support.kafka.BlockedConsumers;
 import io.imagelib.support.kafka.DeadLetterPublisher;
+import io.imagelib.support.kafka.ImagelibKafkaProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
@@ -35,8 +36,9 @@ import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 public class ElectionStreamsConfiguration {
 
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
-    KafkaStreamsConfiguration electionStreamsConfig(KafkaProperties kafka, EndpointServiceProperties properties,
-                                                   DeadLetterPublisher deadLetters, BlockedConsumers blocked) {
+    KafkaStreamsConfiguration electionStreamsConfig(KafkaProperties kafka, ImagelibKafkaProperties imagelibKafka,
+                                                   EndpointServiceProperties properties, DeadLetterPublisher deadLetters,
+                                                   BlockedConsumers blocked) {
         EndpointServiceProperties.Streams streams = properties.streams();
         Map<String, Object> config = kafka.buildStreamsProperties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, streams.applicationId());
@@ -55,10 +57,8 @@ public class ElectionStreamsConfiguration {
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, PoisonToDeadLetterHandler.class);
         config.put(PoisonToDeadLetterHandler.DEAD_LETTERS_CONFIG, deadLetters);
         config.put(PoisonToDeadLetterHandler.BLOCKED_CONSUMERS_CONFIG, blocked);
-        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
-                (int) streams.sessionTimeout().toMillis());
-        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
-                (int) streams.heartbeatInterval().toMillis());
+        // A dead instance's election tasks move to the survivor once its session ends: a DOWN waits that long unelected.
+        imagelibKafka.groupSession().consumerConfig().forEach((key, value) -> config.put(StreamsConfig.consumerPrefix(key), value));
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
                 (int) streams.fetchMaxWait().toMillis());
         // The commit flushes anyway; lingering would only add to every change's latency.

@@ -25,8 +25,6 @@ public record EndpointServiceProperties(
      * @param standbyReplicas   warm copies of the stores on other instances, for fast task failover
      * @param commitInterval    how often the EOS transaction commits; a published change is visible to read_committed
      *                          subscribers only after the commit, so this bounds failover latency (EOS default 100 ms)
-     * @param sessionTimeout    consumer session timeout: how fast a dead instance's tasks move elsewhere
-     * @param heartbeatInterval consumer heartbeat, a third of the session timeout
      * @param fetchMaxWait      longest a fetch waits at the broker for data; low so a transaction marker is seen soon
      */
     public record Streams(
@@ -35,8 +33,6 @@ public record EndpointServiceProperties(
             int replicationFactor,
             @DefaultValue("0") int standbyReplicas,
             @DefaultValue("10ms") Duration commitInterval,
-            @DefaultValue("6s") Duration sessionTimeout,
-            @DefaultValue("2s") Duration heartbeatInterval,
             @DefaultValue("10ms") Duration fetchMaxWait) {
     }
 }

@@ -38,8 +38,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -94,6 +96,17 @@ class EndpointServiceIT {
     private AdminEndpoint awaitAdmin(String region, String hostId, long epoch) {
         return typed.await(Topics.ADMIN_ENDPOINT, r -> r.key().equals(region) && r.value().getEpoch() == epoch
                 && hostId.equals(r.value().getHostId()), WAIT).value();
+    }
+
+    @Autowired
+    KafkaStreamsConfiguration streamsConfiguration;
+
+    /** A dead instance's election tasks move once its group session ends: service-support's 3 s, not Kafka's 45 s. */
+    @Test
+    void theElectionsStreamThreadsTakeTheSharedGroupSession() {
+        assertThat(streamsConfiguration.asProperties())
+                .containsEntry("consumer.session.timeout.ms", 3000)
+                .containsEntry("consumer.heartbeat.interval.ms", 1000);
     }
 
     @Test

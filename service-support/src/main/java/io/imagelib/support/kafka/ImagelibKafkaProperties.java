@@ -1,6 +1,8 @@
 package io.imagelib.support.kafka;
 
 import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -15,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deadLetterBackoff pause between those retries
  * @param blocked           how a consumer holds a healthy record it cannot read because of the registry (unknown schema
  *                          id, registry down, registry inconsistent): never parked, retried until the fault is gone
+ * @param groupSession      how fast a consumer group ends a silent member, for the groups whose hand-over is on the
+ *                          failover path (host-monitor's consumers, endpoint-service's Streams)
  */
 @ConfigurationProperties("imagelib.kafka")
 public record ImagelibKafkaProperties(
@@ -23,7 +27,8 @@ public record ImagelibKafkaProperties(
         String instanceId,
         @DefaultValue("2") int deadLetterRetries,
         @DefaultValue("100ms") Duration deadLetterBackoff,
-        @DefaultValue Blocked blocked) {
+        @DefaultValue Blocked blocked,
+        @DefaultValue GroupSession groupSession) {
 
     /**
      * @param initialBackoff pause after the first failed attempt, doubling after each further one
@@ -37,6 +42,30 @@ public record ImagelibKafkaProperties(
 
         public RetryBackoff backoff() {
             return new RetryBackoff(initialBackoff, maxBackoff);
+        }
+    }
+
+    /**
+     * A group member that stops heartbeating (kill -9, a paused VM) keeps its partitions until {@code timeout}; only then
+     * does a survivor take them over. Kafka's consumer default is 45 s and its brokers refuse anything under their
+     * {@code group.min.session.timeout.ms} (6 s by default; deploy's brokers allow 2 s). Three heartbeats per session:
+     * a live member is ended only if its heartbeat thread is silent for the whole timeout.
+     *
+     * @param timeout the consumer's {@code session.timeout.ms}
+     */
+    public record GroupSession(@DefaultValue("3s") Duration timeout) {
+
+        public GroupSession {
+            if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("imagelib.kafka.group-session.timeout must be at least 1s, not " + timeout);
+            }
+        }
+
+        /** The consumer settings: {@code session.timeout.ms} and a heartbeat a third of it. */
+        public Map<String, Object> consumerConfig() {
+            int session = Math.toIntExact(timeout.toMillis());
+            return Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session,
+                    ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, session / 3);
         }
     }
 
