@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -193,15 +194,30 @@ public final class GlanceClient {
         });
     }
 
-    /** PUT /v2/images/{id}/file. */
+    /**
+     * PUT /v2/images/{id}/file. An attempt whose answer was lost (its router died after Glance took the data) may have
+     * stored the image: when the next attempt meets Glance's 409, the image is read back, and active with exactly these
+     * bytes is the upload done.
+     */
     public void upload(URI base, String imageId, byte[] bytes) throws IOException, InterruptedException {
+        AtomicBoolean sentBefore = new AtomicBoolean();
         call(base, router -> {
+            boolean retried = sentBefore.getAndSet(true);
             HttpResponse<String> response = http.send(request(router.resolve("/v2/images/" + imageId + "/file"))
                     .header("Content-Type", "application/octet-stream")
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+            if (retried && response.statusCode() == 409 && holds(router, imageId, bytes)) {
+                countRetry("already uploaded");
+                return null;
+            }
             expect(response, 204);
             return null;
         });
+    }
+
+    /** Whether the image is active with exactly {@code bytes} as its data. */
+    private boolean holds(URI router, String imageId, byte[] bytes) throws IOException, InterruptedException {
+        return "active".equals(status(router, imageId)) && sha256Hex(bytes).equals(downloadSha256(router, imageId));
     }
 
     /**

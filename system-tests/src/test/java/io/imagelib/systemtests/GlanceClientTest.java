@@ -96,6 +96,38 @@ class GlanceClientTest {
         assertThat(client.retries()).isEqualTo(Map.of("create again", 1L));
     }
 
+    @Test
+    void anUploadWhoseAnswerWasLostIsDoneWhenTheRetryFindsTheImageActiveWithTheSameBytes() throws Exception {
+        Answer imageShow = new Answer(200, "{\"id\":\"i1\",\"status\":\"active\"}");
+        Answer imageData = new Answer(200, new String(IMAGE, StandardCharsets.UTF_8));
+        URI diedAfterStoring = server(Map.of("PUT /v2/images/i1/file", new Answer(502, "{}"),
+                "GET /v2/images/i1", imageShow, "GET /v2/images/i1/file", imageData));
+        URI other = server(Map.of(
+                "PUT /v2/images/i1/file", new Answer(409, "Image status transition from active to saving is not allowed"),
+                "GET /v2/images/i1", imageShow, "GET /v2/images/i1/file", imageData));
+        GlanceClient client = new GlanceClient(Duration.ofSeconds(1), Duration.ofSeconds(5)).acrossRouters(List.of(diedAfterStoring, other));
+
+        client.upload(diedAfterStoring, "i1", IMAGE);
+        assertThat(client.retries()).isEqualTo(Map.of("502", 1L, "already uploaded", 1L));
+
+        byte[] otherBytes = "other bytes".getBytes(StandardCharsets.UTF_8);
+        GlanceClient fresh = new GlanceClient(Duration.ofSeconds(1), Duration.ofSeconds(5)).acrossRouters(List.of(diedAfterStoring, other));
+        assertThatThrownBy(() -> fresh.upload(diedAfterStoring, "i1", otherBytes))
+                .as("an image holding other data is a real conflict").isInstanceOf(GlanceClient.UnexpectedStatus.class)
+                .hasMessageContaining("answered 409");
+    }
+
+    @Test
+    void a409OnTheFirstAttemptIsAConflictNotAnUploadDone() throws Exception {
+        URI router = server(Map.of(
+                "PUT /v2/images/i1/file", new Answer(409, "Image status transition from active to saving is not allowed"),
+                "GET /v2/images/i1", new Answer(200, "{\"id\":\"i1\",\"status\":\"active\"}"),
+                "GET /v2/images/i1/file", new Answer(200, new String(IMAGE, StandardCharsets.UTF_8))));
+        GlanceClient client = new GlanceClient(Duration.ofSeconds(1), Duration.ofSeconds(5)).acrossRouters(List.of(router));
+
+        assertThatThrownBy(() -> client.upload(router, "i1", IMAGE)).hasMessageContaining("answered 409");
+    }
+
     private static GlanceClient.UnexpectedStatus status(int status, String body) {
         return new GlanceClient.UnexpectedStatus("GET http://router/v2/images", status, "200", body);
     }
