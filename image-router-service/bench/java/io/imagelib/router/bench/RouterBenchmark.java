@@ -401,12 +401,13 @@ class RouterBenchmark {
                         result.peak().memory() / 1024.0 / result.open(), result.idleAfter().threads() + result.peak().threads(),
                         result.peak().fds(), result.kernelTcpBytes() / 1024.0 / result.open(), result.idleAfter().memory() / 1048576.0,
                         result.idleAfter().threads(), result.idleAfter().fds());
+                String name = subjects.get(i).name();
                 if (result.failed() > 0) {
-                    result.errors().forEach((error, count) -> System.out.printf("      %-15s %d x %s%n", subjects.get(i).name(), count, error));
+                    result.errors().forEach((error, count) -> System.out.printf("      %-15s %d x %s%n", name, count, error));
                     meters.map(RouterBenchmark::downloadOutcomes).ifPresent(after -> {
                         after.replaceAll((outcome, count) -> count - outcomesBefore.getOrDefault(outcome, 0.0));
                         after.values().removeIf(count -> count == 0);
-                        System.out.printf("      %-15s the router's download attempts and retries in this round: %s%n", subjects.get(i).name(), after);
+                        System.out.printf("      %-15s the router's download attempts and retries in this round: %s%n", name, after);
                     });
                 }
             }
