@@ -6,7 +6,9 @@
 #                                     -Dbench.haproxy=/usr/sbin/haproxy (absent: the HAProxy columns are skipped)
 #                                     -Dbench.variant=<args,...> (a second router as column routed-B, for A/B in one run:
 #                                        Spring arguments, --bench.connector.<tomcat connector property>=<value>,
-#                                        --bench.tomcat-protocol=org.apache.coyote.http11.Http11Nio2Protocol)]
+#                                        --bench.tomcat-protocol=org.apache.coyote.http11.Http11Nio2Protocol)
+#                                     -Dbench.dataPlaneB=<args,...> (a second router's data plane as column dataplane-B;
+#                                        default: no upstream keep-alive and 1 MiB pipes; empty: none)]
 # Results are printed and kept in image-router-service/target/failsafe-reports/*RouterBenchmark-output.txt
 set -euo pipefail
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}

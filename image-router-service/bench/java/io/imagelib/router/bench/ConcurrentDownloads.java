@@ -11,10 +11,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,7 +52,11 @@ record ConcurrentDownloads(HttpClient http, String region, String imageId, int c
      * One round: downloads open at once and those answered with an error, the footprint with every download open (minus
      * the idle one before it) and the idle one after it.
      */
-    record Round(int open, int failed, Footprint peak, Footprint idleAfter, long kernelTcpBytes) {
+    record Round(int open, int failed, Footprint peak, Footprint idleAfter, long kernelTcpBytes, Map<String, Integer> errors) {
+    }
+
+    /** One download: the bytes first read, or what went wrong instead (status and problem, or the client's exception). */
+    private record Outcome(long firstBytes, String error) {
     }
 
     Round round(Subject subject) throws Exception {
@@ -57,7 +64,7 @@ record ConcurrentDownloads(HttpClient http, String region, String imageId, int c
         long tcpBefore = kernelTcpBytes();
         CountDownLatch started = new CountDownLatch(count);
         CountDownLatch release = new CountDownLatch(1);
-        List<Future<Long>> downloads = new ArrayList<>();
+        List<Future<Outcome>> downloads = new ArrayList<>();
         int open;
         Footprint peak;
         long tcpPeak;
@@ -71,28 +78,48 @@ record ConcurrentDownloads(HttpClient http, String region, String imageId, int c
             tcpPeak = kernelTcpBytes() - tcpBefore;
             release.countDown();
         }
-        int failed = 0;
-        for (Future<Long> download : downloads) {
-            failed += download.get() < 0 ? 1 : 0;
+        Map<String, Integer> errors = new TreeMap<>();
+        for (Future<Outcome> download : downloads) {
+            Outcome outcome = download.get();
+            if (outcome.error() != null) {
+                errors.merge(outcome.error(), 1, Integer::sum);
+            }
         }
+        int failed = errors.values().stream().mapToInt(Integer::intValue).sum();
         Thread.sleep(500); // the proxy notices the hang-ups on its own loop
-        return new Round(open - failed, failed, peak, subject.footprint().get(), tcpPeak);
+        return new Round(open - failed, failed, peak, subject.footprint().get(), tcpPeak, errors);
     }
 
-    /** The bytes first read, -1 if the proxy answered with an error. */
-    private long download(URI base, CountDownLatch started, CountDownLatch release) throws IOException, InterruptedException {
-        var response = http.send(HttpRequest.newBuilder(base.resolve("/v2/images/" + imageId + "/file"))
-                .header("X-Imagelib-Region", region).build(), BodyHandlers.ofInputStream());
-        try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
+    /**
+     * Reads the first bytes and holds the download until released. An error answer is told by its status and problem
+     * (numbers masked, so that alike errors count together; the detail names the hosts tried and for how long).
+     */
+    private Outcome download(URI base, CountDownLatch started, CountDownLatch release) throws InterruptedException {
+        long began = System.nanoTime();
+        try {
+            var response = http.send(HttpRequest.newBuilder(base.resolve("/v2/images/" + imageId + "/file"))
+                    .header("X-Imagelib-Region", region).build(), BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                if (response.statusCode() != 200) {
+                    String problem = new String(in.readNBytes(2048), StandardCharsets.UTF_8);
+                    started.countDown();
+                    return new Outcome(-1, response.statusCode() + " after ~" + seconds(began) + " s: "
+                            + problem.replaceAll("\\d+", "#"));
+                }
+                int first = in.read(new byte[64 * 1024]);
                 started.countDown();
-                return -1;
+                release.await();
+                return first < 0 ? new Outcome(-1, "200 with an empty body after ~" + seconds(began) + " s") : new Outcome(first, null);
             }
-            int first = in.read(new byte[64 * 1024]);
+        } catch (IOException failed) {
             started.countDown();
-            release.await();
-            return first;
+            return new Outcome(-1, "client " + failed.getClass().getSimpleName() + " after ~" + seconds(began) + " s: " + failed.getMessage());
         }
+    }
+
+    /** Whole seconds since {@code began}, rounded down to 5 so that alike errors count together. */
+    private static long seconds(long began) {
+        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began) / 5 * 5;
     }
 
     /**

@@ -20,6 +20,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -32,14 +36,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -72,6 +80,18 @@ class RouterBenchmark {
     /** Arguments of a second router measured as column routed-B (comma separated; empty: no second router). */
     private static final List<String> VARIANT = System.getProperty("bench.variant", "").isBlank() ? List.of()
             : List.of(System.getProperty("bench.variant").split(","));
+    /**
+     * Arguments of a second router whose data plane is measured as column dataplane-B in the same run (comma separated;
+     * empty: none). By default the settings the first one does without: no upstream keep-alive, 1 MiB pipes.
+     */
+    private static final List<String> DATA_PLANE_B = List.of(System.getProperty("bench.dataPlaneB",
+            "--imagelib.router.data-plane.upstream-keep-alive=0,--imagelib.router.data-plane.pipe-size=1MB").split(","))
+            .stream().filter(arg -> !arg.isBlank()).toList();
+    /** Both data planes: the metadata reads' upstream timings with percentiles, to tell where a GET's time goes. */
+    private static final List<String> DATA_PLANE = List.of("--imagelib.router.data-plane.enabled=true",
+            "--imagelib.router.data-plane.port=0", "--imagelib.router.data-plane.address=127.0.0.1",
+            "--management.metrics.distribution.percentiles.imagelib.router.upstream.requests=0.5,0.99",
+            "--management.metrics.distribution.percentiles.imagelib.router.dataplane.upstream.connect=0.5,0.99");
 
     static {
         // The router's setting, for the bench client too: both sides of the comparison use the same client buffers.
@@ -98,13 +118,22 @@ class RouterBenchmark {
             register(kafka.typed(), REGION, "bench-h1", glance.baseUri());
             register(kafka.typed(), NIC_REGION, "bench-nic", nic.baseUri());
             // The data plane (issue 18) listens beside the servlet port of the same router: column "dataplane".
-            try (ConfigurableApplicationContext router = startRouter(kafka, List.of("--imagelib.router.data-plane.enabled=true",
-                    "--imagelib.router.data-plane.port=0", "--imagelib.router.data-plane.address=127.0.0.1"))) {
+            try (ConfigurableApplicationContext router = startRouter(kafka, DATA_PLANE)) {
                 LiveHosts live = router.getBean(LiveHosts.class);
                 URI routed = routerUri(router);
                 URI dataPlane = URI.create("http://127.0.0.1:" + router.getBean(DataPlane.class).port());
                 List<Target> targets = new ArrayList<>(List.of(Target.inJvm("direct", glance.baseUri()),
                         Target.inJvm("routed", routed), new Target("dataplane", dataPlane, () -> 0, RouterBenchmark::dataPlaneCpuNanos)));
+                dataPlanes.put("dataplane", router.getBean(MeterRegistry.class));
+                if (!DATA_PLANE_B.isEmpty()) {
+                    List<String> args = new ArrayList<>(DATA_PLANE);
+                    args.addAll(DATA_PLANE_B);
+                    ConfigurableApplicationContext routerB = extras.add(Optional.of(startRouter(kafka, args))).get();
+                    // Its event loops are idle while the other columns run: the CPU of all data-plane threads is this column's.
+                    targets.add(new Target("dataplane-B", URI.create("http://127.0.0.1:" + routerB.getBean(DataPlane.class).port()),
+                            () -> 0, RouterBenchmark::dataPlaneCpuNanos));
+                    dataPlanes.put("dataplane-B", routerB.getBean(MeterRegistry.class));
+                }
                 if (!VARIANT.isEmpty()) {
                     targets.add(Target.inJvm("routed-B", routerUri(extras.add(Optional.of(startRouter(kafka, VARIANT))).get())));
                 }
@@ -113,11 +142,11 @@ class RouterBenchmark {
                 spliced.ifPresent(haproxy -> targets.add(new Target("haproxy-splice", haproxy.baseUri(), haproxy::cpuNanos, haproxy::cpuNanos)));
                 copying.ifPresent(haproxy -> targets.add(new Target("haproxy-copy", haproxy.baseUri(), haproxy::cpuNanos, haproxy::cpuNanos)));
                 report(targets, imageId);
-                System.out.printf("data plane bodies copied instead of spliced (imagelib.router.dataplane.copied): %.0f%n",
-                        router.getBean(MeterRegistry.class).find("imagelib.router.dataplane.copied").counters().stream()
-                                .mapToDouble(Counter::count).sum());
+                dataPlanes.forEach((name, meters) -> System.out.printf(
+                        "%s: bodies copied instead of spliced (imagelib.router.dataplane.copied): %.0f%n", name,
+                        meters.find("imagelib.router.dataplane.copied").counters().stream().mapToDouble(Counter::count).sum()));
                 if (CONCURRENT_ROUNDS > 0) {
-                    reportConcurrent(glance.baseUri(), dataPlane, spliced);
+                    reportConcurrent(glance.baseUri(), targets, spliced);
                 }
                 if (NIC_ROUNDS > 0) {
                     reportNicLike(nic.baseUri(), routed, imageId);
@@ -187,15 +216,20 @@ class RouterBenchmark {
 
         // Metadata GETs through direct, the servlet router, the data plane and HAProxy, in turns like the downloads.
         List<Target> metadataTargets = targets.stream().filter(target -> target.name().equals("direct") || target.name().equals("routed")
-                || target.name().equals("dataplane") || target.name().startsWith("haproxy")).toList();
+                || target.name().startsWith("dataplane") || target.name().startsWith("haproxy")).toList();
         List<Latency> latencies = new ArrayList<>();
+        long[] gcMillis = new long[metadataTargets.size()];
         for (Target target : metadataTargets) {
             metadata(target.uri(), imageId, METADATA_GETS / 4); // warm-up, not counted
             latencies.add(new Latency(new ArrayList<>()));
         }
+        Map<String, Map<String, Double>> connectionsBefore = new TreeMap<>();
+        dataPlanes.forEach((name, meters) -> connectionsBefore.put(name, upstreamConnections(meters)));
         for (int i = 0; i < 4; i++) {
             for (int t = 0; t < metadataTargets.size(); t++) {
+                long gcBefore = gcMillis();
                 latencies.get(t).samples().addAll(metadata(metadataTargets.get(t).uri(), imageId, METADATA_GETS / 4).samples());
+                gcMillis[t] += gcMillis() - gcBefore;
             }
         }
         Latency directLatency = latencies.get(0);
@@ -205,6 +239,10 @@ class RouterBenchmark {
         System.out.println("load average before the downloads: " + loadBefore);
         if (!VARIANT.isEmpty()) {
             System.out.println("routed-B: a second router started with " + VARIANT);
+        }
+        if (dataPlanes.containsKey("dataplane-B")) {
+            System.out.println("dataplane-B: a second router's data plane, started with " + DATA_PLANE_B
+                    + "; dataplane: the settings' defaults (data-plane.upstream-keep-alive, data-plane.pipe-size) unless set by -D");
         }
         if (targets.stream().noneMatch(target -> target.name().startsWith("haproxy"))) {
             System.out.println("HAProxy columns skipped: " + HaproxyReference.BINARY + " not installed (Debian package haproxy)");
@@ -229,9 +267,18 @@ class RouterBenchmark {
                 + " HTTP mode, option splice-response + splice-auto; haproxy-copy: same without splicing)");
         for (int t = 0; t < metadataTargets.size(); t++) {
             Latency latency = latencies.get(t);
-            System.out.printf("metadata GET %-14s: p50 %.3f ms  p99 %.3f ms  p99 overhead %.3f ms%n", metadataTargets.get(t).name(),
-                    latency.percentile(50), latency.percentile(99), latency.percentile(99) - directLatency.percentile(99));
+            System.out.printf("metadata GET %-14s: p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  p99 overhead %.3f ms"
+                            + "  (GC during its GETs %d ms)%n", metadataTargets.get(t).name(), latency.percentile(50), latency.percentile(90),
+                    latency.percentile(99), latency.percentile(100), latency.percentile(99) - directLatency.percentile(99), gcMillis[t]);
         }
+        dataPlanes.forEach((name, meters) -> {
+            Map<String, Double> connections = upstreamConnections(meters);
+            connections.replaceAll((how, count) -> count - connectionsBefore.get(name).getOrDefault(how, 0.0));
+            System.out.printf("metadata GET %-14s: upstream connections over the counted GETs %s; the router's own view (its"
+                            + " last 2 minutes, warm-up included): connect %s, connect + request until the head %s%n", name, connections,
+                    timerSummary(meters.find("imagelib.router.dataplane.upstream.connect").timers()),
+                    timerSummary(meters.find("imagelib.router.upstream.requests").tag("operation", "read").timers()));
+        });
         int dataPlaneAt = metadataTargets.indexOf(targets.get(2));
         int haproxyAt = metadataTargets.stream().map(Target::name).toList().indexOf("haproxy-splice");
         if (haproxyAt >= 0) {
@@ -242,6 +289,51 @@ class RouterBenchmark {
         System.out.printf("metadata GET p99 overhead: %.3f ms (goal <= 2 ms); p50 overhead %.3f ms%n",
                 routedLatency.percentile(99) - directLatency.percentile(99), routedLatency.percentile(50) - directLatency.percentile(50));
         System.out.println("load average during run: " + os.getSystemLoadAverage());
+    }
+
+    /**
+     * What the router's download attempts ended in (imagelib.router.upstream.requests outcome: 2xx, timeout (no head
+     * within the read-headers wait), reset, connection_refused, 5xx, aborted), and its retries by reason.
+     */
+    private static Map<String, Double> downloadOutcomes(MeterRegistry meters) {
+        Map<String, Double> counts = new TreeMap<>();
+        meters.find("imagelib.router.upstream.requests").tag("operation", "download").timers()
+                .forEach(timer -> counts.merge("attempt " + timer.getId().getTag("outcome"), (double) timer.count(), Double::sum));
+        meters.find("imagelib.router.retries").tag("operation", "download").counters()
+                .forEach(counter -> counts.merge("retry " + counter.getId().getTag("reason"), counter.count(), Double::sum));
+        meters.find("imagelib.router.read.replans").tag("operation", "download").counters()
+                .forEach(counter -> counts.merge("replan", counter.count(), Double::sum));
+        return counts;
+    }
+
+    /** The data planes' routers' meters, by column name. */
+    private final Map<String, MeterRegistry> dataPlanes = new TreeMap<>();
+
+    /** Data-plane upstream connections by how they were had (new, reused, stale). */
+    private static Map<String, Double> upstreamConnections(MeterRegistry meters) {
+        Map<String, Double> counts = new TreeMap<>();
+        meters.find("imagelib.router.dataplane.upstream.connections").counters()
+                .forEach(counter -> counts.merge(counter.getId().getTag("how"), counter.count(), Double::sum));
+        return counts;
+    }
+
+    /** Count, mean and the router's p50/p99 (decaying window) of the timers, merged by the largest count. */
+    private static String timerSummary(Collection<Timer> timers) {
+        Optional<Timer> busiest = timers.stream().max(Comparator.comparingLong(Timer::count));
+        if (busiest.isEmpty()) {
+            return "(none)";
+        }
+        HistogramSnapshot snapshot = busiest.get().takeSnapshot();
+        StringBuilder summary = new StringBuilder(String.format("n=%d mean %.3f ms", snapshot.count(), snapshot.mean(TimeUnit.MILLISECONDS)));
+        for (ValueAtPercentile percentile : snapshot.percentileValues()) {
+            summary.append(String.format(" p%.0f %.3f ms", percentile.percentile() * 100, percentile.value(TimeUnit.MILLISECONDS)));
+        }
+        return summary.toString();
+    }
+
+    /** Collection time of every collector of this JVM (the router, the simulator and the clients share it). */
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
     /** Per target, the transfer of every round (filled by {@link #alternate}); for the spread of the ratios. */
@@ -283,12 +375,13 @@ class RouterBenchmark {
      * HAProxy with splice in turn. The data plane runs in this JVM, so its memory per download is this JVM's growth
      * through it minus the growth of the same downloads taken direct (the clients' and the simulator's share).
      */
-    private void reportConcurrent(URI glance, URI dataPlane, Optional<HaproxyReference> haproxy) throws Exception {
+    private void reportConcurrent(URI glance, List<Target> targets, Optional<HaproxyReference> haproxy) throws Exception {
         String imageId = upload(glance, CONCURRENT_IMAGE_BYTES);
         ConcurrentDownloads downloads = new ConcurrentDownloads(http, REGION, imageId, CONCURRENT);
         List<ConcurrentDownloads.Subject> subjects = new ArrayList<>(List.of(
-                new ConcurrentDownloads.Subject("direct", glance, ConcurrentDownloads::thisJvm),
-                new ConcurrentDownloads.Subject("dataplane", dataPlane, ConcurrentDownloads::dataPlane)));
+                new ConcurrentDownloads.Subject("direct", glance, ConcurrentDownloads::thisJvm)));
+        targets.stream().filter(target -> dataPlanes.containsKey(target.name())).forEach(target -> subjects.add(
+                new ConcurrentDownloads.Subject(target.name(), target.uri(), ConcurrentDownloads::dataPlane)));
         haproxy.ifPresent(proxy -> subjects.add(new ConcurrentDownloads.Subject("haproxy-splice", proxy.baseUri(),
                 () -> ConcurrentDownloads.process(proxy.pid()))));
         System.out.println("=== " + CONCURRENT + " concurrent downloads of a " + (CONCURRENT_IMAGE_BYTES >> 20) + " MB image, "
@@ -300,12 +393,23 @@ class RouterBenchmark {
         subjects.forEach(subject -> rounds.add(new ArrayList<>()));
         for (int round = 1; round <= CONCURRENT_ROUNDS; round++) {
             for (int i = 0; i < subjects.size(); i++) {
+                Optional<MeterRegistry> meters = Optional.ofNullable(dataPlanes.get(subjects.get(i).name()));
+                Map<String, Double> outcomesBefore = meters.map(RouterBenchmark::downloadOutcomes).orElse(Map.of());
                 ConcurrentDownloads.Round result = downloads.round(subjects.get(i));
                 rounds.get(i).add(result);
                 System.out.printf("%5d %-15s %5d %6d %10.1f %8d %6d %13.1f | %.2f, %d, %d%n", round, subjects.get(i).name(), result.open(), result.failed(),
                         result.peak().memory() / 1024.0 / result.open(), result.idleAfter().threads() + result.peak().threads(),
                         result.peak().fds(), result.kernelTcpBytes() / 1024.0 / result.open(), result.idleAfter().memory() / 1048576.0,
                         result.idleAfter().threads(), result.idleAfter().fds());
+                String name = subjects.get(i).name();
+                if (result.failed() > 0) {
+                    result.errors().forEach((error, count) -> System.out.printf("      %-15s %d x %s%n", name, count, error));
+                    meters.map(RouterBenchmark::downloadOutcomes).ifPresent(after -> {
+                        after.replaceAll((outcome, count) -> count - outcomesBefore.getOrDefault(outcome, 0.0));
+                        after.values().removeIf(count -> count == 0);
+                        System.out.printf("      %-15s the router's download attempts and retries in this round: %s%n", name, after);
+                    });
+                }
             }
         }
         System.out.println("(mem/dl: growth of the proxy's memory with all downloads open, per download: for the data plane its"

@@ -354,9 +354,7 @@ class DataPlaneIT {
         String id = upload(region, data);
         // The host hangs mid-body (a DOWN cuts only reads that have stalled for stalled-read, 1 s).
         int serving = whileOneHostIsMidBody(region, id, faults -> faults.stallDownload(1, 512 * 1024, Duration.ofSeconds(60)),
-                i -> kafka.typed().produce(Topics.HOST_HEALTH, region.hostId(i),
-                HostHealth.newBuilder().setRegion(region.name).setHostId(region.hostId(i)).setStatus(HealthStatus.DOWN)
-                        .setSince(Instant.now()).setObservedAt(Instant.now()).setMonitorId("dataplane-it").build()));
+                i -> health(region, i, HealthStatus.DOWN));
 
         assertThat(pending.get().body()).isEqualTo(data);
         assertThat(resumes(region, "resumed")).isEqualTo(1);
@@ -433,6 +431,116 @@ class DataPlaneIT {
         assertThat(region.simulator(0).requests().count("show") + region.simulator(2).requests().count("show")).isEqualTo(6);
         assertThat(retries(region, "refused")).as("the killed host was tried, then skipped").isGreaterThanOrEqualTo(1);
         assertThat(copied()).as("JSON bodies framed by Content-Length are never copied").isEqualTo(copiedBefore);
+    }
+
+    @Test
+    void metadataGetsOfOneClientReuseKeptConnectionsToTheirHost() throws Exception {
+        Region region = region(1);
+        String id = upload(region, bytes(1024));
+        http.send(request(region, "/v2/images/" + id).build(), BodyHandlers.ofString()); // may connect
+        double reusedBefore = connections("reused");
+        double newBefore = connections("new");
+
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> shown = http.send(request(region, "/v2/images/" + id).build(), BodyHandlers.ofString());
+            assertThat(shown.statusCode()).isEqualTo(200);
+            assertThat(shown.body()).contains(id);
+        }
+
+        assertThat(connections("reused") - reusedBefore).isEqualTo(10);
+        assertThat(connections("new")).isEqualTo(newBefore);
+    }
+
+    @Test
+    void aConnectionKeptBeforeItsHostWentDownIsNotReusedWhenTheHostIsBack() throws Exception {
+        Region region = region(1);
+        String id = upload(region, bytes(1024));
+        assertThat(http.send(request(region, "/v2/images/" + id).build(), BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        health(region, 0, HealthStatus.DOWN);
+        await().atMost(Duration.ofSeconds(15)).until(() -> live.snapshot().healthy(region.name).isEmpty());
+        health(region, 0, HealthStatus.UP);
+        await().atMost(Duration.ofSeconds(15)).until(() -> live.snapshot().healthy(region.name).size() == 1);
+        double reusedBefore = connections("reused");
+        double newBefore = connections("new");
+
+        HttpResponse<String> shown = http.send(request(region, "/v2/images/" + id).build(), BodyHandlers.ofString());
+
+        assertThat(shown.statusCode()).isEqualTo(200);
+        assertThat(connections("new") - newBefore).isEqualTo(1);
+        assertThat(connections("reused")).isEqualTo(reusedBefore);
+    }
+
+    /** A host that closes a kept connection as the next request arrives (its keep-alive wait ran out) has not failed. */
+    @Test
+    void aKeptConnectionTheHostClosesAsItIsSentOnIsReplacedWithoutReportingTheHost() throws Exception {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        started.add(server);
+        AtomicInteger accepted = new AtomicInteger();
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket connection = server.accept();
+                    accepted.incrementAndGet();
+                    Thread.ofVirtual().start(() -> answerOnceThenCloseOnTheNext(connection));
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        Region region = register(List.of(URI.create("http://127.0.0.1:" + server.getLocalPort())));
+        double staleBefore = connections("stale");
+
+        HttpResponse<String> first = http.send(request(region, "/v2/images/x").build(), BodyHandlers.ofString());
+        HttpResponse<String> second = http.send(request(region, "/v2/images/x").build(), BodyHandlers.ofString());
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body()).isEqualTo("{\"id\":\"x\"}");
+        assertThat(accepted).hasValue(2);
+        assertThat(connections("stale") - staleBefore).isEqualTo(1);
+        assertThat(retries(region, "lost_after_send")).as("not a failure of the host").isZero();
+        assertThat(quarantine.contains(region.hostId(0), System.currentTimeMillis())).isFalse();
+    }
+
+    private static void answerOnceThenCloseOnTheNext(Socket connection) {
+        try (connection) {
+            InputStream in = connection.getInputStream();
+            for (int request = 1; readHead(in); request++) {
+                if (request == 2) {
+                    return;
+                }
+                byte[] body = "{\"id\":\"x\"}".getBytes(StandardCharsets.US_ASCII);
+                connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                        + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                connection.getOutputStream().write(body);
+                connection.getOutputStream().flush();
+            }
+        } catch (IOException gone) {
+            // the router closed it
+        }
+    }
+
+    /** Reads one request head (a GET has no body); false at the end of the stream. */
+    private static boolean readHead(InputStream in) throws IOException {
+        int matched = 0;
+        for (int b; (b = in.read()) >= 0; ) {
+            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+            if (matched == 4) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private double connections(String how) {
+        return meters.counter("imagelib.router.dataplane.upstream.connections", "how", how).count();
+    }
+
+    private void health(Region region, int host, HealthStatus status) {
+        Instant now = Instant.now();
+        kafka.typed().produce(Topics.HOST_HEALTH, region.hostId(host), HostHealth.newBuilder().setRegion(region.name)
+                .setHostId(region.hostId(host)).setStatus(status).setSince(now).setObservedAt(now)
+                .setMonitorId("dataplane-it").build());
     }
 
     @Test

@@ -104,12 +104,24 @@ public final class HostSnapshot {
      * DOWN one after another) and there is no UP host to move the reads to. A role removal always counts.
      */
     public Set<String> lostSince(HostSnapshot before) {
+        return leftSince(before, true);
+    }
+
+    /**
+     * Hosts that lost their role or went DOWN since {@code before}, in panic mode too: whatever connections the router
+     * kept to them may lead to the process that failed.
+     */
+    public Set<String> downOrGoneSince(HostSnapshot before) {
+        return leftSince(before, false);
+    }
+
+    private Set<String> leftSince(HostSnapshot before, boolean exceptInPanic) {
         Set<String> lost = new HashSet<>();
         before.registrations.forEach((hostId, was) -> {
             Registration now = registrations.get(hostId);
             boolean roleLost = now == null || !now.region().equals(was.region());
             boolean wentDown = before.health(hostId) != Health.DOWN && health(hostId) == Health.DOWN
-                    && !inPanic(was.region());
+                    && !(exceptInPanic && inPanic(was.region()));
             if (roleLost || wentDown) {
                 lost.add(hostId);
             }

@@ -4,6 +4,7 @@ import io.imagelib.router.config.DataPlaneProperties;
 import io.imagelib.router.config.RouterProperties;
 import io.imagelib.router.domain.InvalidTarget;
 import io.imagelib.router.domain.ProxyTarget;
+import io.imagelib.router.domain.UpstreamKeepAlive;
 import io.imagelib.support.web.Problems;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -68,6 +69,7 @@ public final class DataPlane implements AutoCloseable {
     private final RouterProperties properties;
     private final DataPlaneProperties settings;
     private final SslContext tls;
+    private final UpstreamConnections connections;
     private EventLoopGroup loops;
     private Channel server;
     private volatile int servletPort;
@@ -82,6 +84,7 @@ public final class DataPlane implements AutoCloseable {
         this.inFlight = inFlight;
         this.properties = properties;
         this.settings = settings;
+        this.connections = new UpstreamConnections(new UpstreamKeepAlive(settings.upstreamKeepAlive(), settings.upstreamIdleTimeout()), inFlight);
         try {
             this.tls = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
         } catch (SSLException e) {
@@ -137,6 +140,10 @@ public final class DataPlane implements AutoCloseable {
 
     int pipeBytes() {
         return Math.toIntExact(settings.pipeSize().toBytes());
+    }
+
+    UpstreamConnections connections() {
+        return connections;
     }
 
     SslContext tls() {

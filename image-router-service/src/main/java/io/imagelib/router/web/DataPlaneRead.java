@@ -9,6 +9,7 @@ import io.imagelib.router.domain.RetryPolicy;
 import io.imagelib.router.domain.RetryPolicy.Failure;
 import io.imagelib.router.domain.Route;
 import io.imagelib.router.domain.Upstream;
+import io.imagelib.router.domain.UpstreamKeepAlive;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -38,6 +39,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -65,6 +67,7 @@ final class DataPlaneRead {
 
     private static final Logger log = LoggerFactory.getLogger(DataPlaneRead.class);
     private static final String DECODER = "http-response-decoder";
+    private static final String ATTEMPT = "attempt";
 
     private final DataPlane plane;
     private final DataPlane.ClientConnection connection;
@@ -253,6 +256,17 @@ final class DataPlaneRead {
         private final List<Map.Entry<String, String>> requestHeaders;
         /** This attempt asks for the rest of a body another host broke off. */
         private boolean resuming;
+        /** Connects anew: a kept connection this attempt's host closed before answering was not a failure of the host. */
+        private boolean fresh;
+        /** Sent on a kept connection ({@link UpstreamConnections}). */
+        private boolean reused;
+        /** Which kept connections could carry it, and whether it went back to them once over. */
+        private String key;
+        private boolean kept;
+        /** Anything read from the host on this attempt; the answer's framing allows another request on the connection. */
+        private boolean heard;
+        private boolean hostKeepsAlive;
+        private boolean bodyWhole;
         /** Body bytes this host sent to the client. */
         private long fromHost;
         private SplicePump pump;
@@ -291,6 +305,19 @@ final class DataPlaneRead {
             String name = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
             int port = url.getPort() >= 0 ? url.getPort() : tls ? 443 : 80;
             byte[] requestHead = ImageDataClient.requestHead("GET", url, requestHeaders, "keep-alive");
+            key = UpstreamConnections.key(host.hostId(), url.getScheme().toLowerCase(Locale.ROOT), name, port);
+            Optional<Channel> idle = fresh || !plane.connections().policy().pools(target.operation()) ? Optional.empty()
+                    : plane.connections().take(client.eventLoop(), key, host.hostId());
+            if (idle.isPresent()) {
+                reused = true;
+                upstream = idle.get();
+                upstream.pipeline().replace(UpstreamConnections.IDLE, ATTEMPT, this);
+                metrics.upstreamConnection("reused");
+                flight.onAbort(() -> client.eventLoop().execute(this::cut));
+                send(requestHead);
+                return;
+            }
+            metrics.upstreamConnection("new");
             ChannelFuture connect = new Bootstrap().group(client.eventLoop()).channel(EpollSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(plane.properties().connectTimeout().toMillis()))
                     .option(ChannelOption.TCP_NODELAY, true)
@@ -300,7 +327,7 @@ final class DataPlaneRead {
                             if (tls) {
                                 channel.pipeline().addLast(plane.tls().newHandler(channel.alloc(), name, port));
                             }
-                            channel.pipeline().addLast(DECODER, new HttpResponseDecoder()).addLast(Attempt.this);
+                            channel.pipeline().addLast(DECODER, new HttpResponseDecoder()).addLast(ATTEMPT, Attempt.this);
                         }
                     })
                     .connect(name, port);
@@ -314,10 +341,15 @@ final class DataPlaneRead {
                     failedBeforeAnswer(HostFailures.Kind.CONNECTION_REFUSED, Failure.REFUSED);
                     return;
                 }
-                phase = Phase.AWAITING_HEAD;
-                upstream.writeAndFlush(Unpooled.wrappedBuffer(requestHead));
-                awaitHead(System.nanoTime(), plane.properties().timeouts().readHeaders());
+                metrics.connected(host, started);
+                send(requestHead);
             });
+        }
+
+        private void send(byte[] requestHead) {
+            phase = Phase.AWAITING_HEAD;
+            upstream.writeAndFlush(Unpooled.wrappedBuffer(requestHead));
+            awaitHead(System.nanoTime(), plane.properties().timeouts().readHeaders());
         }
 
         /** Gives up on the head after {@code wait}, unless the host is serving other reads meanwhile (then waits on). */
@@ -336,6 +368,7 @@ final class DataPlaneRead {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
+            heard = true;
             switch (phase) {
                 case AWAITING_HEAD -> {
                     if (message instanceof HttpResponse head) {
@@ -364,7 +397,9 @@ final class DataPlaneRead {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (phase == Phase.AWAITING_HEAD) {
+            if (phase == Phase.AWAITING_HEAD && reused && !heard && !timedOut && !flight.aborted() && !settled) {
+                again(); // the host closed the kept connection as we sent on it (its own keep-alive wait ran out)
+            } else if (phase == Phase.AWAITING_HEAD) {
                 failedBeforeAnswer(timedOut ? HostFailures.Kind.TIMEOUT : HostFailures.Kind.RESET, Failure.LOST_AFTER_SEND);
             } else if (phase == Phase.COPYING) {
                 brokeAfterAnswer(); // the decoder ends a body read until close with its last content before this
@@ -389,11 +424,13 @@ final class DataPlaneRead {
                 return; // interim answer: the decoder goes on to the final one
             }
             timer.cancel(false);
+            hostKeepsAlive = HttpUtil.isKeepAlive(head);
             if (resuming) {
                 resumedBy(head, status);
                 return;
             }
             if (RetryPolicy.hostFailed(target.operation(), status)) {
+                plane.inFlight().troubled(host.hostId());
                 attempts.answeredAsFailure(host, target, status, started);
                 // Decided after the answer: the budget may have run out while this host took its time.
                 boolean lastChance = index == route.hosts().size() - 1 && !attempts.mayPlanAgain(target, round, began);
@@ -411,6 +448,7 @@ final class DataPlaneRead {
         /** The answer to a Range request for the rest: spliced on if it is exactly the missing bytes, else the next host. */
         private void resumedBy(HttpResponse head, int status) {
             if (RetryPolicy.hostFailed(target.operation(), status)) {
+                plane.inFlight().troubled(host.hostId());
                 attempts.answeredAsFailure(host, target, status, started);
             } else {
                 metrics.attempt(host, target.operation(), ProxyMetrics.statusOutcome(status), started);
@@ -449,7 +487,7 @@ final class DataPlaneRead {
             switch (path) {
                 case NONE -> {
                     client.write(out);
-                    end();
+                    end(); // not kept: the decoder may still pass on the empty body after the head
                 }
                 case SPLICE -> {
                     window = target.operation() != ImageOperation.DOWNLOAD ? null : ResumeWindow.of(status,
@@ -495,6 +533,7 @@ final class DataPlaneRead {
             }
             client.writeAndFlush(new DefaultHttpContent(residue));
             if (rest == 0) { // the whole body came with the head, as a small JSON answer does: no pipe needed
+                bodyWhole = true;
                 end();
                 return;
             }
@@ -547,6 +586,9 @@ final class DataPlaneRead {
 
         /** Ends the host's part mid-way (idle timeout; a cut, from any thread through the event loop). */
         private void cut() {
+            if (settled) {
+                return; // its connection may carry another read by now
+            }
             if (phase == Phase.SPLICING) {
                 brokeAfterAnswer(); // the pump reads no more: what it received is all that reaches the client
             } else if (upstream != null) {
@@ -595,7 +637,14 @@ final class DataPlaneRead {
 
         /** The whole body is on its way to the client: {@link #fromHost} bytes from this host (0 if copied). */
         private void end() {
+            kept = upstream.isActive() && plane.connections().policy().keep(new UpstreamKeepAlive.Finished(target.operation(),
+                    tls, hostKeepsAlive, bodyWhole, plane.connections().idleCount(upstream.eventLoop(), key)));
             over();
+            if (kept) { // a fresh decoder, and the pool's handler in place of this attempt
+                upstream.pipeline().addBefore(ATTEMPT, DECODER, new HttpResponseDecoder());
+                upstream.pipeline().remove(this);
+                plane.connections().putBack(upstream.eventLoop(), key, upstream);
+            }
             if (fromHost > 0) {
                 metrics.bytes(host, "download", fromHost);
             }
@@ -615,6 +664,7 @@ final class DataPlaneRead {
                 return;
             }
             if (!cut) {
+                plane.inFlight().troubled(host.hostId());
                 attempts.failed(host, target, timedOut ? HostFailures.Kind.TIMEOUT : HostFailures.Kind.RESET,
                         System.nanoTime(), Failure.LOST_AFTER_SEND);
             }
@@ -651,6 +701,7 @@ final class DataPlaneRead {
                 }
                 return;
             }
+            plane.inFlight().troubled(host.hostId());
             Failure reported = attempts.failed(host, target, kind, started, failure);
             if (resuming) {
                 nextResume();
@@ -677,9 +728,22 @@ final class DataPlaneRead {
             if (pump != null) {
                 pump.stop(); // before the socket it watches is closed
             }
-            if (upstream != null) {
+            if (upstream != null && !kept) {
                 upstream.close();
             }
+        }
+
+        /** The same request to the same host on a new connection; nothing is reported of the host. */
+        private void again() {
+            over();
+            metrics.upstreamConnection("stale");
+            if (clientGone) {
+                return;
+            }
+            attempt = new Attempt(host, requestHeaders);
+            attempt.resuming = resuming;
+            attempt.fresh = true;
+            attempt.begin();
         }
     }
 }

@@ -26,6 +26,8 @@ public final class InFlightReads {
     private final Map<String, Set<Flight>> byHost = new ConcurrentHashMap<>();
     /** When each host last sent data on any read (nanoTime); kept per host seen, a handful per region. */
     private final Map<String, AtomicLong> heard = new ConcurrentHashMap<>();
+    /** When each host last left the live set or failed a read (nanoTime): its idle connections are not reused. */
+    private final Map<String, Long> trouble = new ConcurrentHashMap<>();
 
     /** Registers a read to {@code hostId}; close it when the read is over. */
     Flight open(String hostId) {
@@ -60,6 +62,16 @@ public final class InFlightReads {
     Duration sinceHeard(String hostId) {
         AtomicLong last = heard.get(hostId);
         return Duration.ofNanos(System.nanoTime() - (last == null ? NEVER : last.get()));
+    }
+
+    /** The host left the live set (DOWN, unregistered) or failed a read: no connection kept before now is reused. */
+    public void troubled(String hostId) {
+        trouble.put(hostId, System.nanoTime());
+    }
+
+    /** When the host last had trouble ({@link #troubled}), or long before any connection. */
+    long troubleSince(String hostId) {
+        return trouble.getOrDefault(hostId, NEVER);
     }
 
     /** Reads registered now, for tests and the health page. */

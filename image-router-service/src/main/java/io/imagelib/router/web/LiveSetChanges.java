@@ -45,6 +45,7 @@ public final class LiveSetChanges implements BiConsumer<HostSnapshot, HostSnapsh
 
     @Override
     public void accept(HostSnapshot before, HostSnapshot after) {
+        after.downOrGoneSince(before).forEach(inFlight::troubled);
         for (String hostId : after.lostSince(before)) {
             String region = before.registration(hostId).map(Registration::region).orElse("unknown");
             if (after.registration(hostId).isEmpty()) {

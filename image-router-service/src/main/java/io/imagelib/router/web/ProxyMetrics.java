@@ -66,6 +66,17 @@ final class ProxyMetrics {
         registry.counter("imagelib.router.dataplane.copied", "reason", reason).increment();
     }
 
+    /** How a data-plane read reached its host: a new connection, a kept one, or a new one after a kept one was stale. */
+    void upstreamConnection(String how) {
+        registry.counter("imagelib.router.dataplane.upstream.connections", "how", how).increment();
+    }
+
+    /** A data-plane connect to a host, timed until it is established. */
+    void connected(Upstream host, long startedNanos) {
+        registry.timer("imagelib.router.dataplane.upstream.connect", "region", host.region(), "host", host.hostId())
+                .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+    }
+
     void rejected(String reason) {
         registry.counter("imagelib.router.rejected", "reason", reason).increment();
     }

@@ -115,6 +115,14 @@ class HostSnapshotTest {
     }
 
     @Test
+    void aDownIntoPanicAndARoleRemovalBothMarkTheHostsConnectionsUnusable() {
+        HostSnapshot oneUp = given(host("h1"), host("h2"), host("h3")).withHealth("h1", Health.DOWN);
+        assertThat(oneUp.withHealth("h2", Health.DOWN).downOrGoneSince(oneUp)).containsExactly("h2");
+        assertThat(oneUp.withRegistration("h3", null).downOrGoneSince(oneUp)).containsExactly("h3");
+        assertThat(oneUp.withHealth("h1", Health.DOWN).withHealth("h3", Health.DRAINING).downOrGoneSince(oneUp)).isEmpty();
+    }
+
+    @Test
     void aRegionIsInPanicWhenItHasNonDrainingRegisteredHostsButNoneUp() {
         HostSnapshot up = given(host("h1"), host("h2"), host("x1", "OTHER"));
         assertThat(up.panicRegions()).isEmpty();

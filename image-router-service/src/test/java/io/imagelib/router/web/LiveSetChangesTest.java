@@ -65,6 +65,14 @@ class LiveSetChangesTest {
     }
 
     @Test
+    void aHostThatGoesDownMarksItsKeptConnectionsUnusableAndNoOtherHosts() {
+        long before = System.nanoTime();
+        live.apply(s -> s.withHealth("h1", Health.DOWN));
+        assertThat(reads.troubleSince("h1") - before).isNotNegative();
+        assertThat(reads.troubleSince("h2") - before).isNegative();
+    }
+
+    @Test
     void aHostBackUpIsNoLongerWatched() throws Exception {
         InFlightReads.Flight toH1 = reads.open("h1");
         live.apply(s -> s.withHealth("h1", Health.DOWN));
