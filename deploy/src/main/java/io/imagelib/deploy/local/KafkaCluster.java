@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,15 +92,19 @@ public final class KafkaCluster implements AutoCloseable {
 
         /** New nodes: broker ports from {@code firstPort} on ({@code 0}: free ones), controller ports free. */
         List<KafkaNode.Spec> specs(int firstPort) {
-            List<Integer> free = LocalResources.freePorts(brokers + brokers + dedicatedControllers);
+            Map<Integer, KafkaNode.Role> roles = roles();
+            int controllers = (int) roles.values().stream().filter(KafkaNode.Role::isController).count();
+            Iterator<Integer> free = LocalResources.freePorts(brokers + controllers).iterator();
             List<KafkaNode.Spec> specs = new ArrayList<>();
             int brokerIndex = 0;
-            for (var node : roles().entrySet()) {
+            for (var node : roles.entrySet()) {
                 KafkaNode.Role role = node.getValue();
-                // free: broker ports first, then one controller port per node (unused by broker-only ones)
-                int port = !role.isBroker() ? 0 : firstPort == 0 ? free.get(brokerIndex) : firstPort + brokerIndex;
-                brokerIndex += role.isBroker() ? 1 : 0;
-                specs.add(new KafkaNode.Spec(node.getKey(), role, port, role.isController() ? free.get(brokers + specs.size()) : 0));
+                int port = 0;
+                if (role.isBroker()) {
+                    port = firstPort == 0 ? free.next() : firstPort + brokerIndex;
+                    brokerIndex++;
+                }
+                specs.add(new KafkaNode.Spec(node.getKey(), role, port, role.isController() ? free.next() : 0));
             }
             return specs;
         }
@@ -365,7 +370,7 @@ public final class KafkaCluster implements AutoCloseable {
     public KafkaCluster start(Lifetime lifetime, Duration readyTimeout) {
         formatIfNeeded();
         try {
-            for (List<KafkaNode> group : List.of(dedicatedControllers(), brokers())) {
+            for (List<KafkaNode> group : List.of(controllerOnlyNodes(), brokers())) {
                 parallel(group, node -> node.start(lifetime));
                 parallel(group, node -> node.awaitReady(clusterId, topology.brokers(), readyTimeout));
             }
@@ -400,7 +405,7 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     /** The controller-only nodes; none with combined nodes. */
-    public List<KafkaNode> dedicatedControllers() {
+    public List<KafkaNode> controllerOnlyNodes() {
         return nodes.stream().filter(n -> !n.role().isBroker()).toList();
     }
 
@@ -417,7 +422,7 @@ public final class KafkaCluster implements AutoCloseable {
     /** Stops every running node, brokers first; returns when all their PIDs are gone. */
     public void stop() {
         parallel(brokers(), node -> node.stop(STOP_GRACE));
-        parallel(dedicatedControllers(), node -> node.stop(STOP_GRACE));
+        parallel(controllerOnlyNodes(), node -> node.stop(STOP_GRACE));
     }
 
     @Override
