@@ -3,7 +3,8 @@
 # content is already in place is left alone, and an environment file that exists is never overwritten (it holds
 # the operator's settings and secrets). Each service runs as two instances, imagelib@<service>-1 and -2: this writes
 # their drop-ins (environment file, port: the service's base port, + 100 for instance 2) and copies the service's own
-# drop-ins (dropins/imagelib@<service>.service.d/) to both.
+# drop-ins (dropins/imagelib@<service>.service.d/) to both. Kafka, optional: imagelib-kafka@broker and
+# imagelib-kafka@controller, with example configurations in /etc/imagelib/kafka/ (kept once there).
 #
 #   deploy/systemd/install.sh [--dry-run] [--destdir DIR] [--jars] [--enable]
 #
@@ -47,8 +48,15 @@ put() {
   if [[ $dry_run -eq 0 ]]; then install -D -m "$mode" "$source" "$target"; fi
 }
 
-for unit in imagelib@.service imagelib.target imagelib-kafka.service imagelib-registry.service; do
+for unit in imagelib@.service imagelib.target imagelib-kafka@.service imagelib-registry.service; do
   put 0644 "$here/$unit" "/etc/systemd/system/$unit"
+done
+# Kafka (optional): the controller's drop-in, and example node configurations for the operator to complete.
+for dropin in "$here/dropins/imagelib-kafka@controller.service.d"/*.conf; do
+  put 0644 "$dropin" "/etc/systemd/system/imagelib-kafka@controller.service.d/$(basename "$dropin")"
+done
+for role in broker controller; do
+  put 0640 "$here/kafka/$role.properties" "/etc/imagelib/kafka/$role.properties" keep
 done
 generated=$(mktemp -d)
 trap 'rm -rf "$generated"' EXIT

@@ -2,6 +2,7 @@ package io.imagelib.systemtests;
 
 import io.imagelib.deploy.local.ApicurioRegistryProcess;
 import io.imagelib.deploy.local.KafkaCluster;
+import io.imagelib.deploy.local.KafkaDistribution;
 import io.imagelib.deploy.local.Lifetime;
 import io.imagelib.deploy.local.LocalResources;
 import io.imagelib.deploy.local.PortPlan;
@@ -35,22 +36,23 @@ public final class ServiceStack implements AutoCloseable {
     static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("imagelib.systemtests.ready-timeout-seconds", 300));
 
     /**
-     * How to start the stack. {@code kafkaNodes} 1 or 3 (3: the catalogue's replication factor 3 and min.insync 2, and
-     * the Streams internal topics replicated 3 times, so one broker may die). The registry always keeps its schemas in
-     * a file under the stack's directory, so {@link #stopRegistry()} and {@link #startRegistry()} are an outage, not
-     * a loss of every schema id. {@code replicas}: instances of every service, named as {@link ServiceModule#instanceName}.
+     * How to start the stack. {@code kafka}: one node, or three brokers (the catalogue's replication factor 3 and
+     * min.insync 2, and the Streams internal topics replicated 3 times, so one broker may die) on combined nodes or
+     * with three dedicated controllers. The registry always keeps its schemas in a file under the stack's directory,
+     * so {@link #stopRegistry()} and {@link #startRegistry()} are an outage, not a loss of every schema id.
+     * {@code replicas}: instances of every service, named as {@link ServiceModule#instanceName}.
      */
-    public record Options(int kafkaNodes, int replicas) {
+    public record Options(KafkaCluster.Topology kafka, int replicas) {
         public static Options defaults() {
-            return new Options(1, 1);
+            return new Options(KafkaCluster.Topology.SINGLE_NODE, 1);
         }
 
-        public Options withKafkaNodes(int nodes) {
-            return new Options(nodes, replicas);
+        public Options withKafka(KafkaCluster.Topology topology) {
+            return new Options(topology, replicas);
         }
 
         public Options withReplicas(int instances) {
-            return new Options(kafkaNodes, instances);
+            return new Options(kafka, instances);
         }
     }
 
@@ -81,7 +83,7 @@ public final class ServiceStack implements AutoCloseable {
                 new ServiceProcess.Shared(kafka.bootstrapServers(), registry.ccompatUrl(), ADMIN_TOKEN, "system-tests", options.replicas()),
                 "256m", Lifetime.TIED_TO_THIS_JVM);
         this.environment = Map.of(
-                "IMAGELIB_STREAMS_REPLICATION", Integer.toString(options.kafkaNodes()),
+                "IMAGELIB_STREAMS_REPLICATION", Integer.toString(options.kafka().brokers()),
                 // Requests naming no region, and the router's /actuator/health/upstreams count, are about our region.
                 "IMAGELIB_ROUTER_DEFAULT_REGION", Scenarios.REGION,
                 "SERVER_ADDRESS", "127.0.0.1");
@@ -103,14 +105,17 @@ public final class ServiceStack implements AutoCloseable {
     /** {@link #start(Path, Path)} with {@code options} (e.g. a 3-node Kafka). */
     public static ServiceStack start(Path projectRoot, Path dir, Options options) {
         LocalResources.deleteTree(dir);
-        KafkaCluster kafka = (options.kafkaNodes() == 3 ? KafkaCluster.threeNodes(dir.resolve("kafka"))
-                : KafkaCluster.singleNode(dir.resolve("kafka"))).start();
+        long started = System.nanoTime();
+        KafkaCluster kafka = KafkaCluster.create(dir.resolve("kafka"), KafkaDistribution.locate(), options.kafka(), 0).start();
+        long kafkaReady = System.nanoTime();
         ApicurioRegistryProcess registry = null;
         ServiceStack stack = null;
         try {
             registry = ApicurioRegistryProcess.start(dir.resolve("registry"), 0);
             stack = new ServiceStack(kafka, registry, projectRoot, dir, options);
             stack.startServices(ServiceModule.of(false), Map.of());
+            GlanceHosts.report("stack started: Kafka (%s, %d nodes) ready in %d ms, all of it in %d ms",
+                    options.kafka(), kafka.nodes().size(), (kafkaReady - started) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
             return stack;
         } catch (RuntimeException e) {
             if (stack != null) {

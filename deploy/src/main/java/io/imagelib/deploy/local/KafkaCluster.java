@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +23,14 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A local KRaft cluster of 1 or 3 combined broker+controller nodes, each a child JVM, under one directory:
- * {@code cluster.properties} (cluster id and ports, so a restart reuses data and ports) and {@code node-N/}.
+ * A local KRaft cluster ({@link Topology}: 1 or 3 combined broker+controller nodes, or 3 brokers and 3 dedicated
+ * controllers), each node a child JVM, under one directory: {@code cluster.properties} (cluster id, layout and ports,
+ * so a restart reuses data and ports) and {@code node-N/}.
  *
- * <p>Nodes are formatted, started and stopped in parallel: a node waits for a controller quorum, so starting
- * or stopping them one by one stalls on a quorum that is not there yet (or any more).
+ * <p>Nodes are formatted and started in parallel (dedicated controllers before brokers): a node waits for a
+ * controller quorum, so starting the voters one by one stalls on a quorum that is not there yet. They stop in
+ * parallel too, brokers before dedicated controllers: a broker's controlled shutdown asks the active controller to
+ * move its leaderships.
  */
 public final class KafkaCluster implements AutoCloseable {
 
@@ -35,6 +39,76 @@ public final class KafkaCluster implements AutoCloseable {
     public static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     private static final String STATE_FILE = "cluster.properties";
+    /** Dedicated controllers are nodes 101, 102, ...: brokers keep ids 1-3, and a log line's node id says which it is. */
+    static final int FIRST_CONTROLLER_ID = 101;
+
+    /**
+     * The layouts a local cluster can have. With combined nodes, a broker's death is also the active controller's one
+     * time in three, and then the quorum first notices after {@code controller.quorum.fetch.timeout.ms} (2 s), elects
+     * a new leader, and that leader starts every broker's session afresh: the dead broker is fenced 4-5 s later than
+     * otherwise (docs/benchmarks/2026-12-07-broker-loss.md). Dedicated controllers, Kafka's production layout, keep
+     * the quorum out of a broker's death, for three more (small) JVMs.
+     */
+    public enum Topology {
+        SINGLE_NODE(1, 0), THREE_COMBINED(3, 0), DEDICATED_CONTROLLERS(3, 3);
+
+        private final int brokers;
+        private final int dedicatedControllers;
+
+        Topology(int brokers, int dedicatedControllers) {
+            this.brokers = brokers;
+            this.dedicatedControllers = dedicatedControllers;
+        }
+
+        public int brokers() {
+            return brokers;
+        }
+
+        public int dedicatedControllers() {
+            return dedicatedControllers;
+        }
+
+        static Topology of(int brokers, int dedicatedControllers) {
+            for (Topology topology : values()) {
+                if (topology.brokers == brokers && topology.dedicatedControllers == dedicatedControllers) {
+                    return topology;
+                }
+            }
+            throw new IllegalArgumentException("No local Kafka layout of " + brokers + " brokers and "
+                    + dedicatedControllers + " dedicated controllers");
+        }
+
+        /** Node ids and roles: brokers (combined without dedicated controllers) 1, 2, ..., then controllers 101, 102, ... */
+        public Map<Integer, KafkaNode.Role> roles() {
+            Map<Integer, KafkaNode.Role> roles = new LinkedHashMap<>();
+            for (int i = 0; i < brokers; i++) {
+                roles.put(i + 1, dedicatedControllers == 0 ? KafkaNode.Role.COMBINED : KafkaNode.Role.BROKER);
+            }
+            for (int i = 0; i < dedicatedControllers; i++) {
+                roles.put(FIRST_CONTROLLER_ID + i, KafkaNode.Role.CONTROLLER);
+            }
+            return roles;
+        }
+
+        /** New nodes: broker ports from {@code firstPort} on ({@code 0}: free ones), controller ports free. */
+        List<KafkaNode.Spec> specs(int firstPort) {
+            Map<Integer, KafkaNode.Role> roles = roles();
+            int controllers = (int) roles.values().stream().filter(KafkaNode.Role::isController).count();
+            Iterator<Integer> free = LocalResources.freePorts(brokers + controllers).iterator();
+            List<KafkaNode.Spec> specs = new ArrayList<>();
+            int brokerIndex = 0;
+            for (var node : roles.entrySet()) {
+                KafkaNode.Role role = node.getValue();
+                int port = 0;
+                if (role.isBroker()) {
+                    port = firstPort == 0 ? free.next() : firstPort + brokerIndex;
+                    brokerIndex++;
+                }
+                specs.add(new KafkaNode.Spec(node.getKey(), role, port, role.isController() ? free.next() : 0));
+            }
+            return specs;
+        }
+    }
 
     /**
      * How fast the controller fences a broker that stopped heartbeating, which is when the partitions it led get new
@@ -65,12 +139,14 @@ public final class KafkaCluster implements AutoCloseable {
 
     private final Path dir;
     private final String clusterId;
+    private final Topology topology;
     private final List<KafkaNode> nodes;
     private final Optional<SecureListeners> secureListeners;
 
-    private KafkaCluster(Path dir, String clusterId, List<KafkaNode> nodes, Optional<SecureListeners> secureListeners) {
+    private KafkaCluster(Path dir, String clusterId, Topology topology, List<KafkaNode> nodes, Optional<SecureListeners> secureListeners) {
         this.dir = dir;
         this.clusterId = clusterId;
+        this.topology = topology;
         this.nodes = List.copyOf(nodes);
         this.secureListeners = secureListeners;
     }
@@ -80,14 +156,14 @@ public final class KafkaCluster implements AutoCloseable {
      * {@link #start}), on free ports other than the node's own.
      */
     public KafkaCluster withSecureListeners(Path keystore, String keystorePassword, Path truststore, String truststorePassword) {
-        if (nodes.size() != 1) {
+        if (topology != Topology.SINGLE_NODE) {
             throw new IllegalStateException("Secure listeners are for a single local node; this cluster has " + nodes.size());
         }
         KafkaNode.Spec node = nodes.getFirst().spec();
         // Picked together (so distinct), minus the node's ports, which are free too while it is not running.
         List<Integer> ports = LocalResources.freePorts(4).stream()
                 .filter(p -> p != node.port() && p != node.controllerPort()).toList();
-        return new KafkaCluster(dir, clusterId, nodes, Optional.of(new SecureListeners(ports.get(0), ports.get(1),
+        return new KafkaCluster(dir, clusterId, topology, nodes, Optional.of(new SecureListeners(ports.get(0), ports.get(1),
                 keystore, keystorePassword, truststore, truststorePassword)));
     }
 
@@ -98,41 +174,43 @@ public final class KafkaCluster implements AutoCloseable {
 
     /** One node on free ports under {@code dir}. */
     public static KafkaCluster singleNode(Path dir) {
-        return create(dir, KafkaDistribution.locate(), 1, 0);
+        return create(dir, KafkaDistribution.locate(), Topology.SINGLE_NODE, 0);
     }
 
-    /** Three nodes on free ports under {@code dir}. */
+    /** Three combined nodes on free ports under {@code dir}. */
     public static KafkaCluster threeNodes(Path dir) {
-        return create(dir, KafkaDistribution.locate(), 3, 0);
+        return create(dir, KafkaDistribution.locate(), Topology.THREE_COMBINED, 0);
+    }
+
+    /** Three brokers and three dedicated controllers on free ports under {@code dir}. */
+    public static KafkaCluster dedicatedControllers(Path dir) {
+        return create(dir, KafkaDistribution.locate(), Topology.DEDICATED_CONTROLLERS, 0);
     }
 
     /**
-     * Opens the cluster already laid out in {@code dir}, or lays out a new one: {@code nodeCount} nodes (1 or 3),
-     * broker ports {@code firstPort}, {@code firstPort + 1}, ... ({@code 0}: free ports), controller ports free.
+     * Opens the cluster already laid out in {@code dir}, or lays out a new one as {@code topology}: broker ports
+     * {@code firstPort}, {@code firstPort + 1}, ... ({@code 0}: free ports), controller ports free.
      */
-    public static KafkaCluster create(Path dir, KafkaDistribution distribution, int nodeCount, int firstPort) {
-        if (nodeCount != 1 && nodeCount != 3) {
-            throw new IllegalArgumentException("A local cluster has 1 or 3 nodes, not " + nodeCount);
-        }
+    public static KafkaCluster create(Path dir, KafkaDistribution distribution, Topology topology, int firstPort) {
         Path root = dir.toAbsolutePath().normalize();
         Optional<KafkaCluster> existing = open(root, distribution);
         if (existing.isPresent()) {
             KafkaCluster cluster = existing.get();
-            if (cluster.nodes.size() != nodeCount || (firstPort != 0 && cluster.nodes.get(0).spec().port() != firstPort)) {
-                throw new IllegalStateException(root + " already holds a " + cluster.nodes.size() + "-node cluster on "
+            if (cluster.topology != topology || (firstPort != 0 && cluster.nodes.get(0).spec().port() != firstPort)) {
+                throw new IllegalStateException(root + " already holds a cluster of " + cluster.describe() + " on "
                         + cluster.bootstrapServers() + "; use another directory or delete this one");
             }
             return cluster;
         }
-        List<Integer> free = LocalResources.freePorts(nodeCount * 2);
-        List<KafkaNode.Spec> specs = new ArrayList<>();
-        for (int i = 0; i < nodeCount; i++) {
-            int port = firstPort == 0 ? free.get(2 * i) : firstPort + i;
-            specs.add(new KafkaNode.Spec(i + 1, port, free.get(2 * i + 1)));
-        }
-        KafkaCluster cluster = new KafkaCluster(root, Uuid.randomUuid().toString(), nodes(root, distribution, specs), Optional.empty());
+        KafkaCluster cluster = new KafkaCluster(root, Uuid.randomUuid().toString(), topology,
+                nodes(root, distribution, topology.specs(firstPort)), Optional.empty());
         cluster.saveState();
         return cluster;
+    }
+
+    private String describe() {
+        return topology.brokers() + (topology.dedicatedControllers() == 0 ? " combined nodes"
+                : " brokers and " + topology.dedicatedControllers() + " dedicated controllers");
     }
 
     /** The cluster laid out in {@code dir} by an earlier {@link #create}, if any. */
@@ -148,13 +226,21 @@ public final class KafkaCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + state, e);
         }
-        int count = Integer.parseInt(props.getProperty("nodes"));
-        List<KafkaNode.Spec> specs = new ArrayList<>();
-        for (int id = 1; id <= count; id++) {
-            specs.add(new KafkaNode.Spec(id, Integer.parseInt(props.getProperty("node." + id + ".port")),
-                    Integer.parseInt(props.getProperty("node." + id + ".controller.port"))));
-        }
-        return Optional.of(new KafkaCluster(root, props.getProperty("cluster.id"), nodes(root, distribution, specs), Optional.empty()));
+        Topology topology = topologyOf(props);
+        return Optional.of(new KafkaCluster(root, props.getProperty("cluster.id"), topology,
+                nodes(root, distribution, specsOf(topology, props)), Optional.empty()));
+    }
+
+    /** A cluster laid out before dedicated controllers existed has no "controllers": its nodes are combined. */
+    static Topology topologyOf(Properties props) {
+        return Topology.of(Integer.parseInt(props.getProperty("nodes")), Integer.parseInt(props.getProperty("controllers", "0")));
+    }
+
+    /** The node specs saved in {@code cluster.properties}: a port a node does not have is absent there, so 0. */
+    static List<KafkaNode.Spec> specsOf(Topology topology, Properties props) {
+        return topology.roles().entrySet().stream().map(node -> new KafkaNode.Spec(node.getKey(), node.getValue(),
+                Integer.parseInt(props.getProperty("node." + node.getKey() + ".port", "0")),
+                Integer.parseInt(props.getProperty("node." + node.getKey() + ".controller.port", "0")))).toList();
     }
 
     private static List<KafkaNode> nodes(Path root, KafkaDistribution distribution, List<KafkaNode.Spec> specs) {
@@ -164,10 +250,15 @@ public final class KafkaCluster implements AutoCloseable {
     private void saveState() {
         Properties props = new Properties();
         props.setProperty("cluster.id", clusterId);
-        props.setProperty("nodes", Integer.toString(nodes.size()));
+        props.setProperty("nodes", Integer.toString(topology.brokers()));
+        props.setProperty("controllers", Integer.toString(topology.dedicatedControllers()));
         for (KafkaNode node : nodes) {
-            props.setProperty("node." + node.nodeId() + ".port", Integer.toString(node.spec().port()));
-            props.setProperty("node." + node.nodeId() + ".controller.port", Integer.toString(node.spec().controllerPort()));
+            if (node.role().isBroker()) {
+                props.setProperty("node." + node.nodeId() + ".port", Integer.toString(node.spec().port()));
+            }
+            if (node.role().isController()) {
+                props.setProperty("node." + node.nodeId() + ".controller.port", Integer.toString(node.spec().controllerPort()));
+            }
         }
         try {
             Files.createDirectories(dir);
@@ -179,22 +270,44 @@ public final class KafkaCluster implements AutoCloseable {
         }
     }
 
-    /** server.properties of one node; replication settings follow the cluster size. */
+    /**
+     * server.properties of one node: where it listens and what it runs, then {@link #clusterSettings} for the number of
+     * brokers.
+     */
     static Map<String, String> serverProperties(KafkaNode.Spec node, List<KafkaNode.Spec> all, Path dataDir) {
-        int size = all.size();
-        String replication = Integer.toString(Math.min(size, 3));
-        String minIsr = size >= 3 ? "2" : "1";
+        List<String> listeners = new ArrayList<>();
+        if (node.role().isBroker()) {
+            listeners.add("PLAINTEXT://" + node.bootstrapServer());
+        }
+        if (node.role().isController()) {
+            listeners.add("CONTROLLER://" + node.controllerAddress());
+        }
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("process.roles", "broker,controller");
+        p.put("process.roles", node.role().processRoles());
         p.put("node.id", Integer.toString(node.nodeId()));
-        p.put("controller.quorum.bootstrap.servers",
-                all.stream().map(KafkaNode.Spec::controllerAddress).collect(Collectors.joining(",")));
-        p.put("listeners", "PLAINTEXT://" + node.bootstrapServer() + ",CONTROLLER://" + node.controllerAddress());
-        p.put("advertised.listeners", "PLAINTEXT://" + node.bootstrapServer() + ",CONTROLLER://" + node.controllerAddress());
+        p.put("controller.quorum.bootstrap.servers", all.stream().filter(s -> s.role().isController())
+                .map(KafkaNode.Spec::controllerAddress).collect(Collectors.joining(",")));
+        p.put("listeners", String.join(",", listeners));
+        p.put("advertised.listeners", String.join(",", listeners));
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
+        if (node.role().isBroker()) {
+            p.put("inter.broker.listener.name", "PLAINTEXT");
+        }
         p.put("log.dirs", dataDir.toString());
+        p.putAll(clusterSettings((int) all.stream().filter(s -> s.role().isBroker()).count()));
+        return p;
+    }
+
+    /**
+     * What every node of a cluster of {@code brokers} brokers gets, broker or controller (in KRaft the controller
+     * applies the topic defaults when it creates a topic, and fences brokers): replication, topic defaults, fencing,
+     * Kafka's own topics. deploy/compose and deploy/systemd set the same for three brokers (their tests check it).
+     */
+    public static Map<String, String> clusterSettings(int brokers) {
+        String replication = Integer.toString(Math.min(brokers, 3));
+        String minIsr = brokers >= 3 ? "2" : "1";
+        Map<String, String> p = new LinkedHashMap<>();
         p.put("num.partitions", "1");
         p.put("default.replication.factor", replication);
         p.put("min.insync.replicas", minIsr);
@@ -215,26 +328,30 @@ public final class KafkaCluster implements AutoCloseable {
     /** Writes configs and formats the nodes not yet formatted (all in parallel). */
     private void formatIfNeeded() {
         List<KafkaNode.Spec> specs = nodes.stream().map(KafkaNode::spec).toList();
-        List<String> quorum = quorumArguments(clusterId, specs);
         parallel(nodes, node -> {
             Map<String, String> server = serverProperties(node.spec(), specs, node.dataDir());
             secureListeners.ifPresent(listeners -> listeners.applyTo(server));
             node.writeConfig(server);
             if (!node.isFormatted()) {
-                node.format(clusterId, quorum);
+                node.format(clusterId, quorumArguments(clusterId, node.spec(), specs));
             }
         });
     }
 
     /**
-     * One node bootstraps a standalone quorum; three name all voters on every node, each voter with the
-     * directory id its own format step will write, so the quorum starts with three voters and survives one loss.
+     * A single controller bootstraps a standalone quorum; three name all voters on every controller, each voter with
+     * the directory id its own format step will write, so the quorum starts with three voters and survives one loss.
+     * A broker-only node is no voter: it finds the quorum through {@code controller.quorum.bootstrap.servers}.
      */
-    static List<String> quorumArguments(String clusterId, List<KafkaNode.Spec> specs) {
-        if (specs.size() == 1) {
+    static List<String> quorumArguments(String clusterId, KafkaNode.Spec node, List<KafkaNode.Spec> all) {
+        if (!node.role().isController()) {
+            return List.of("--no-initial-controllers");
+        }
+        List<KafkaNode.Spec> controllers = all.stream().filter(s -> s.role().isController()).toList();
+        if (controllers.size() == 1) {
             return List.of("--standalone");
         }
-        String voters = specs.stream()
+        String voters = controllers.stream()
                 .map(s -> s.nodeId() + "@" + s.controllerAddress() + ":" + directoryId(clusterId, s.nodeId()))
                 .collect(Collectors.joining(","));
         return List.of("--initial-controllers", voters);
@@ -246,12 +363,19 @@ public final class KafkaCluster implements AutoCloseable {
         return new Uuid(uuid.getMostSignificantBits(), uuid.getLeastSignificantBits()).toString();
     }
 
-    /** Formats when needed, starts every node not yet running, and waits until each sees all brokers. */
+    /**
+     * Formats when needed, starts every node not yet running, and waits until each is ready: dedicated controllers
+     * first (in the quorum), then the brokers (each sees all brokers). Brokers started beside starting controllers
+     * (9 JVMs at once with the services' on two cores, load 30) got no heartbeat answered within its 500 ms, so one
+     * never registered; with the quorum up first they register at once.
+     */
     public KafkaCluster start(Lifetime lifetime, Duration readyTimeout) {
         formatIfNeeded();
         try {
-            parallel(nodes, node -> node.start(lifetime));
-            parallel(nodes, node -> node.awaitReady(clusterId, nodes.size(), readyTimeout));
+            for (List<KafkaNode> group : List.of(controllerOnlyNodes(), brokers())) {
+                parallel(group, node -> node.start(lifetime));
+                parallel(group, node -> node.awaitReady(clusterId, topology.brokers(), readyTimeout));
+            }
         } catch (RuntimeException e) {
             stopQuietly(e); // a half-started cluster is of no use and would hold its ports
             throw e;
@@ -265,11 +389,26 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return nodes.stream().map(KafkaNode::bootstrapServer).collect(Collectors.joining(","));
+        return brokers().stream().map(KafkaNode::bootstrapServer).collect(Collectors.joining(","));
     }
 
+    public Topology topology() {
+        return topology;
+    }
+
+    /** Every node, brokers and dedicated controllers. */
     public List<KafkaNode> nodes() {
         return nodes;
+    }
+
+    /** The nodes that are brokers (combined ones included): what clients connect to. */
+    public List<KafkaNode> brokers() {
+        return nodes.stream().filter(n -> n.role().isBroker()).toList();
+    }
+
+    /** The controller-only nodes; none with combined nodes. */
+    public List<KafkaNode> controllerOnlyNodes() {
+        return nodes.stream().filter(n -> !n.role().isBroker()).toList();
     }
 
     public KafkaNode node(int nodeId) {
@@ -282,9 +421,10 @@ public final class KafkaCluster implements AutoCloseable {
         node(nodeId).kill();
     }
 
-    /** Stops every running node in parallel; returns when all their PIDs are gone. */
+    /** Stops every running node, brokers first; returns when all their PIDs are gone. */
     public void stop() {
-        parallel(nodes, node -> node.stop(STOP_GRACE));
+        parallel(brokers(), node -> node.stop(STOP_GRACE));
+        parallel(controllerOnlyNodes(), node -> node.stop(STOP_GRACE));
     }
 
     @Override

@@ -15,19 +15,52 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.QuorumInfo;
 
 /**
- * One KRaft node (combined broker and controller) running as a child JVM from the jars of a
+ * One KRaft node (broker, controller, or both: {@link Role}) running as a child JVM from the jars of a
  * {@link KafkaDistribution}. Its directory holds server.properties, log4j2.properties, kafka.log, kafka.pid and
- * the log dir {@code data/}.
+ * the log dir {@code data/} (a controller's holds only the metadata log).
  */
 public final class KafkaNode {
 
-    private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
+    /** Six formats at once (dedicated controllers) at load 30 on two cores took longer than 60 s. */
+    private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration POLL = Duration.ofMillis(200);
 
-    /** Where one node listens; the broker port is what clients use. */
-    public record Spec(int nodeId, int port, int controllerPort) {
+    /** What a node runs: Kafka's {@code process.roles}. */
+    public enum Role {
+        COMBINED("broker,controller"), BROKER("broker"), CONTROLLER("controller");
+
+        private final String processRoles;
+
+        Role(String processRoles) {
+            this.processRoles = processRoles;
+        }
+
+        public String processRoles() {
+            return processRoles;
+        }
+
+        public boolean isBroker() {
+            return this != CONTROLLER;
+        }
+
+        public boolean isController() {
+            return this != BROKER;
+        }
+    }
+
+    /**
+     * Where one node listens: the broker port is what clients use ({@code 0} on a controller-only node), the
+     * controller port what brokers and controllers use for the quorum ({@code 0} on a broker-only node).
+     */
+    public record Spec(int nodeId, Role role, int port, int controllerPort) {
+        /** A combined broker and controller. */
+        public Spec(int nodeId, int port, int controllerPort) {
+            this(nodeId, Role.COMBINED, port, controllerPort);
+        }
+
         public String bootstrapServer() {
             return "127.0.0.1:" + port;
         }
@@ -49,6 +82,10 @@ public final class KafkaNode {
 
     public int nodeId() {
         return spec.nodeId();
+    }
+
+    public Role role() {
+        return spec.role();
     }
 
     public Spec spec() {
@@ -127,25 +164,59 @@ public final class KafkaNode {
                 dir, dir.resolve("format.log"), FORMAT_TIMEOUT);
     }
 
-    /** Starts the broker unless it already runs; returns at once (see {@link #awaitReady}). */
+    /**
+     * Starts the node unless it already runs; returns at once (see {@link #awaitReady}). A controller-only node keeps
+     * the cluster's metadata only (a few thousand records here) and answers a few heartbeats a second, so it gets half
+     * a broker's heap (256 MB), the serial collector (no concurrent GC threads) and C1 only (much less JIT work at
+     * start): three more JVMs on a two-core machine should cost as little CPU as they can.
+     */
     void start(Lifetime lifetime) {
         if (isRunning()) {
             return;
         }
-        List<String> args = List.of("-cp", distribution.classpath(), log4jConfig(), "kafka.Kafka", serverProperties().toString());
-        process().start(JavaCommand.of("512m", args), serverProperties().toString(), Map.of(), dir, lifetime);
+        List<String> args = new ArrayList<>();
+        if (role() == Role.CONTROLLER) {
+            args.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        }
+        args.addAll(List.of("-cp", distribution.classpath(), log4jConfig(), "kafka.Kafka", serverProperties().toString()));
+        process().start(JavaCommand.of(role() == Role.CONTROLLER ? "256m" : "512m", args), serverProperties().toString(), Map.of(), dir, lifetime);
     }
 
     /**
-     * Waits until the node answers an admin request and sees {@code expectedBrokers} brokers of cluster
-     * {@code clusterId}. The cluster id matters: ports are picked free and then bound by Kafka, so another process can
+     * Waits until the node answers an admin request of cluster {@code clusterId} and, a broker, sees
+     * {@code expectedBrokers} brokers, or, a controller-only node, knows the quorum's leader. The cluster id matters: ports are picked free and then bound by Kafka, so another process can
      * take one in between; a foreign broker answering on our port would otherwise pass for ours (seen when two test
      * stacks started at once, and one's services wrote into the other's cluster).
      */
     void awaitReady(String clusterId, int expectedBrokers, Duration timeout) {
+        if (role() == Role.CONTROLLER) {
+            awaitAnswer(clusterId, timeout, AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, spec.controllerAddress(), admin -> {
+                // A voter that knows the quorum's leader has joined it; brokers register with that leader.
+                QuorumInfo quorum = admin.describeMetadataQuorum().quorumInfo().get(3, TimeUnit.SECONDS);
+                return quorum.leaderId() >= 0 ? Optional.empty() : Optional.of("knows no quorum leader yet");
+            });
+        } else {
+            awaitAnswer(clusterId, timeout, AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServer(), admin -> {
+                int brokers = admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
+                return brokers >= expectedBrokers ? Optional.empty()
+                        : Optional.of("sees " + brokers + " of " + expectedBrokers + " brokers");
+            });
+        }
+    }
+
+    /** What still keeps a node from being ready, asked of an admin client connected to it; empty: ready. */
+    private interface ReadyCheck {
+        Optional<String> problem(Admin admin) throws ExecutionException, TimeoutException, InterruptedException;
+    }
+
+    /**
+     * Polls the node through {@code bootstrapKey} ({@code bootstrap.servers} for a broker, {@code bootstrap.controllers}
+     * for a controller) until it answers with cluster {@code clusterId} and {@code check} finds nothing missing.
+     */
+    private void awaitAnswer(String clusterId, Duration timeout, String bootstrapKey, String address, ReadyCheck check) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Object> config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServer(),
+                bootstrapKey, address,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
                 AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
@@ -155,27 +226,26 @@ public final class KafkaNode {
                 Optional<ProcessHandle> current = process().running();
                 if (current.isEmpty()) {
                     throw new IllegalStateException("Kafka node " + nodeId() + " exited before it answered on "
-                            + bootstrapServer() + "; " + ProcessLog.diagnosis(logFile()));
+                            + address + "; " + ProcessLog.diagnosis(logFile()));
                 }
                 try {
-                    var cluster = admin.describeCluster();
-                    String answeringCluster = cluster.clusterId().get(3, TimeUnit.SECONDS);
+                    String answeringCluster = admin.describeCluster().clusterId().get(3, TimeUnit.SECONDS);
                     if (!clusterId.equals(answeringCluster)) {
-                        throw new IllegalStateException("Port of Kafka node " + nodeId() + " (" + bootstrapServer()
+                        throw new IllegalStateException("Port of Kafka node " + nodeId() + " (" + address
                                 + ") is answered by another cluster (" + answeringCluster + ", not " + clusterId
                                 + "): the port was taken between picking and binding it; start again");
                     }
-                    int brokers = cluster.nodes().get(3, TimeUnit.SECONDS).size();
-                    if (brokers >= expectedBrokers) {
+                    Optional<String> problem = check.problem(admin);
+                    if (problem.isEmpty()) {
                         return;
                     }
-                    lastProblem = "sees " + brokers + " of " + expectedBrokers + " brokers";
+                    lastProblem = problem.get();
                 } catch (ExecutionException | TimeoutException e) {
                     lastProblem = e.getCause() == null ? e.toString() : e.getCause().toString();
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("Kafka node " + nodeId() + " (PID " + current.get().pid() + ") not ready on "
-                            + bootstrapServer() + " within " + timeout.toSeconds() + " s (" + lastProblem + "); "
+                            + address + " within " + timeout.toSeconds() + " s (" + lastProblem + "); "
                             + ProcessLog.diagnosis(logFile()));
                 }
                 Thread.sleep(POLL.toMillis());

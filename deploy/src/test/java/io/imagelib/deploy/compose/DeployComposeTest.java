@@ -32,7 +32,8 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * deploy/compose/docker-compose.yml checked without Docker: it parses, images are pinned through .env, host ports
- * are unique, depends_on targets exist and are healthchecked, Kafka is a 3-node KRaft quorum with RF 3 / min ISR 2,
+ * are unique, depends_on targets exist and are healthchecked, Kafka is 3 brokers and 3 dedicated KRaft controllers set
+ * as deploy's local KafkaCluster (RF 3, min ISR 2, the fencing session),
  * and every environment variable of our services binds to a property the service really reads (derived from the
  * source tree now, so renaming a property without fixing compose fails here).
  */
@@ -158,30 +159,39 @@ class DeployComposeTest {
                 "USER imagelib", "install -d -o imagelib -g imagelib -m 0700 /var/lib/imagelib/state");
     }
 
+    /**
+     * The layout and settings the tests measured: deploy's {@link KafkaCluster} with dedicated controllers (brokers
+     * 1-3, controllers 101-103), every node with its cluster-wide settings (the image turns KAFKA_A_B into a.b).
+     */
     @Test
-    void kafkaIsAThreeVoterKraftQuorumWithReplicationThreeAndMinIsrTwo() {
-        for (int node = 1; node <= 3; node++) {
-            Map<String, Object> env = environment(services.get("kafka-" + node));
-            assertThat(env).as("kafka-%d", node)
-                    .containsEntry("KAFKA_NODE_ID", node)
-                    .containsEntry("KAFKA_PROCESS_ROLES", "broker,controller")
-                    .containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", 3)
-                    .containsEntry("KAFKA_MIN_INSYNC_REPLICAS", 2)
-                    .containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", 3)
-                    .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", 2)
-                    .containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
+    void kafkaIsThreeBrokersAndThreeDedicatedControllersSetAsTheLocalCluster() {
+        Map<String, String> cluster = KafkaCluster.clusterSettings(3);
+        List<String> voters = new ArrayList<>();
+        KafkaCluster.Topology.DEDICATED_CONTROLLERS.roles().forEach((id, role) -> {
+            String name = role.isBroker() ? "kafka-" + id : "kafka-controller-" + (id - 100);
+            Map<String, Object> env = environment(services.get(name));
+            assertThat(env).as(name)
+                    .containsEntry("KAFKA_NODE_ID", id)
+                    .containsEntry("KAFKA_PROCESS_ROLES", role.processRoles())
                     .containsEntry("CLUSTER_ID", "${KAFKA_CLUSTER_ID}");
-            assertThat((String) env.get("KAFKA_ADVERTISED_LISTENERS")).contains("INTERNAL://kafka-" + node + ":19092");
-            assertThat(String.valueOf(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS")))
-                    .isEqualTo("1@kafka-1:29093,2@kafka-2:29093,3@kafka-3:29093");
-            assertThat((String) env.get("KAFKA_LISTENERS")).contains("CONTROLLER://:29093", "INTERNAL://:19092");
-            // The image turns KAFKA_A_B into a.b: the fencing timing must be the one the tests measured (KafkaCluster).
-            String nodeName = "kafka-" + node;
-            KafkaCluster.BROKER_FENCING.forEach((key, value) -> assertThat(env).as(nodeName)
-                    .containsEntry("KAFKA_" + key.toUpperCase(Locale.ROOT).replace('.', '_'), Integer.valueOf(value)));
-            KafkaCluster.COORDINATOR_TOPICS.forEach((key, value) -> assertThat(env).as(nodeName)
-                    .containsEntry("KAFKA_" + key.toUpperCase(Locale.ROOT).replace('.', '_'), Integer.valueOf(value)));
-        }
+            cluster.forEach((key, value) -> assertThat(String.valueOf(env.get("KAFKA_" + key.toUpperCase(Locale.ROOT).replace('.', '_'))))
+                    .as("%s: %s", name, key).isEqualTo(value));
+            if (role.isBroker()) {
+                assertThat((String) env.get("KAFKA_LISTENERS")).as(name).isEqualTo("INTERNAL://:19092,EXTERNAL://:9092");
+                assertThat((String) env.get("KAFKA_ADVERTISED_LISTENERS")).contains("INTERNAL://kafka-" + id + ":19092");
+                assertThat(map(services.get(name).get("depends_on"))).as(name)
+                        .containsKeys("kafka-controller-1", "kafka-controller-2", "kafka-controller-3");
+            } else {
+                assertThat((String) env.get("KAFKA_LISTENERS")).as(name).isEqualTo("CONTROLLER://:29093");
+                assertThat((String) env.get("KAFKA_HEAP_OPTS")).as("a controller's small heap").contains("-Xmx256m");
+                assertThat(services.get(name)).as("a controller is not published on the host").doesNotContainKey("ports");
+                voters.add(id + "@" + name + ":29093");
+            }
+        });
+        List<String> kafkaNodes = services.keySet().stream().filter(name -> name.matches("kafka-(controller-)?\\d+")).toList();
+        assertThat(kafkaNodes).as("the Kafka nodes").hasSize(KafkaCluster.Topology.DEDICATED_CONTROLLERS.roles().size());
+        kafkaNodes.forEach(name -> assertThat(environment(services.get(name))).as(name)
+                .containsEntry("KAFKA_CONTROLLER_QUORUM_VOTERS", String.join(",", voters)));
         assertThat(dotEnv.get("KAFKA_CLUSTER_ID")).matches("[A-Za-z0-9_-]{22}");
         for (String name : instances()) {
             assertThat(environment(services.get(name))).as(name)

@@ -43,11 +43,7 @@ class ThreeNodeKafkaIT {
             pids = kafka.nodes().stream().map(n -> n.pid().orElseThrow()).toList();
 
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-                 var producer = new KafkaProducer<>(Map.<String, Object>of(
-                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                         ProducerConfig.ACKS_CONFIG, "all",
-                         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) FAILOVER_BOUND.toMillis(),
-                         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000), new StringSerializer(), new StringSerializer())) {
+                 var producer = acksAllProducer(kafka.bootstrapServers())) {
 
                 // Given a topic whose only partition is led by the node that also leads the controller quorum
                 var quorum = admin.describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS);
@@ -58,9 +54,7 @@ class ThreeNodeKafkaIT {
                 admin.createTopics(List.of(new NewTopic(TOPIC, Map.of(0, replicas))
                         .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
                 awaitPartition(admin, "led by node " + victim, p -> p.leader() != null && p.leader().id() == victim);
-                for (int i = 0; i < 10; i++) {
-                    producer.send(new ProducerRecord<>(TOPIC, "host-" + i, "before")).get(30, TimeUnit.SECONDS);
-                }
+                send(producer, "before");
 
                 // When that node is SIGKILLed
                 long victimPid = kafka.node(victim).pid().orElseThrow();
@@ -86,6 +80,65 @@ class ThreeNodeKafkaIT {
         }
         for (long pid : pids) {
             assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("PID %d after stop", pid).isEmpty();
+        }
+    }
+
+    /**
+     * Kafka's production layout: brokers 1-3 and controllers 101-103. A broker killed while leading a partition
+     * leaves the quorum as it was; acks=all writes resume on the survivors; the cluster then restarts from its
+     * directory (cluster.properties read back, nothing formatted again) with every record.
+     */
+    @Test
+    void withDedicatedControllersABrokersDeathLeavesTheQuorumAloneAndTheClusterRestartsFromItsDirectory() throws Exception {
+        List<Long> pids;
+        long started = System.nanoTime();
+        try (KafkaCluster kafka = KafkaCluster.dedicatedControllers(dir).start()) {
+            System.out.printf("three controllers, then three brokers ready in %d ms on %s%n",
+                    (System.nanoTime() - started) / 1_000_000, kafka.bootstrapServers());
+            assertThat(kafka.bootstrapServers().split(",")).hasSize(3);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+                 var producer = acksAllProducer(kafka.bootstrapServers())) {
+                var quorum = admin.describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS);
+                assertThat(quorum.voters()).extracting(v -> v.replicaId()).containsExactlyInAnyOrder(101, 102, 103);
+                assertThat(admin.describeCluster().nodes().get(10, TimeUnit.SECONDS)).extracting(n -> n.id())
+                        .containsExactlyInAnyOrder(1, 2, 3);
+                admin.createTopics(List.of(new NewTopic(TOPIC, Map.of(0, List.of(1, 2, 3)))
+                        .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
+                awaitPartition(admin, "led by broker 1", p -> p.leader() != null && p.leader().id() == 1);
+                send(producer, "before");
+
+                kafka.kill(1);
+                long killed = System.nanoTime();
+                producer.send(new ProducerRecord<>(TOPIC, "host-0", "after")).get(FAILOVER_BOUND.toSeconds(), TimeUnit.SECONDS);
+                System.out.printf("first acks=all write after SIGKILL of broker 1 (dedicated controllers) took %d ms%n",
+                        (System.nanoTime() - killed) / 1_000_000);
+                assertThat(admin.describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS).leaderId())
+                        .as("quorum leader").isEqualTo(quorum.leaderId());
+            }
+        }
+        try (KafkaCluster again = KafkaCluster.dedicatedControllers(dir).start();
+             var producer = acksAllProducer(again.bootstrapServers())) {
+            pids = again.nodes().stream().map(n -> n.pid().orElseThrow()).toList();
+            assertThat(pids).hasSize(6);
+            send(producer, "restarted");
+            assertThat(readAll(again.bootstrapServers(), 21)).startsWith("before").endsWith("restarted").hasSize(21);
+        }
+        for (long pid : pids) {
+            assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("PID %d after stop", pid).isEmpty();
+        }
+    }
+
+    private static KafkaProducer<String, String> acksAllProducer(String bootstrap) {
+        return new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) FAILOVER_BOUND.toMillis(),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000), new StringSerializer(), new StringSerializer());
+    }
+
+    private static void send(KafkaProducer<String, String> producer, String value) throws Exception {
+        for (int i = 0; i < 10; i++) {
+            producer.send(new ProducerRecord<>(TOPIC, "host-" + i, value)).get(30, TimeUnit.SECONDS);
         }
     }
 

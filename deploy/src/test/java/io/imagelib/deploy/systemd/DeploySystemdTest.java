@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.imagelib.deploy.compose.RepoRoot;
 import io.imagelib.deploy.compose.SpringPropertyCatalog;
+import io.imagelib.deploy.local.KafkaCluster;
+import io.imagelib.deploy.local.KafkaNode;
 import io.imagelib.deploy.local.ServiceModule;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +16,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,7 +68,7 @@ class DeploySystemdTest {
 
     @Test
     void everyUnitIsHardened() throws IOException {
-        for (String file : List.of("imagelib@.service", "imagelib-kafka.service", "imagelib-registry.service")) {
+        for (String file : List.of("imagelib@.service", "imagelib-kafka@.service", "imagelib-registry.service")) {
             Map<String, List<String>> unit = parse(systemd.resolve(file));
             assertThat(unit).as(file).containsEntry("Service.NoNewPrivileges", List.of("yes"))
                     .containsEntry("Service.ProtectSystem", List.of("strict"))
@@ -166,17 +170,48 @@ class DeploySystemdTest {
                 .contains("IMAGELIB_ENDPOINT_STREAMS_STATE_DIR=streams-state\n");
     }
 
+    /**
+     * Three controllers and three brokers, as deploy's local KafkaCluster runs them with dedicated controllers and
+     * compose does: each role's example configuration has its roles and listeners and the cluster-wide settings the
+     * tests measured, the controller runs in a small heap, and install.sh keeps an operator's configuration.
+     */
+    @Test
+    void kafkaRunsAsControllersAndBrokersSetAsTheLocalCluster(@TempDir Path dest) throws Exception {
+        for (KafkaNode.Role role : List.of(KafkaNode.Role.BROKER, KafkaNode.Role.CONTROLLER)) {
+            String name = role.name().toLowerCase(Locale.ROOT);
+            Properties config = new Properties();
+            try (var in = Files.newBufferedReader(systemd.resolve("kafka/" + name + ".properties"))) {
+                config.load(in);
+            }
+            assertThat(config).as(name).containsEntry("process.roles", role.processRoles())
+                    .containsAllEntriesOf(KafkaCluster.clusterSettings(3));
+            assertThat(config.getProperty("listeners")).as(name).isEqualTo(role.isBroker() ? "PLAINTEXT://:9092" : "CONTROLLER://:9093");
+            assertThat(config.getProperty("controller.quorum.bootstrap.servers").split(",")).as(name).hasSize(3);
+        }
+        assertThat(parse(systemd.resolve("imagelib-kafka@.service")).get("Service.ExecStart")).singleElement().asString()
+                .endsWith("kafka-server-start.sh /etc/imagelib/kafka/%i.properties");
+        assertThat(parse(systemd.resolve("dropins/imagelib-kafka@controller.service.d/heap.conf")).get("Service.Environment"))
+                .singleElement().asString().startsWith("KAFKA_HEAP_OPTS=-Xmx256m");
+
+        install("--destdir", dest.toString());
+        assertThat(dest.resolve("etc/systemd/system/imagelib-kafka@controller.service.d/heap.conf")).isRegularFile();
+        Path broker = dest.resolve("etc/imagelib/kafka/broker.properties");
+        assertThat(broker).hasSameTextualContentAs(systemd.resolve("kafka/broker.properties"));
+        Files.writeString(broker, "node.id=2\n");
+        assertThat(install("--destdir", dest.toString())).contains("kept /etc/imagelib/kafka/broker.properties (exists)");
+        assertThat(broker).hasContent("node.id=2");
+    }
+
     @Test
     void systemdAnalyzeAcceptsTheUnits(@TempDir Path dir) throws Exception {
         assumeTrue(Stream.of("/usr/bin/systemd-analyze", "/bin/systemd-analyze").anyMatch(p -> Files.isExecutable(Path.of(p))),
                 "systemd-analyze is not installed");
         // verify wants instance names; the template stands in for one instance.
         Files.copy(systemd.resolve("imagelib@.service"), dir.resolve("imagelib@role-service-1.service"));
-        for (String unit : List.of("imagelib-kafka.service", "imagelib-registry.service")) {
-            Files.copy(systemd.resolve(unit), dir.resolve(unit));
-        }
+        Files.copy(systemd.resolve("imagelib-kafka@.service"), dir.resolve("imagelib-kafka@controller.service"));
+        Files.copy(systemd.resolve("imagelib-registry.service"), dir.resolve("imagelib-registry.service"));
         Process process = new ProcessBuilder("systemd-analyze", "verify", "imagelib@role-service-1.service",
-                "imagelib-kafka.service", "imagelib-registry.service").directory(dir.toFile()).redirectErrorStream(true).start();
+                "imagelib-kafka@controller.service", "imagelib-registry.service").directory(dir.toFile()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         // A build machine has no /opt/kafka; anything else (unknown key, bad value, bad specifier) is ours to fix.

@@ -196,7 +196,7 @@ public final class LocalStack {
         KafkaCluster cluster;
         boolean wasRunning;
         try {
-            cluster = KafkaCluster.create(layout.kafkaDir(), distribution(), 1, config.kafkaPort());
+            cluster = KafkaCluster.create(layout.kafkaDir(), distribution(), KafkaCluster.Topology.SINGLE_NODE, config.kafkaPort());
             wasRunning = cluster.nodes().stream().allMatch(KafkaNode::isRunning);
             cluster.start(Lifetime.DETACHED, KafkaCluster.DEFAULT_READY_TIMEOUT);
         } catch (RuntimeException e) {
