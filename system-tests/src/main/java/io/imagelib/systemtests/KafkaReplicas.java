@@ -66,7 +66,7 @@ public final class KafkaReplicas implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             try {
                 TopicDescription description = describe(List.of(topic)).get(topic);
-                int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % description.partitions().size();
+                int partition = partitionOf(key, description.partitions().size());
                 Node leader = description.partitions().get(partition).leader();
                 if (leader != null && !leader.isEmpty() && leader.id() != brokerId) {
                     return OptionalLong.of(System.nanoTime());
@@ -79,10 +79,15 @@ public final class KafkaReplicas implements AutoCloseable {
         return OptionalLong.empty();
     }
 
-    /** The broker leading the partition a String key goes to (the producer's default murmur2 partitioning). */
+    /** The partition of {@code partitions} a String key goes to: the producer's default (murmur2) partitioning. */
+    public static int partitionOf(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /** The broker leading the partition a String key goes to ({@link #partitionOf}). */
     public int leaderFor(String topic, String key) {
         TopicDescription description = describe(List.of(topic)).get(topic);
-        int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % description.partitions().size();
+        int partition = partitionOf(key, description.partitions().size());
         return description.partitions().get(partition).leader().id();
     }
 

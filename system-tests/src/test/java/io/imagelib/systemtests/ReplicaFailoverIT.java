@@ -26,7 +26,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -268,8 +267,7 @@ class ReplicaFailoverIT {
         try {
             int partitions = kafka.describeTopics(List.of(Topics.ENDPOINT_COMMANDS_NAME)).allTopicNames().get()
                     .get(Topics.ENDPOINT_COMMANDS_NAME).partitions().size();
-            var partition = new TopicPartition(Topics.ENDPOINT_COMMANDS_NAME,
-                    Utils.toPositive(Utils.murmur2(Scenarios.REGION.getBytes(StandardCharsets.UTF_8))) % partitions);
+            var partition = new TopicPartition(Topics.ENDPOINT_COMMANDS_NAME, KafkaReplicas.partitionOf(Scenarios.REGION, partitions));
             String clientId = kafka.describeConsumerGroups(List.of(WORK_GROUP.get("endpoint-service"))).all().get().values()
                     .iterator().next().members().stream().filter(m -> m.assignment().topicPartitions().contains(partition))
                     .findFirst().orElseThrow(() -> new IllegalStateException("No endpoint-service member reads " + partition))
